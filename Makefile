@@ -1,0 +1,53 @@
+# One command per habit; CI, the README and people use the same ones.
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+STAMP   = $(VENV)/.installed
+
+.PHONY: install test test-fast lint bench bench-e2e bench-retrieval bench-pii bench-embed run-local up ingest clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# torch first, pinned: pip takes the CPU build (the Dockerfiles use the CPU wheel index)
+	$(PY) -m pip install --quiet "torch==2.13.0"
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not faults and not e2e"
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy .
+
+bench: bench-pii bench-retrieval bench-embed bench-e2e
+
+bench-pii: $(STAMP)
+	$(PY) -m bench.pii_quality
+
+bench-retrieval: $(STAMP)
+	$(PY) -m bench.retrieval
+
+bench-embed: $(STAMP)
+	$(PY) -m bench.embedding
+
+bench-e2e: $(STAMP)
+	$(PY) -m bench.e2e
+
+run-local: $(STAMP)
+	$(PY) -m deploy.local
+
+ingest: $(STAMP)
+	$(PY) -m embedder.ingest knowledge/
+
+up:
+	docker compose up --build
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache var

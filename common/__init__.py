@@ -1,0 +1,1 @@
+"""What the services share: message models, queue topology, the RabbitMQ runtime, settings, logging."""

@@ -1,0 +1,53 @@
+"""A tiny HTTP endpoint for workers: /health (broker connection and consumers alive) and /metrics."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from prometheus_client import make_wsgi_app
+
+log = logging.getLogger(__name__)
+
+StartResponse = Callable[..., Any]
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        return
+
+
+class _ThreadingWSGIServer(WSGIServer):
+    daemon_threads = True
+
+
+def health_app(check: Callable[[], dict[str, Any]]) -> Callable[..., Iterable[bytes]]:
+    """WSGI app: /health answers 200 when `check()['ok']` is true, else 503; anything else is metrics."""
+    metrics = make_wsgi_app()
+
+    def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") in ("/health", "/ready"):
+            state = check()
+            status = "200 OK" if state.get("ok") else "503 Service Unavailable"
+            body = json.dumps(state).encode()
+            start_response(status, [("Content-Type", "application/json")])
+            return [body]
+        return metrics(environ, start_response)  # type: ignore[no-any-return]
+
+    return app
+
+
+def serve_health(port: int, check: Callable[[], dict[str, Any]]) -> WSGIServer | None:
+    """Serve /health and /metrics on a daemon thread; port 0 disables it."""
+    if not port:
+        return None
+    server = make_server(
+        "0.0.0.0", port, health_app(check), server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
+    )
+    threading.Thread(target=server.serve_forever, name="health", daemon=True).start()
+    log.info("health and metrics on port %d", port)
+    return server

@@ -1,0 +1,190 @@
+"""Message models every service exchanges over RabbitMQ (JSON bodies, versioned)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+
+def utc_now() -> datetime:
+    """Timestamps travel as timezone-aware UTC."""
+    return datetime.now(timezone.utc)
+
+
+class Model(BaseModel):
+    """Strict base: unknown fields are a bug in the sender, not something to ignore."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Message(Model):
+    """Every message names its schema version and the query (or batch) it belongs to."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+
+
+# --- live query path -------------------------------------------------------------------------
+
+
+class RedactedQuery(Message):
+    """gateway -> rag_core and psql_worker: the question after personal data was replaced."""
+
+    query_id: UUID
+    redacted_question: str
+    pii_found: list[str] = Field(default_factory=list, description="entity types only")
+    top_k: int = 5
+    submitted_at: datetime = Field(default_factory=utc_now)
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+
+
+class Passage(Model):
+    """One retrieved piece of the knowledge base with what a citation needs."""
+
+    chunk_id: str
+    text: str
+    source: str
+    act: str = ""
+    chapter: str = ""
+    section: str = ""
+    title: str = ""
+    page: str = ""
+    score: float = 0.0
+
+
+class GroundedPrompt(Message):
+    """rag_core -> llm_connector: the query, its numbered passages and the prompt built from them."""
+
+    query: RedactedQuery
+    passages: list[Passage]
+    no_context: bool
+    system_prompt: str
+    prompt: str
+    index_version: str = ""
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+
+    @property
+    def query_id(self) -> UUID:
+        return self.query.query_id
+
+
+class Citation(Model):
+    """A passage the answer relies on, as the user sees it."""
+
+    source: str
+    section: str
+    title: str
+    page: str
+    snippet: str
+
+
+class TokenUsage(Model):
+    """What an LLM call consumed and cost; zero for the extractive provider."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+
+
+class StageError(Model):
+    """Why a query failed, in words a person understands (never a stack trace)."""
+
+    stage: str
+    code: str
+    message: str
+
+
+class QueryResult(Message):
+    """llm_connector (or any failing stage) -> psql_worker -> gateway: the outcome of one query."""
+
+    query_id: UUID
+    status: Literal["answered", "failed"]
+    redacted_question: str | None = None
+    answer: str | None = None
+    answered: bool = False
+    citations: list[Citation] = Field(default_factory=list)
+    model: str = ""
+    provider: str = ""
+    usage: TokenUsage = Field(default_factory=TokenUsage)
+    error: StageError | None = None
+    pii_found: list[str] = Field(default_factory=list)
+    submitted_at: datetime | None = None
+    completed_at: datetime = Field(default_factory=utc_now)
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+
+    @classmethod
+    def failure(
+        cls,
+        *,
+        query_id: UUID,
+        stage: str,
+        code: str,
+        message: str,
+        query: RedactedQuery | None = None,
+        timings_ms: dict[str, float] | None = None,
+    ) -> QueryResult:
+        """A failure event any stage can emit so the query ends persisted as failed."""
+        return cls(
+            query_id=query_id,
+            status="failed",
+            redacted_question=query.redacted_question if query else None,
+            pii_found=query.pii_found if query else [],
+            submitted_at=query.submitted_at if query else None,
+            error=StageError(stage=stage, code=code, message=message),
+            timings_ms=timings_ms or {},
+        )
+
+
+# --- data pipeline ---------------------------------------------------------------------------
+
+
+class Chunk(Model):
+    """One citable piece of a source document, ready to embed."""
+
+    chunk_id: str
+    text: str
+    source: str
+    source_sha256: str
+    act: str = ""
+    chapter: str = ""
+    section: str = ""
+    title: str = ""
+    page_start: int = 0
+    page_end: int = 0
+    position: int = 0
+
+    def page_label(self) -> str:
+        """'12' or '12-13': the page range as a citation shows it."""
+        if not self.page_start:
+            return ""
+        if self.page_end and self.page_end != self.page_start:
+            return f"{self.page_start}-{self.page_end}"
+        return str(self.page_start)
+
+
+class ChunkBatch(Message):
+    """chunker -> embedder: chunks of one source document for one index build.
+
+    The last batch of a document has `last=True`; the embedder then removes the document's
+    chunks that this build no longer produced. `build_id` names the snapshot being built.
+    """
+
+    build_id: str
+    source: str
+    source_sha256: str
+    batch_no: int
+    last: bool
+    chunks: list[Chunk]
+
+
+class BuildFinished(Message):
+    """chunker -> embedder: every source of the build was sent; verify and switch the pointer."""
+
+    build_id: str
+    sources: list[str]
+    batches: int
+    chunks: int

@@ -1,0 +1,1 @@
+"""The RabbitMQ runtime every service uses: connection, confirmed publishing, the worker loop."""

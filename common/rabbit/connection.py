@@ -1,0 +1,63 @@
+"""Connection parameters, message properties and the capped back-off used on every reconnect."""
+
+from __future__ import annotations
+
+import random
+import threading
+
+import pika
+
+from common.messages import Message
+
+JSON = "application/json"
+PERSISTENT = pika.DeliveryMode.Persistent
+
+
+def connection_parameters(url: str, *, name: str, heartbeat: int = 30) -> pika.URLParameters:
+    """URL parameters with a heartbeat, a short connect timeout and a name the broker UI shows."""
+    params = pika.URLParameters(url)
+    params.heartbeat = heartbeat
+    params.blocked_connection_timeout = 30
+    params.socket_timeout = 5
+    params.connection_attempts = 1
+    params.client_properties = {"connection_name": name}
+    return params
+
+
+def properties_for(
+    message: Message,
+    *,
+    message_id: str,
+    reply_to: str | None = None,
+    correlation_id: str | None = None,
+) -> pika.BasicProperties:
+    """Persistent JSON with the query id as message_id, so duplicates are recognisable."""
+    return pika.BasicProperties(
+        content_type=JSON,
+        delivery_mode=PERSISTENT,
+        message_id=message_id,
+        correlation_id=correlation_id or message_id,
+        reply_to=reply_to,
+        type=type(message).__name__,
+        headers={"schema_version": message.schema_version},
+    )
+
+
+class Backoff:
+    """Capped exponential back-off with jitter; `wait` returns early when `stop` is set."""
+
+    def __init__(self, *, initial: float = 0.25, maximum: float = 30.0) -> None:
+        self.initial = initial
+        self.maximum = maximum
+        self._attempt = 0
+
+    def reset(self) -> None:
+        self._attempt = 0
+
+    def next_delay(self) -> float:
+        delay = min(self.maximum, self.initial * (2**self._attempt))
+        self._attempt += 1
+        return delay * random.uniform(0.8, 1.0)
+
+    def wait(self, stop: threading.Event) -> None:
+        stop.wait(self.next_delay())

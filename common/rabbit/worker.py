@@ -1,0 +1,346 @@
+"""The consumer loop every worker runs: parse, work off the I/O thread, publish with confirms, then ack.
+
+- Handlers get a pydantic model and return what to publish; they run in a thread pool so a slow
+  Bedrock call or database write never starves the connection's heartbeats.
+- The ack is sent only after every outgoing message is confirmed by the broker.
+- An unparseable body is rejected without requeue (it goes to the dead-letter queue) after a failure
+  event is emitted for its query id, so the user still gets a clear error.
+- A `PermanentFailure` becomes a failure event; any other exception is retried by redelivery until
+  the queue's delivery limit, and the last attempt emits a failure event instead of looping forever.
+- The connection is re-established with capped back-off; SIGTERM stops consuming, lets in-flight
+  work finish (unfinished messages are requeued by the broker) and returns.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+import pika
+import pika.exceptions
+from pika.adapters.blocking_connection import BlockingChannel
+from pydantic import ValidationError
+
+from common.health import serve_health
+from common.logging import query_context
+from common.messages import GroundedPrompt, Message, QueryResult, RedactedQuery
+from common.metrics import MESSAGES, STAGE_SECONDS
+from common.rabbit.connection import Backoff, connection_parameters, properties_for
+from common.settings import ServiceSettings
+from common.topology import DELIVERY_LIMIT, QUERY_RESULT, Topology
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=Message)
+
+
+@dataclass(frozen=True)
+class Publish:
+    """Publish `message` to the events exchange under `routing_key`."""
+
+    message: Message
+    routing_key: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Send `message` to the queue named in the incoming message's `reply_to`, if any."""
+
+    message: Message
+
+
+Outgoing = Publish | Reply
+
+
+class PermanentFailure(Exception):
+    """The stage cannot complete this message and retrying will not help; `message` is for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Subscription(Generic[M]):
+    """Consume `queue`, parse bodies as `model`, hand them to `handler`."""
+
+    queue: str
+    model: type[M]
+    handler: Callable[[M], Sequence[Outgoing]]
+    stage: str
+
+
+def failure_event(message: Message | None, *, query_id: UUID, stage: str, code: str, text: str) -> QueryResult:
+    """The failed QueryResult for a message of the live path."""
+    query: RedactedQuery | None = None
+    if isinstance(message, RedactedQuery):
+        query = message
+    elif isinstance(message, GroundedPrompt):
+        query = message.query
+    return QueryResult.failure(query_id=query_id, stage=stage, code=code, message=text, query=query)
+
+
+def _query_id_of(message: Message | None, properties: pika.BasicProperties) -> UUID | None:
+    value = getattr(message, "query_id", None) if message is not None else None
+    if isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(properties.message_id))
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass
+class _Delivery:
+    channel: BlockingChannel
+    tag: int
+    properties: pika.BasicProperties
+    subscription: Subscription[Any]
+    started: float = field(default_factory=time.perf_counter)
+
+
+class Worker:
+    """Runs subscriptions against RabbitMQ until stopped."""
+
+    def __init__(
+        self,
+        *,
+        settings: ServiceSettings,
+        subscriptions: Sequence[Subscription[Any]],
+        name: str,
+        prefetch: int = 4,
+        threads: int = 4,
+        emits_failures: bool = True,
+        drain_timeout_s: float = 20.0,
+    ) -> None:
+        self.settings = settings
+        self.topology: Topology = settings.topology
+        self.subscriptions = list(subscriptions)
+        self.name = name
+        self.prefetch = prefetch
+        self.emits_failures = emits_failures
+        self.drain_timeout_s = drain_timeout_s
+        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix=f"{name}-work")
+        self._stop = threading.Event()
+        self._connection: pika.BlockingConnection | None = None
+        self._consuming = False
+        self._in_flight = 0
+        self._lock = threading.Lock()
+        self._last_tick = time.monotonic()
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def run(self, *, install_signal_handlers: bool = True) -> None:
+        """Consume until `stop()` (or SIGTERM/SIGINT); reconnects with capped back-off."""
+        if install_signal_handlers:
+            signal.signal(signal.SIGTERM, lambda *_: self.stop())
+            signal.signal(signal.SIGINT, lambda *_: self.stop())
+        serve_health(self.settings.health_port, self.health)
+        backoff = Backoff(maximum=self.settings.reconnect_max_delay_s)
+        while not self._stop.is_set():
+            try:
+                self._consume_until_closed(backoff)
+            except (pika.exceptions.AMQPError, OSError) as exc:
+                log.warning("broker connection lost: %s", exc.__class__.__name__)
+            finally:
+                self._consuming = False
+                self._connection = None
+            if not self._stop.is_set():
+                backoff.wait(self._stop)
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        log.info("%s stopped", self.name)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def health(self) -> dict[str, Any]:
+        connection = self._connection
+        alive = bool(connection and connection.is_open and self._consuming)
+        fresh = time.monotonic() - self._last_tick < 10
+        return {
+            "ok": alive and fresh,
+            "service": self.name,
+            "broker_connected": bool(connection and connection.is_open),
+            "consuming": self._consuming,
+            "in_flight": self._in_flight,
+        }
+
+    # -- connection thread ------------------------------------------------------------------------
+
+    def _consume_until_closed(self, backoff: Backoff) -> None:
+        params = connection_parameters(self.settings.amqp_url, name=self.name)
+        connection = pika.BlockingConnection(params)
+        self._connection = connection
+        try:
+            channel = connection.channel()
+            channel.confirm_delivery()
+            self.topology.declare(channel)
+            channel.basic_qos(prefetch_count=self.prefetch)
+            tags = [
+                channel.basic_consume(sub.queue, self._on_message_for(channel, sub))
+                for sub in self.subscriptions
+            ]
+            self._consuming = True
+            backoff.reset()
+            log.info("%s consuming %s", self.name, ", ".join(s.queue for s in self.subscriptions))
+            while not self._stop.is_set():
+                connection.process_data_events(time_limit=0.5)
+                self._last_tick = time.monotonic()
+            self._drain(connection, channel, tags)
+        finally:
+            self._consuming = False
+            if connection.is_open:
+                try:
+                    connection.close()
+                except pika.exceptions.AMQPError:
+                    pass
+
+    def _drain(self, connection: pika.BlockingConnection, channel: BlockingChannel, tags: list[str]) -> None:
+        """Stop taking new messages and give in-flight work time to publish and ack."""
+        for tag in tags:
+            channel.basic_cancel(tag)
+        self._consuming = False
+        deadline = time.monotonic() + self.drain_timeout_s
+        while self._in_flight and time.monotonic() < deadline:
+            connection.process_data_events(time_limit=0.1)
+        if self._in_flight:
+            log.warning("%d messages still in flight at shutdown; the broker will redeliver them", self._in_flight)
+
+    def _on_message_for(self, channel: BlockingChannel, sub: Subscription[Any]) -> Callable[..., None]:
+        def on_message(
+            ch: BlockingChannel, method: Any, properties: pika.BasicProperties, body: bytes
+        ) -> None:
+            delivery = _Delivery(channel, method.delivery_tag, properties, sub)
+            try:
+                message = sub.model.model_validate_json(body)
+            except ValidationError:
+                self._reject_poison(delivery)
+                return
+            with self._lock:
+                self._in_flight += 1
+            self._executor.submit(self._work, delivery, message)
+
+        return on_message
+
+    def _reject_poison(self, delivery: _Delivery) -> None:
+        """Unparseable body: tell the user (if we know the query) and dead-letter the message."""
+        sub = delivery.subscription
+        query_id = _query_id_of(None, delivery.properties)
+        log.warning("invalid message on %s dead-lettered", sub.queue, extra={"query_id": str(query_id)})
+        MESSAGES.labels(queue=sub.queue, outcome="invalid").inc()
+        try:
+            if query_id and self.emits_failures:
+                event = failure_event(
+                    None, query_id=query_id, stage=sub.stage, code="invalid_message",
+                    text="The request could not be processed because an internal message was malformed.",
+                )
+                self._publish(delivery, [Publish(event, QUERY_RESULT)])
+            delivery.channel.basic_reject(delivery.tag, requeue=False)
+        except (pika.exceptions.UnroutableError, pika.exceptions.NackError):
+            delivery.channel.basic_nack(delivery.tag, requeue=True)
+
+    def _publish(self, delivery: _Delivery, outgoing: Sequence[Outgoing]) -> None:
+        incoming = delivery.properties
+        for item in outgoing:
+            message_id = str(getattr(item.message, "query_id", None) or incoming.message_id or "")
+            if isinstance(item, Reply):
+                if not incoming.reply_to:
+                    continue
+                delivery.channel.basic_publish(
+                    exchange="",
+                    routing_key=incoming.reply_to,
+                    body=item.message.model_dump_json().encode(),
+                    properties=properties_for(item.message, message_id=message_id),
+                )
+            else:
+                delivery.channel.basic_publish(
+                    exchange=self.topology.events,
+                    routing_key=item.routing_key,
+                    body=item.message.model_dump_json().encode(),
+                    properties=properties_for(
+                        item.message, message_id=message_id, reply_to=incoming.reply_to
+                    ),
+                    mandatory=True,
+                )
+
+    def _finish(self, delivery: _Delivery, outgoing: Sequence[Outgoing] | None, outcome: str) -> None:
+        """On the connection thread: publish results, then ack; or requeue / dead-letter when None."""
+        try:
+            if not delivery.channel.is_open:
+                return  # the broker requeues it for us
+            if outgoing is None:
+                delivery.channel.basic_nack(delivery.tag, requeue=outcome == "retry")
+            else:
+                try:
+                    self._publish(delivery, outgoing)
+                except (pika.exceptions.UnroutableError, pika.exceptions.NackError):
+                    log.warning("publish not confirmed; message requeued")
+                    delivery.channel.basic_nack(delivery.tag, requeue=True)
+                    outcome = "requeued"
+                else:
+                    delivery.channel.basic_ack(delivery.tag)
+            queue = delivery.subscription.queue
+            MESSAGES.labels(queue=queue, outcome=outcome).inc()
+            STAGE_SECONDS.labels(queue=queue).observe(time.perf_counter() - delivery.started)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+    # -- worker threads ---------------------------------------------------------------------------
+
+    def _work(self, delivery: _Delivery, message: Message) -> None:
+        sub = delivery.subscription
+        query_id = _query_id_of(message, delivery.properties)
+        outgoing: Sequence[Outgoing] | None
+        with query_context(query_id):
+            outcome = "ok"
+            try:
+                outgoing = sub.handler(message)
+            except PermanentFailure as exc:
+                log.warning("%s failed: %s", sub.stage, exc.code)
+                outgoing = self._failure(message, query_id, sub.stage, exc.code, exc.message)
+                outcome = "failed" if outgoing is not None else "dead_lettered"
+            except Exception:
+                attempts = int((delivery.properties.headers or {}).get("x-delivery-count", 0)) + 1
+                if attempts >= DELIVERY_LIMIT:
+                    log.exception("%s failed on its last attempt", sub.stage)
+                    outgoing = self._failure(
+                        message, query_id, sub.stage, "internal_error",
+                        "The service could not complete this request. Please try again later.",
+                    )
+                    outcome = "failed" if outgoing is not None else "dead_lettered"
+                else:
+                    log.exception("%s failed (attempt %d); will be redelivered", sub.stage, attempts)
+                    self._stop.wait(min(5.0, 0.2 * 2**attempts))
+                    outgoing, outcome = None, "retry"
+        self._call_on_connection(delivery, outgoing, outcome)
+
+    def _failure(
+        self, message: Message, query_id: UUID | None, stage: str, code: str, text: str
+    ) -> Sequence[Outgoing] | None:
+        """The failure event to publish, or None to dead-letter (stages outside the live path)."""
+        if not self.emits_failures or query_id is None:
+            return None
+        event = failure_event(message, query_id=query_id, stage=stage, code=code, text=text)
+        return [Publish(event, QUERY_RESULT)]
+
+    def _call_on_connection(
+        self, delivery: _Delivery, outgoing: Sequence[Outgoing] | None, outcome: str
+    ) -> None:
+        connection = self._connection
+        try:
+            if connection is None or not connection.is_open:
+                raise pika.exceptions.ConnectionWrongStateError("connection closed")
+            connection.add_callback_threadsafe(lambda: self._finish(delivery, outgoing, outcome))
+        except (pika.exceptions.AMQPError, OSError, RuntimeError):
+            with self._lock:
+                self._in_flight -= 1
+            log.warning("connection gone before ack; the broker will redeliver")

@@ -1,0 +1,47 @@
+"""Settings every service shares; each service subclasses this once and reads only the environment."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from common.topology import Topology
+
+
+class ServiceSettings(BaseSettings):
+    """Broker, namespace, logging and health-port settings common to all services."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", frozen=True)
+
+    environment: Literal["development", "test", "production"] = "development"
+    amqp_url: str = Field(
+        default="amqp://guest:guest@127.0.0.1:5672/%2F",
+        description="RabbitMQ URL (AMQP_URL); credentials come from the environment / Secrets Manager",
+    )
+    namespace: str = Field(default="cr", description="prefix of every exchange and queue name")
+    log_level: str = "INFO"
+    log_format: Literal["json", "text"] = "json"
+    health_port: int = Field(default=0, description="port of /health and /metrics; 0 = off")
+    reconnect_max_delay_s: float = Field(default=30.0, gt=0)
+
+    @property
+    def topology(self) -> Topology:
+        return Topology(self.namespace)
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production_defaults(self) -> ServiceSettings:
+        if self.environment == "production" and "guest:guest@" in self.amqp_url:
+            raise ValueError("AMQP_URL uses the guest account; set real credentials in production")
+        return self
+
+
+class DatabaseSettings(ServiceSettings):
+    """For services that talk to PostgreSQL."""
+
+    database_url: str = Field(
+        default="postgresql://postgres@127.0.0.1:5432/postgres",
+        description="PostgreSQL URL (DATABASE_URL)",
+    )
+    database_pool_size: int = Field(default=4, ge=1)

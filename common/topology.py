@@ -1,0 +1,107 @@
+"""Exchanges, queues and routing keys: the one place the message flow is declared.
+
+    gateway --query.accepted--> rag_core.queries ----prompt.built--> llm_connector.prompts
+                          \--> psql_worker.accepted      llm_connector --query.result--> psql_worker.results
+    psql_worker (after persisting) --> the gateway's reply queue named in `reply_to`
+    any stage that cannot finish    --query.result (status failed)--> psql_worker.results
+    chunker --chunks.batch--> embedder.chunks
+
+Every name carries a namespace prefix (setting NAMESPACE) so test runs are isolated from each other
+on one broker. Work queues are quorum queues with a delivery limit and a dead-letter exchange.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pika.adapters.blocking_connection import BlockingChannel
+
+QUERY_ACCEPTED = "query.accepted"
+PROMPT_BUILT = "prompt.built"
+QUERY_RESULT = "query.result"
+CHUNKS_BATCH = "chunks.batch"
+
+DELIVERY_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class Topology:
+    """All broker names for one namespace."""
+
+    namespace: str = "cr"
+
+    def name(self, suffix: str) -> str:
+        return f"{self.namespace}.{suffix}"
+
+    @property
+    def events(self) -> str:
+        return self.name("events")
+
+    @property
+    def dead_letter_exchange(self) -> str:
+        return self.name("dlx")
+
+    @property
+    def dead_letter_queue(self) -> str:
+        return self.name("dead_letters")
+
+    @property
+    def rag_queries(self) -> str:
+        return self.name("rag_core.queries")
+
+    @property
+    def psql_accepted(self) -> str:
+        return self.name("psql_worker.accepted")
+
+    @property
+    def llm_prompts(self) -> str:
+        return self.name("llm_connector.prompts")
+
+    @property
+    def psql_results(self) -> str:
+        return self.name("psql_worker.results")
+
+    @property
+    def embedder_chunks(self) -> str:
+        return self.name("embedder.chunks")
+
+    def reply_queue(self, instance: str) -> str:
+        return self.name(f"gateway.replies.{instance}")
+
+    def bindings(self) -> dict[str, str]:
+        """Work queue -> routing key it receives from the events exchange."""
+        return {
+            self.rag_queries: QUERY_ACCEPTED,
+            self.psql_accepted: QUERY_ACCEPTED,
+            self.llm_prompts: PROMPT_BUILT,
+            self.psql_results: QUERY_RESULT,
+            self.embedder_chunks: CHUNKS_BATCH,
+        }
+
+    def declare(self, channel: BlockingChannel) -> None:
+        """Idempotently declare every exchange, queue and binding (each service calls this)."""
+        channel.exchange_declare(self.events, exchange_type="topic", durable=True)
+        channel.exchange_declare(self.dead_letter_exchange, exchange_type="fanout", durable=True)
+        channel.queue_declare(
+            self.dead_letter_queue, durable=True, arguments={"x-queue-type": "quorum"}
+        )
+        channel.queue_bind(self.dead_letter_queue, self.dead_letter_exchange)
+        for queue, routing_key in self.bindings().items():
+            channel.queue_declare(
+                queue,
+                durable=True,
+                arguments={
+                    "x-queue-type": "quorum",
+                    "x-delivery-limit": DELIVERY_LIMIT,
+                    "x-dead-letter-exchange": self.dead_letter_exchange,
+                },
+            )
+            channel.queue_bind(queue, self.events, routing_key=routing_key)
+
+    def declare_reply_queue(self, channel: BlockingChannel, instance: str) -> str:
+        """A per-gateway-instance reply queue that outlives short disconnects (expires after 60 s)."""
+        name = self.reply_queue(instance)
+        channel.queue_declare(name, durable=False, arguments={"x-expires": 60_000})
+        return name

@@ -1,0 +1,1 @@
+"""Helpers for tests: broker inspection, service processes."""
