@@ -1,0 +1,95 @@
+"""Every failure becomes JSON with a code and a sentence a person understands; never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from uuid import UUID
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """An error with an HTTP status, a machine-readable code and a human message."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        query_id: UUID | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.query_id = query_id
+        self.headers = headers
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    *,
+    query_id: UUID | None = None,
+    details: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {"error": code, "message": message}
+    if query_id is not None:
+        body["query_id"] = str(query_id)
+    if details:
+        body["details"] = details
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _describe(error: dict[str, Any]) -> dict[str, str]:
+    """One validation problem in words, without echoing the submitted value (it may hold personal data)."""
+    location = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
+    kind = error.get("type", "")
+    if kind == "json_invalid":
+        return {"field": "body", "message": "the request body is not valid JSON"}
+    if kind == "extra_forbidden":
+        return {"field": location, "message": f"unknown field '{location}'; allowed: question, top_k"}
+    if kind == "missing":
+        return {"field": location, "message": f"'{location}' is required"}
+    if kind == "model_attributes_type" or kind == "dict_type":
+        return {"field": "body", "message": "the body must be a JSON object like {\"question\": \"...\"}"}
+    message = str(error.get("msg", "invalid value"))
+    message = message.removeprefix("Value error, ")
+    return {"field": location, "message": f"{location}: {message}"}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register handlers for our errors, validation errors, HTTP errors and anything unexpected."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.code, exc.message, query_id=exc.query_id, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [_describe(e) for e in exc.errors()]
+        message = "; ".join(d["message"] for d in details) or "the request is not valid"
+        return error_response(422, "invalid_request", message, details=details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        messages = {404: "no such resource", 405: "method not allowed on this path"}
+        message = exc.detail if isinstance(exc.detail, str) and exc.status_code not in messages else (
+            messages.get(exc.status_code, "request failed")
+        )
+        return error_response(exc.status_code, f"http_{exc.status_code}", message, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.error("unexpected error: %s", exc.__class__.__name__)
+        return error_response(500, "internal_error", "Something went wrong on our side. Please try again.")

@@ -1,0 +1,172 @@
+"""One query through the gateway: redact, publish, wait for the persisted outcome, restore, respond."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol
+from uuid import UUID
+
+from common.logging import query_context
+from common.messages import QueryResult, RedactedQuery
+from pii_filter.broker import BrokerUnavailable, GatewayBroker
+from pii_filter.errors import ApiError
+from pii_filter.metrics import PII_ENTITIES
+from pii_filter.schemas import QueryRecord, QueryRequest, QueryResponse
+from pii_filter.settings import GatewaySettings
+
+log = logging.getLogger(__name__)
+
+# failure codes that mean "try again later" rather than "this request cannot be answered"
+_UNAVAILABLE_CODES = ("unavailable", "throttl", "timeout", "index", "budget")
+
+
+class RedactionLike(Protocol):
+    """What the flow needs from a redaction (pii_filter.redaction.Redaction in production)."""
+
+    @property
+    def redacted(self) -> str: ...
+
+    @property
+    def entity_types(self) -> list[str]: ...
+
+    def restore(self, text: str) -> str: ...
+
+
+class RedactorLike(Protocol):
+    def redact(self, text: str) -> RedactionLike: ...
+
+
+class RecordsLike(Protocol):
+    def get(self, query_id: UUID) -> dict | None: ...
+
+
+class QueryFlow:
+    """Runs POST /query; holds the placeholder map only for the duration of one request."""
+
+    def __init__(
+        self,
+        *,
+        settings: GatewaySettings,
+        redactor: RedactorLike,
+        broker: GatewayBroker,
+        records: RecordsLike | None,
+    ) -> None:
+        self.settings = settings
+        self.redactor = redactor
+        self.broker = broker
+        self.records = records
+        self._redact_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redact")
+
+    def check_limits(self, request: QueryRequest) -> int:
+        """Validate what depends on settings; return the top_k to use."""
+        limit = self.settings.max_question_chars
+        if len(request.question) > limit:
+            raise ApiError(
+                413, "question_too_long",
+                f"The question is {len(request.question)} characters long; the limit is {limit} characters.",
+            )
+        top_k = request.top_k or self.settings.default_top_k
+        if top_k > self.settings.max_top_k:
+            raise ApiError(422, "invalid_request", f"top_k must be between 1 and {self.settings.max_top_k}.")
+        return top_k
+
+    async def answer(self, request: QueryRequest) -> QueryResponse:
+        started = time.perf_counter()
+        top_k = self.check_limits(request)
+        query_id = uuid.uuid4()
+        with query_context(query_id):
+            loop = asyncio.get_running_loop()
+            t0 = time.perf_counter()
+            redaction = await loop.run_in_executor(self._redact_pool, self.redactor.redact, request.question)
+            redact_ms = (time.perf_counter() - t0) * 1000
+            for entity_type in redaction.entity_types:
+                PII_ENTITIES.labels(type=entity_type).inc()
+            query = RedactedQuery(
+                query_id=query_id,
+                redacted_question=redaction.redacted,
+                pii_found=redaction.entity_types,
+                top_k=top_k,
+                timings_ms={"redact": round(redact_ms, 3)},
+            )
+            result = await self._publish_and_wait(query)
+            return self._response(query, result, redaction, started)
+
+    async def _publish_and_wait(self, query: RedactedQuery) -> QueryResult:
+        key = str(query.query_id)
+        reply = self.broker.expect_reply(key)
+        try:
+            await self.broker.publish_query(query)
+        except BrokerUnavailable as exc:
+            self.broker.forget(key)
+            log.warning("query not accepted: broker unavailable")
+            raise ApiError(
+                503, "broker_unavailable",
+                "The service is temporarily unable to accept questions. Please try again shortly.",
+            ) from exc
+        log.info("query accepted", extra={"pii_types": query.pii_found, "top_k": query.top_k})
+        try:
+            return await asyncio.wait_for(reply, timeout=self.settings.answer_timeout_s)
+        except TimeoutError:
+            self.broker.forget(key)
+            persisted = self._persisted_result(query.query_id)
+            if persisted is not None:
+                return persisted
+            raise ApiError(
+                504, "answer_timeout",
+                f"No answer within {self.settings.answer_timeout_s:g} seconds. The question was accepted; "
+                f"check GET /queries/{query.query_id} for the answer.",
+                query_id=query.query_id,
+            ) from None
+
+    def _persisted_result(self, query_id: UUID) -> QueryResult | None:
+        """After a timeout, the reply may have been lost while the result is stored: look once."""
+        if self.records is None:
+            return None
+        try:
+            row = self.records.get(query_id)
+        except Exception:  # the database being down must not turn a 504 into a 500
+            return None
+        if not row or row.get("status") == "pending":
+            return None
+        record = QueryRecord.model_validate(row)
+        return QueryResult(
+            query_id=query_id,
+            status="answered" if record.status == "answered" else "failed",
+            redacted_question=record.redacted_question,
+            answer=record.answer,
+            answered=bool(record.answered),
+            citations=record.citations,
+            model=record.model or "",
+            timings_ms=record.timings_ms,
+            error=record.error,  # type: ignore[arg-type]
+        )
+
+    def _response(
+        self, query: RedactedQuery, result: QueryResult, redaction: RedactionLike, started: float
+    ) -> QueryResponse:
+        if result.status == "failed" or result.answer is None:
+            error = result.error
+            code = error.code if error else "failed"
+            unavailable = any(word in code for word in _UNAVAILABLE_CODES)
+            raise ApiError(
+                503 if unavailable else 502,
+                code,
+                error.message if error else "The question could not be answered.",
+                query_id=query.query_id,
+            )
+        timings = {**result.timings_ms, **query.timings_ms}
+        timings["total"] = round((time.perf_counter() - started) * 1000, 3)
+        return QueryResponse(
+            query_id=query.query_id,
+            answer=redaction.restore(result.answer),
+            answered=result.answered,
+            citations=result.citations,
+            redacted_question=query.redacted_question,
+            pii_found=query.pii_found,
+            model=result.model,
+            timings_ms=timings,
+        )

@@ -1,0 +1,77 @@
+"""The HTTP API's request and response bodies (what OpenAPI at /docs shows)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from common.messages import Citation
+
+
+class QueryRequest(BaseModel):
+    """A consumer's question in plain words."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(description="the question, in plain words", examples=[
+        "The seller won't refund my broken fridge, what can I do?"
+    ])
+    top_k: int | None = Field(default=None, ge=1, description="how many passages to retrieve")
+
+    @field_validator("question")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the question is empty; please type your question")
+        return value
+
+
+class QueryResponse(BaseModel):
+    """The grounded answer, what was sent downstream, and where the time went."""
+
+    query_id: UUID
+    answer: str
+    answered: bool = Field(description="false when the knowledge base does not cover the question")
+    citations: list[Citation]
+    redacted_question: str = Field(description="exactly what left the gateway")
+    pii_found: list[str] = Field(description="types of personal data that were removed")
+    model: str
+    timings_ms: dict[str, float]
+
+
+class QueryRecord(BaseModel):
+    """A persisted query as GET /queries/{query_id} returns it."""
+
+    query_id: UUID
+    status: Literal["pending", "answered", "failed"]
+    redacted_question: str | None = None
+    pii_found: list[str] = Field(default_factory=list)
+    answer: str | None = None
+    answered: bool | None = None
+    citations: list[Citation] = Field(default_factory=list)
+    model: str | None = None
+    provider: str | None = None
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+    error: dict[str, str] | None = None
+    submitted_at: datetime | None = None
+    completed_at: datetime | None = None
+
+
+class ErrorBody(BaseModel):
+    """Every error the API returns: a code, a sentence for people, and the query id when there is one."""
+
+    error: str
+    message: str
+    query_id: UUID | None = None
+    details: list[dict[str, str]] | None = None
+
+
+class ReadyStatus(BaseModel):
+    """Whether this gateway can take questions now."""
+
+    ready: bool
+    broker_connected: bool
+    consumers: dict[str, int]
