@@ -120,6 +120,7 @@ class Worker:
         threads: int = 4,
         emits_failures: bool = True,
         drain_timeout_s: float = 20.0,
+        extra_health: Callable[[], dict[str, Any]] | None = None,
     ) -> None:
         self.settings = settings
         self.topology: Topology = settings.topology
@@ -128,6 +129,7 @@ class Worker:
         self.prefetch = prefetch
         self.emits_failures = emits_failures
         self.drain_timeout_s = drain_timeout_s
+        self.extra_health = extra_health
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix=f"{name}-work")
         self._stop = threading.Event()
         self._connection: pika.BlockingConnection | None = None
@@ -165,13 +167,18 @@ class Worker:
         connection = self._connection
         alive = bool(connection and connection.is_open and self._consuming)
         fresh = time.monotonic() - self._last_tick < 10
-        return {
+        state: dict[str, Any] = {
             "ok": alive and fresh,
             "service": self.name,
             "broker_connected": bool(connection and connection.is_open),
             "consuming": self._consuming,
             "in_flight": self._in_flight,
         }
+        if self.extra_health is not None:  # e.g. the database of a persistence worker
+            extra = self.extra_health()
+            state.update({k: v for k, v in extra.items() if k != "ok"})
+            state["ok"] = state["ok"] and bool(extra.get("ok", True))
+        return state
 
     # -- connection thread ------------------------------------------------------------------------
 
