@@ -1,0 +1,139 @@
+"""End to end: POST /query through the four services as processes; answer, citations, row, no leaks."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+
+import pika
+import psycopg
+import pytest
+
+from common.topology import Topology
+from tests.conftest import AMQP_URL
+from tests.e2e.conftest import Stack
+from tests.support.broker import wait_until
+
+pytestmark = pytest.mark.e2e
+
+
+class Tap:
+    """A queue bound to every routing key of the events exchange: a copy of each published message."""
+
+    def __init__(self, namespace: str) -> None:
+        self.connection = pika.BlockingConnection(pika.URLParameters(AMQP_URL))
+        self.channel = self.connection.channel()
+        self.queue = f"{namespace}.tap"
+        self.channel.queue_declare(self.queue, durable=False, auto_delete=False)
+        self.channel.queue_bind(self.queue, Topology(namespace).events, routing_key="#")
+
+    def drain(self) -> list[bytes]:
+        bodies = []
+        while True:
+            method, _props, body = self.channel.basic_get(self.queue, auto_ack=True)
+            if method is None:
+                return bodies
+            bodies.append(body)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.channel.queue_delete(self.queue)
+            self.connection.close()
+
+
+@pytest.fixture
+def tap(stack: Stack) -> Iterator[Tap]:
+    t = Tap(stack.namespace)
+    yield t
+    t.close()
+
+
+def database_text(database_url: str) -> str:
+    """Every row of every table in the public schema, as text."""
+    out = []
+    with psycopg.connect(database_url) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()]
+        for table in tables:
+            out.extend(r[0] for r in conn.execute(f'SELECT t::text FROM "{table}" t').fetchall())
+    return "\n".join(out)
+
+
+def row(database_url: str, query_id: str) -> dict:
+    with psycopg.connect(database_url) as conn:
+        cur = conn.execute("SELECT status, redacted_question, answer FROM queries WHERE query_id = %s",
+                           (query_id,))
+        status, redacted, answer = cur.fetchone()
+    return {"status": status, "redacted_question": redacted, "answer": answer}
+
+
+RAW_NAME = ("Ramesh", "Iyer")
+RAW_PHONE = "9876501234"
+RAW_EMAIL = "ramesh.iyer@example.org"
+
+
+def test_question_with_personal_data_is_answered_persisted_and_nothing_leaks(stack: Stack, tap: Tap):
+    question = (
+        f"My name is {RAW_NAME[0]} {RAW_NAME[1]}, you can reach me on {RAW_PHONE} or {RAW_EMAIL}. "
+        "I bought a fridge for Rs 45,000 from Vijay Sales in Pune and it stopped working after two weeks. "
+        "The seller refuses to refund or replace it. What can I do?"
+    )
+    response = stack.http.post("/query", json={"question": question})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["answered"] is True and body["answer"].strip()
+    assert body["citations"] and all(c["source"] for c in body["citations"])
+    assert {"PERSON", "EMAIL_ADDRESS"} <= set(body["pii_found"]) and any("PHONE" in t for t in body["pii_found"])
+    for raw in (*RAW_NAME, RAW_PHONE, RAW_EMAIL):
+        assert raw not in body["redacted_question"]
+    assert "Rs 45,000" in body["redacted_question"] and "Vijay Sales" in body["redacted_question"]
+
+    persisted = row(stack.database_url, body["query_id"])
+    assert persisted["status"] == "answered"
+    assert persisted["redacted_question"] == body["redacted_question"]
+    record = stack.http.get(f"/queries/{body['query_id']}").json()
+    assert record["status"] == "answered" and record["query_id"] == body["query_id"]
+
+    messages = b"\n".join(tap.drain()).decode()
+    assert body["query_id"] in messages  # the tap did see this query's messages
+    haystacks = {"postgres": database_text(stack.database_url), "messages": messages, "logs": stack.logs()}
+    for where, text in haystacks.items():
+        for raw in (*RAW_NAME, RAW_PHONE, RAW_EMAIL):
+            assert raw not in text, f"{raw!r} leaked into {where}"
+
+
+def test_which_commission_for_45_lakh_claim_gets_a_cited_answer(stack: Stack):
+    response = stack.http.post("/query", json={"question": "Which commission do I approach for a Rs 45 lakh claim?"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["answered"] is True
+    assert "District Commission" in body["answer"]
+    assert body["citations"]
+    assert all(json.dumps(c) for c in body["citations"])
+
+
+def test_off_topic_question_is_not_answered_from_thin_air(stack: Stack):
+    response = stack.http.post("/query", json={"question": "What is a good recipe for chocolate cake?"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["answered"] is False
+    assert "1915" in body["answer"]
+
+
+def test_every_service_logs_the_same_query_id(stack: Stack):
+    response = stack.http.post("/query", json={"question": "How long do I have to file a consumer complaint?"})
+    query_id = response.json()["query_id"]
+
+    def services_that_logged() -> set[str]:
+        seen = set()
+        for path in stack.log_dir.glob("*.log"):
+            for line in path.read_text(errors="replace").splitlines():
+                with contextlib.suppress(ValueError):
+                    entry = json.loads(line)
+                    if entry.get("query_id") == query_id:
+                        seen.add(entry.get("service"))
+        return seen
+
+    wait_until(lambda: services_that_logged() >= {"pii_filter", "rag_core", "llm_connector", "psql_worker"},
+               timeout=10, message="a log line with the query id from every service")
