@@ -1,0 +1,29 @@
+"""Entry point: `python -m llm_connector`."""
+
+from __future__ import annotations
+
+from common.logging import configure_logging
+from common.messages import GroundedPrompt
+from common.rabbit.worker import Subscription, Worker
+from llm_connector.handler import AnswerHandler
+from llm_connector.provider import build_provider
+from llm_connector.settings import LlmSettings
+
+
+def main() -> None:
+    settings = LlmSettings()
+    configure_logging(service="llm_connector", level=settings.log_level, fmt=settings.log_format)
+    handler = AnswerHandler(provider=build_provider(settings))
+    Worker(
+        settings=settings,
+        subscriptions=[
+            Subscription(settings.topology.llm_prompts, GroundedPrompt, handler, stage="llm_connector")
+        ],
+        name="llm_connector",
+        prefetch=settings.prefetch,
+        threads=settings.worker_threads,
+    ).run()
+
+
+if __name__ == "__main__":
+    main()

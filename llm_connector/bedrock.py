@@ -1,0 +1,202 @@
+"""Amazon Bedrock through the Converse API: botocore retries transient errors, the rest become clear failures.
+
+botocore's standard retry mode already retries throttling (backing off from 1 s), 5xx responses such as
+ServiceUnavailable, ModelNotReady and dropped connections, up to BEDROCK_MAX_ATTEMPTS. What is still
+failing after that is raised as a PermanentFailure: redelivering the prompt would only multiply the calls
+while the user waits, so the query ends as failed with a message a person understands.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import botocore.exceptions
+from botocore.config import Config
+
+from common.messages import GroundedPrompt, TokenUsage
+from common.rabbit.worker import PermanentFailure
+from llm_connector.metrics import BEDROCK_COST, BEDROCK_TOKENS
+from llm_connector.provider import Completion
+from llm_connector.replies import OFF_LIMITS_ANSWER, with_helpline
+
+if TYPE_CHECKING:
+    from llm_connector.settings import LlmSettings
+
+log = logging.getLogger(__name__)
+
+_BUSY = "The answering service is busy right now. Please try again in a minute."
+_UNAVAILABLE = "The answering service is temporarily unavailable. Please try again in a few minutes."
+_MISCONFIGURED = "The answering service is not set up correctly ({}). Please try again later."
+
+# Bedrock error code -> (our error code, message for the user)
+ERRORS: dict[str, tuple[str, str]] = {
+    "ThrottlingException": ("llm_throttled", _BUSY),
+    "ServiceUnavailableException": ("llm_unavailable", _UNAVAILABLE),
+    "InternalServerException": ("llm_unavailable", _UNAVAILABLE),
+    "ModelNotReadyException": ("llm_unavailable", _UNAVAILABLE),
+    "ModelTimeoutException": (
+        "llm_timeout",
+        "The language model took too long to answer. Please try again, perhaps with a shorter question.",
+    ),
+    "AccessDeniedException": (
+        "llm_access_denied",
+        _MISCONFIGURED.format("access to the language model was denied"),
+    ),
+    "ResourceNotFoundException": (
+        "llm_model_not_found",
+        _MISCONFIGURED.format("the language model was not found"),
+    ),
+    "ValidationException": (
+        "llm_invalid_request",
+        "The language model rejected this request as invalid. "
+        "Please shorten or rephrase the question and try again.",
+    ),
+    "ModelErrorException": (
+        "llm_model_error",
+        "The language model could not process this request. Please try again.",
+    ),
+}
+_OTHER = ("llm_error", "The answering service failed. Please try again later.")
+_UNREACHABLE = ("llm_unreachable", _UNAVAILABLE)
+_NO_CREDENTIALS = ("llm_not_configured", _MISCONFIGURED.format("no cloud credentials"))
+# Bad configuration is for the operators, not a passing glitch: log those loudly.
+_OPERATOR_ERRORS = {
+    "llm_access_denied",
+    "llm_model_not_found",
+    "llm_invalid_request",
+    "llm_not_configured",
+    "llm_error",
+}
+
+_NOT_COVERED = re.compile(r"^\W*not[\s_-]?covered\W*", re.IGNORECASE)
+_FILTERED = {"guardrail_intervened", "content_filtered"}
+_BROKEN = {
+    "malformed_model_output": ("llm_model_error", ERRORS["ModelErrorException"][1]),
+    "model_context_window_exceeded": ("llm_invalid_request", ERRORS["ValidationException"][1]),
+}
+
+
+def make_bedrock_client(settings: LlmSettings, *, session: boto3.session.Session | None = None) -> Any:
+    """A bedrock-runtime client with bounded timeouts and botocore's retries; credentials from the chain."""
+    config = Config(
+        region_name=settings.bedrock_region,
+        retries={"max_attempts": settings.bedrock_max_attempts, "mode": settings.bedrock_retry_mode},
+        connect_timeout=settings.bedrock_connect_timeout_s,
+        read_timeout=settings.bedrock_read_timeout_s,
+        user_agent_extra="consumer-rights-assistant/llm_connector",
+    )
+    return (session or boto3.session.Session()).client(
+        "bedrock-runtime",
+        region_name=settings.bedrock_region,
+        endpoint_url=settings.bedrock_endpoint_url,
+        config=config,
+    )
+
+
+def cost_usd(usage: TokenUsage, *, input_per_1k: float, output_per_1k: float) -> float:
+    return round(usage.input_tokens / 1000 * input_per_1k + usage.output_tokens / 1000 * output_per_1k, 8)
+
+
+def failure_for(exc: Exception) -> PermanentFailure:
+    """The PermanentFailure for a botocore error that survived the retries."""
+    if isinstance(exc, botocore.exceptions.ClientError):
+        code, message = ERRORS.get(exc.response.get("Error", {}).get("Code", ""), _OTHER)
+    elif isinstance(exc, botocore.exceptions.NoCredentialsError):
+        code, message = _NO_CREDENTIALS
+    elif isinstance(
+        exc,
+        (
+            botocore.exceptions.EndpointConnectionError,
+            botocore.exceptions.ConnectionError,
+            botocore.exceptions.HTTPClientError,
+        ),
+    ):
+        code, message = _UNREACHABLE
+    else:
+        code, message = _OTHER
+    return PermanentFailure(code, message)
+
+
+class BedrockProvider:
+    """Calls the Converse API; the system prompt goes in `system`, never in the user's turn."""
+
+    name = "bedrock"
+
+    def __init__(
+        self,
+        *,
+        client: Any,
+        model_id: str,
+        max_tokens: int,
+        temperature: float,
+        top_p: float,
+        price_input_per_1k_usd: float,
+        price_output_per_1k_usd: float,
+    ) -> None:
+        self._client = client
+        self.model = model_id
+        self._inference = {"maxTokens": max_tokens, "temperature": temperature, "topP": top_p}
+        self._prices = {"input_per_1k": price_input_per_1k_usd, "output_per_1k": price_output_per_1k_usd}
+
+    def complete(self, prompt: GroundedPrompt) -> Completion:
+        try:
+            response = self._client.converse(
+                modelId=self.model,
+                system=[{"text": prompt.system_prompt}],
+                messages=[{"role": "user", "content": [{"text": prompt.prompt}]}],
+                inferenceConfig=self._inference,
+            )
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+            failure = failure_for(exc)
+            level = logging.ERROR if failure.code in _OPERATOR_ERRORS else logging.WARNING
+            attempts = getattr(exc, "response", {}).get("ResponseMetadata", {}).get("RetryAttempts")
+            log.log(
+                level,
+                "bedrock call failed: %s (%s)",
+                failure.code,
+                exc.__class__.__name__,
+                extra={"model": self.model, "retry_attempts": attempts},
+            )
+            raise failure from exc
+        usage = self._record_usage(response.get("usage") or {})
+        stop_reason = response.get("stopReason", "")
+        text = "".join(
+            block.get("text", "")
+            for block in response.get("output", {}).get("message", {}).get("content", [])
+        ).strip()
+        log.info(
+            "bedrock answered",
+            extra={
+                "model": self.model,
+                "stop_reason": stop_reason,
+                "input_tokens": usage.input_tokens,
+                "output_tokens": usage.output_tokens,
+                "bedrock_latency_ms": response.get("metrics", {}).get("latencyMs"),
+            },
+        )
+        if stop_reason in _FILTERED:
+            return Completion(text=OFF_LIMITS_ANSWER, answered=False, usage=usage)
+        if stop_reason in _BROKEN:
+            raise PermanentFailure(*_BROKEN[stop_reason])
+        if not text:
+            raise PermanentFailure(
+                "llm_empty_answer", "The language model returned an empty answer. Please try again."
+            )
+        if _NOT_COVERED.match(text):
+            return Completion(
+                text=with_helpline(_NOT_COVERED.sub("", text, count=1)), answered=False, usage=usage
+            )
+        return Completion(text=text, answered=True, usage=usage)
+
+    def _record_usage(self, raw: dict[str, Any]) -> TokenUsage:
+        tokens = TokenUsage(
+            input_tokens=int(raw.get("inputTokens", 0)), output_tokens=int(raw.get("outputTokens", 0))
+        )
+        usage = tokens.model_copy(update={"cost_usd": cost_usd(tokens, **self._prices)})
+        BEDROCK_TOKENS.labels(model=self.model, direction="input").inc(usage.input_tokens)
+        BEDROCK_TOKENS.labels(model=self.model, direction="output").inc(usage.output_tokens)
+        BEDROCK_COST.labels(model=self.model).inc(usage.cost_usd)
+        return usage

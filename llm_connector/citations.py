@@ -1,0 +1,70 @@
+"""Map the `[n]` markers in an answer back to the passages they name, and build the user's citations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from common.messages import Citation, Passage
+
+SNIPPET_CHARS = 200
+FALLBACK_CITATIONS = 3
+
+# [1], [1, 2], [1,2,3], [2-3]; written back as [1][2] so every marker names one passage
+_MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]")
+
+
+def _numbers(group: str) -> list[int]:
+    numbers: list[int] = []
+    for part in re.split(r"\s*,\s*", group):
+        bounds = re.split(r"\s*[–-]\s*", part)
+        if len(bounds) == 2:
+            low, high = int(bounds[0]), int(bounds[1])
+            if 0 < high - low < 10:
+                numbers.extend(range(low, high + 1))
+                continue
+        numbers.extend(int(b) for b in bounds)
+    return numbers
+
+
+def resolve_markers(text: str, passage_count: int) -> tuple[str, list[int]]:
+    """(text with only valid one-number markers, cited passage numbers in order of first mention).
+
+    Markers naming a passage that does not exist are removed: a citation the user cannot follow is worse
+    than none.
+    """
+    cited: list[int] = []
+
+    def rewrite(match: re.Match[str]) -> str:
+        valid = [n for n in _numbers(match.group(1)) if 1 <= n <= passage_count]
+        for n in valid:
+            if n not in cited:
+                cited.append(n)
+        return "".join(f"[{n}]" for n in dict.fromkeys(valid))
+
+    cleaned = _MARKER.sub(rewrite, text)
+    cleaned = re.sub(r"[ \t]+([.,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", cleaned))
+    return cleaned, cited
+
+
+def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
+    """About the first `limit` characters, cut at a word boundary."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
+def citation_for(passage: Passage) -> Citation:
+    return Citation(
+        source=passage.source,
+        section=passage.section,
+        title=passage.title,
+        page=passage.page,
+        snippet=snippet(passage.text),
+    )
+
+
+def citations_for(numbers: Sequence[int], passages: Sequence[Passage]) -> list[Citation]:
+    """Citations for 1-based passage numbers, in the given order."""
+    return [citation_for(passages[n - 1]) for n in numbers if 1 <= n <= len(passages)]

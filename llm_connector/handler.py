@@ -1,0 +1,80 @@
+"""GroundedPrompt -> QueryResult: ask the provider, withhold leaks, resolve citations, time and count it."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from common.messages import GroundedPrompt, QueryResult
+from common.rabbit.worker import PermanentFailure, Publish
+from common.topology import QUERY_RESULT
+from llm_connector.citations import FALLBACK_CITATIONS, citations_for, resolve_markers
+from llm_connector.guard import leaks_system_prompt
+from llm_connector.metrics import ANSWER_SECONDS, ANSWERS, FAILURES
+from llm_connector.provider import Completion, LlmProvider
+from llm_connector.replies import NO_CONTEXT_ANSWER, OFF_LIMITS_ANSWER
+
+log = logging.getLogger(__name__)
+
+
+class AnswerHandler:
+    """The llm_connector stage; never logs the prompt or the answer, only ids, counts and timings."""
+
+    def __init__(self, *, provider: LlmProvider) -> None:
+        self.provider = provider
+
+    def __call__(self, prompt: GroundedPrompt) -> list[Publish]:
+        started = time.perf_counter()
+        completion = self._complete(prompt)
+        if completion.answered and leaks_system_prompt(completion.text, prompt.system_prompt):
+            log.warning(
+                "answer withheld: it reproduced the system prompt", extra={"model": self.provider.model}
+            )
+            completion = Completion(text=OFF_LIMITS_ANSWER, answered=False, usage=completion.usage)
+        text, cited = resolve_markers(completion.text, len(prompt.passages))
+        if completion.answered and not cited:
+            cited = list(range(1, min(FALLBACK_CITATIONS, len(prompt.passages)) + 1))
+        elif not completion.answered:
+            cited = []
+        elapsed = time.perf_counter() - started
+        llm_ms = round(elapsed * 1000, 1)
+        result = QueryResult(
+            query_id=prompt.query_id,
+            status="answered",
+            redacted_question=prompt.query.redacted_question,
+            answer=text,
+            answered=completion.answered,
+            citations=citations_for(cited, prompt.passages),
+            model=self.provider.model,
+            provider=self.provider.name,
+            usage=completion.usage,
+            pii_found=prompt.query.pii_found,
+            submitted_at=prompt.query.submitted_at,
+            timings_ms={**prompt.query.timings_ms, **prompt.timings_ms, "llm": llm_ms},
+        )
+        ANSWERS.labels(provider=self.provider.name, answered=str(completion.answered).lower()).inc()
+        ANSWER_SECONDS.labels(provider=self.provider.name).observe(elapsed)
+        log.info(
+            "answer ready",
+            extra={
+                "provider": self.provider.name,
+                "model": self.provider.model,
+                "answered": completion.answered,
+                "citations": len(result.citations),
+                "input_tokens": completion.usage.input_tokens,
+                "output_tokens": completion.usage.output_tokens,
+                "cost_usd": completion.usage.cost_usd,
+                "llm_ms": llm_ms,
+            },
+        )
+        return [Publish(result, QUERY_RESULT)]
+
+    def _complete(self, prompt: GroundedPrompt) -> Completion:
+        """No context: say so without calling a model (nothing to ground an answer on, and no cost)."""
+        if prompt.no_context or not prompt.passages:
+            return Completion(text=NO_CONTEXT_ANSWER, answered=False)
+        try:
+            return self.provider.complete(prompt)
+        except PermanentFailure as exc:
+            FAILURES.labels(provider=self.provider.name, code=exc.code).inc()
+            raise

@@ -1,0 +1,29 @@
+"""Fixed texts every provider shares: where to get help when the sources do not answer, and the disclaimer."""
+
+from __future__ import annotations
+
+HELPLINE = (
+    "For help with a consumer complaint, call the National Consumer Helpline on 1915 or 1800-11-4000 "
+    "(toll-free), or file a complaint online with the Consumer Commission through e-Daakhil "
+    "(https://edaakhil.nic.in)."
+)
+
+DISCLAIMER = "This is general information, not legal advice."
+
+NO_CONTEXT_ANSWER = (
+    "I could not find anything in the Consumer Protection Act, 2019 or our consumer guides that answers "
+    "this question, so I will not guess. " + HELPLINE
+)
+
+OFF_LIMITS_ANSWER = (
+    "I can only help with questions about consumer rights in India, using the Consumer Protection Act, "
+    "2019 and our consumer guides. " + HELPLINE
+)
+
+
+def with_helpline(text: str) -> str:
+    """Append the helpline pointer unless the text already gives it."""
+    text = text.strip()
+    if "1915" in text and "e-daakhil" in text.lower():
+        return text
+    return f"{text}\n\n{HELPLINE}" if text else NO_CONTEXT_ANSWER
