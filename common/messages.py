@@ -40,6 +40,10 @@ class RedactedQuery(Message):
     top_k: int = 5
     submitted_at: datetime = Field(default_factory=utc_now)
     timings_ms: dict[str, float] = Field(default_factory=dict)
+    llm_provider: Literal["default", "extractive"] = Field(
+        default="default",
+        description="'extractive': answer without the LLM (the gateway's spend cap was reached)",
+    )
 
 
 class Passage(Model):
