@@ -94,6 +94,7 @@ def stages(amqp_url: str, namespace: str) -> Iterator[None]:
 
 
 def _client(amqp_url: str, namespace: str, **overrides: object) -> TestClient:
+    overrides = {"auth_disabled": True, **overrides}  # API keys are tested in tests/security
     settings = GatewaySettings(amqp_url=amqp_url, namespace=namespace, **overrides)  # type: ignore[arg-type]
     broker = GatewayBroker(amqp_url=settings.amqp_url, topology=settings.topology, instance_id="test",
                            reconnect_max_delay_s=1)

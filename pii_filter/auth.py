@@ -1,0 +1,99 @@
+"""API keys: only SHA-256 digests are configured (API_KEYS_SHA256); a request's key is hashed and compared.
+
+Checked in a pure ASGI middleware, so a request without a valid key is answered 401 before its body is
+read or parsed. Keys arrive as `Authorization: Bearer <key>` or `X-API-Key: <key>`. The caller's
+identity for rate limiting is a short prefix of the matching digest: never the key itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from pii_filter.errors import error_response
+from pii_filter.metrics import AUTH_FAILURES
+
+CALLER_KEY = "caller"  # scope["state"][CALLER_KEY]: who is calling, for the rate limiter
+MISSING_MESSAGE = (
+    "An API key is required. Send it as 'Authorization: Bearer <key>' or in the 'X-API-Key' header."
+)
+INVALID_MESSAGE = "The API key is not valid. Check it, or ask the operator of this service for a new one."
+SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
+    "ApiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+    "BearerAuth": {"type": "http", "scheme": "bearer"},
+}
+
+
+def digest(key: str) -> str:
+    """The hex SHA-256 of a key: what API_KEYS_SHA256 lists."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def presented_key(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
+    """The key a request carries (X-API-Key, or a Bearer token), or None."""
+    api_key = bearer = None
+    for name, value in headers:
+        if name == b"x-api-key":
+            api_key = value.decode("latin-1").strip()
+        elif name == b"authorization":
+            scheme, _, token = value.decode("latin-1").strip().partition(" ")
+            if scheme.lower() == "bearer":
+                bearer = token.strip()
+    return api_key or bearer or None
+
+
+class ApiKeys:
+    """The accepted digests; `identify` returns a caller id for a valid key and None otherwise."""
+
+    def __init__(self, digests: Iterable[str]) -> None:
+        self._digests = tuple(bytes.fromhex(d) for d in digests)
+        if not self._digests:
+            raise ValueError("at least one API key digest is required")
+
+    def identify(self, key: str) -> str | None:
+        presented = hashlib.sha256(key.encode("utf-8")).digest()
+        found: bytes | None = None
+        for candidate in self._digests:  # no early exit: the time taken does not depend on which matched
+            if hmac.compare_digest(presented, candidate):
+                found = candidate
+        return f"key:{found.hex()[:12]}" if found is not None else None
+
+
+class ApiKeyMiddleware:
+    """Answers 401 to requests for protected paths that carry no valid key; marks the caller otherwise."""
+
+    def __init__(self, app: ASGIApp, *, keys: ApiKeys, protected: Callable[[str], bool]) -> None:
+        self.app = app
+        self.keys = keys
+        self.protected = protected
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.protected(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        key = presented_key(scope["headers"])
+        caller = self.keys.identify(key) if key else None
+        if caller is None:
+            reason = "missing" if key is None else "invalid"
+            AUTH_FAILURES.labels(reason=reason).inc()
+            response = error_response(
+                401, "unauthorized", MISSING_MESSAGE if key is None else INVALID_MESSAGE,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+            await response(scope, receive, send)
+            return
+        scope.setdefault("state", {})[CALLER_KEY] = caller
+        await self.app(scope, receive, send)
+
+
+def is_protected_path(prefixes: tuple[str, ...]) -> Callable[[str], bool]:
+    """A predicate for paths equal to, or below, one of `prefixes` ('/query' also covers '/query/')."""
+
+    def protected(path: str) -> bool:
+        return any(path == p or path.startswith(p + "/") for p in prefixes)
+
+    return protected
