@@ -3,25 +3,34 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
 from uuid import UUID
 
 from fastapi import FastAPI, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from prometheus_client import make_asgi_app
+from starlette.routing import BaseRoute, Match
 
+from pii_filter.auth import SECURITY_SCHEMES, ApiKeyMiddleware, ApiKeys, is_protected_path
+from pii_filter.body_limit import BodyLimitMiddleware
 from pii_filter.broker import GatewayBroker
+from pii_filter.budget import SpendCap, SpendSource
 from pii_filter.errors import ApiError, install_error_handlers
 from pii_filter.metrics import HTTP_REQUESTS, HTTP_SECONDS
 from pii_filter.query_flow import QueryFlow, RecordsLike, RedactorLike
+from pii_filter.rate_limit import RateLimiter, RateLimitMiddleware
 from pii_filter.schemas import ErrorBody, QueryRecord, QueryRequest, QueryResponse, ReadyStatus
 from pii_filter.settings import GatewaySettings
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody} for code in (413, 422, 502, 503, 504)
 }
+# what /query and /queries/{id} may also answer: no or a wrong API key, too many requests
+GUARDED: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (401, 429)}
+PROTECTED_PREFIXES = ("/query", "/queries")  # everything else (/health, /ready, /metrics, /docs) is open
 
 
 def create_app(
@@ -33,6 +42,7 @@ def create_app(
 ) -> FastAPI:
     """Wire the routes to a QueryFlow; the broker thread starts and stops with the app."""
     flow = QueryFlow(settings=settings, redactor=redactor, broker=broker, records=records)
+    spend_cap = _spend_cap(settings, records)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -52,24 +62,32 @@ def create_app(
     )
     install_error_handlers(app)
     app.mount("/metrics", make_asgi_app())
+    security = _install_access_guards(app, settings)
+
+    def label(scope: MutableMapping[str, Any]) -> str:
+        """The route template, also for requests the guards answered before routing."""
+        route = scope.get("route") or _matching_route(app.router.routes, scope)
+        return getattr(route, "path", "unmatched")
 
     @app.middleware("http")
     async def measure(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         started = time.perf_counter()
         response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
+        path = label(request.scope)
         HTTP_REQUESTS.labels(route=path, method=request.method, status=str(response.status_code)).inc()
         HTTP_SECONDS.labels(route=path, method=request.method).observe(time.perf_counter() - started)
         return response
 
-    @app.post("/query", response_model=QueryResponse, responses=ERRORS, tags=["questions"])
+    @app.post("/query", response_model=QueryResponse, responses={**ERRORS, **GUARDED}, tags=["questions"],
+              openapi_extra=security)
     async def post_query(body: QueryRequest) -> QueryResponse:
         """Ask a question; personal data is replaced by placeholders before it goes anywhere."""
-        return await flow.answer(body)
+        flow.check_limits(body)
+        provider = await run_in_threadpool(spend_cap.check) if spend_cap else "default"
+        return await flow.answer(body, llm_provider=provider)
 
     @app.get("/queries/{query_id}", response_model=QueryRecord, responses={404: {"model": ErrorBody},
-             503: {"model": ErrorBody}}, tags=["questions"])
+             503: {"model": ErrorBody}, **GUARDED}, tags=["questions"], openapi_extra=security)
     def get_query(query_id: UUID) -> QueryRecord:
         """The persisted record of a query: pending, answered or failed."""
         if records is None:
@@ -96,4 +114,55 @@ def create_app(
                              consumers=broker.consumer_counts)
         return JSONResponse(status.model_dump(), status_code=200 if status.ready else 503)
 
+    if security:
+        _declare_security_schemes(app)
     return app
+
+
+def _install_access_guards(app: FastAPI, settings: GatewaySettings) -> dict[str, Any] | None:
+    """Body limit, rate limit and API keys, all answered before the body is parsed.
+
+    Starlette runs the middleware added last first: API key, then rate limit (per key), then body size.
+    Returns the OpenAPI `security` of the protected operations (None when keys are off).
+    """
+    protected = is_protected_path(PROTECTED_PREFIXES)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    if settings.rate_limit:
+        app.add_middleware(RateLimitMiddleware, limiter=RateLimiter(settings.rate_limit), protected=protected)
+    if settings.auth_disabled:
+        return None
+    app.add_middleware(ApiKeyMiddleware, keys=ApiKeys(settings.api_key_digests), protected=protected)
+    return {"security": [{name: []} for name in SECURITY_SCHEMES]}
+
+
+def _declare_security_schemes(app: FastAPI) -> None:
+    """Add the API-key schemes to the generated OpenAPI document (so /docs offers 'Authorize')."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = generate()
+        schema.setdefault("components", {}).setdefault("securitySchemes", dict(SECURITY_SCHEMES))
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _matching_route(routes: list[BaseRoute], scope: MutableMapping[str, Any]) -> BaseRoute | None:
+    for route in routes:
+        match, _child = route.matches(scope)
+        if match == Match.FULL:
+            return route
+    return None
+
+
+def _spend_cap(settings: GatewaySettings, records: RecordsLike | None) -> SpendCap | None:
+    """The spend cap when a budget is set; it reads the spend from the persisted queries."""
+    if not (settings.daily_budget_usd or settings.monthly_budget_usd):
+        return None
+    if records is None or not hasattr(records, "spend_usd"):
+        raise ValueError("DAILY_BUDGET_USD / MONTHLY_BUDGET_USD need the query records (DATABASE_URL)")
+    source: SpendSource = records  # type: ignore[assignment]
+    return SpendCap(
+        source=source, daily_usd=settings.daily_budget_usd, monthly_usd=settings.monthly_budget_usd,
+        action=settings.budget_exceeded_action, tz=settings.budget_timezone, cache_s=settings.budget_cache_s,
+    )

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from common.messages import QueryResult, RedactedQuery
 from common.rabbit.connection import Backoff, connection_parameters, properties_for
 from common.topology import QUERY_ACCEPTED, Topology
+from pii_filter.metrics import QUEUE_CONSUMERS, QUEUE_MESSAGES
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +178,10 @@ class GatewayBroker:
     def _refresh_consumer_counts(self, channel: Any) -> None:
         counts = {}
         for queue in self.topology.bindings():
-            counts[queue] = channel.queue_declare(queue, passive=True).method.consumer_count
+            declared = channel.queue_declare(queue, passive=True).method
+            counts[queue] = declared.consumer_count
+            QUEUE_CONSUMERS.labels(queue=queue).set(declared.consumer_count)
+            QUEUE_MESSAGES.labels(queue=queue).set(declared.message_count)
         self.consumer_counts = counts
 
 

@@ -7,7 +7,7 @@ import logging
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import Protocol
+from typing import Literal, Protocol
 from uuid import UUID
 
 from common.logging import query_context
@@ -74,7 +74,10 @@ class QueryFlow:
             raise ApiError(422, "invalid_request", f"top_k must be between 1 and {self.settings.max_top_k}.")
         return top_k
 
-    async def answer(self, request: QueryRequest) -> QueryResponse:
+    async def answer(
+        self, request: QueryRequest, *, llm_provider: Literal["default", "extractive"] = "default"
+    ) -> QueryResponse:
+        """`llm_provider='extractive'` asks llm_connector to answer without the LLM (spend cap reached)."""
         started = time.perf_counter()
         top_k = self.check_limits(request)
         query_id = uuid.uuid4()
@@ -91,6 +94,7 @@ class QueryFlow:
                 pii_found=redaction.entity_types,
                 top_k=top_k,
                 timings_ms={"redact": round(redact_ms, 3)},
+                llm_provider=llm_provider,
             )
             result = await self._publish_and_wait(query)
             return self._response(query, result, redaction, started)
