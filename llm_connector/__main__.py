@@ -5,6 +5,7 @@ from __future__ import annotations
 from common.logging import configure_logging
 from common.messages import GroundedPrompt
 from common.rabbit.worker import Subscription, Worker
+from llm_connector.extractive import ExtractiveProvider
 from llm_connector.handler import AnswerHandler
 from llm_connector.provider import build_provider
 from llm_connector.settings import LlmSettings
@@ -13,7 +14,8 @@ from llm_connector.settings import LlmSettings
 def main() -> None:
     settings = LlmSettings()
     configure_logging(service="llm_connector", level=settings.log_level, fmt=settings.log_format)
-    handler = AnswerHandler(provider=build_provider(settings))
+    handler = AnswerHandler(provider=build_provider(settings),
+                            fallback=ExtractiveProvider(max_sentences=settings.extractive_max_sentences))
     Worker(
         settings=settings,
         subscriptions=[

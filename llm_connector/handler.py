@@ -9,6 +9,7 @@ from common.messages import GroundedPrompt, QueryResult
 from common.rabbit.worker import PermanentFailure, Publish
 from common.topology import QUERY_RESULT
 from llm_connector.citations import FALLBACK_CITATIONS, citations_for, resolve_markers
+from llm_connector.extractive import ExtractiveProvider
 from llm_connector.guard import leaks_system_prompt
 from llm_connector.metrics import ANSWER_SECONDS, ANSWERS, FAILURES
 from llm_connector.provider import Completion, LlmProvider
@@ -20,15 +21,21 @@ log = logging.getLogger(__name__)
 class AnswerHandler:
     """The llm_connector stage; never logs the prompt or the answer, only ids, counts and timings."""
 
-    def __init__(self, *, provider: LlmProvider) -> None:
+    def __init__(self, *, provider: LlmProvider, fallback: LlmProvider | None = None) -> None:
         self.provider = provider
+        # what a query marked llm_provider="extractive" gets (the gateway's spend cap was reached)
+        self.fallback = fallback or ExtractiveProvider()
+
+    def _provider_for(self, prompt: GroundedPrompt) -> LlmProvider:
+        return self.fallback if prompt.query.llm_provider == "extractive" else self.provider
 
     def __call__(self, prompt: GroundedPrompt) -> list[Publish]:
         started = time.perf_counter()
-        completion = self._complete(prompt)
+        provider = self._provider_for(prompt)
+        completion = self._complete(prompt, provider)
         if completion.answered and leaks_system_prompt(completion.text, prompt.system_prompt):
             log.warning(
-                "answer withheld: it reproduced the system prompt", extra={"model": self.provider.model}
+                "answer withheld: it reproduced the system prompt", extra={"model": provider.model}
             )
             completion = Completion(text=OFF_LIMITS_ANSWER, answered=False, usage=completion.usage)
         text, cited = resolve_markers(completion.text, len(prompt.passages))
@@ -45,20 +52,20 @@ class AnswerHandler:
             answer=text,
             answered=completion.answered,
             citations=citations_for(cited, prompt.passages),
-            model=self.provider.model,
-            provider=self.provider.name,
+            model=provider.model,
+            provider=provider.name,
             usage=completion.usage,
             pii_found=prompt.query.pii_found,
             submitted_at=prompt.query.submitted_at,
             timings_ms={**prompt.query.timings_ms, **prompt.timings_ms, "llm": llm_ms},
         )
-        ANSWERS.labels(provider=self.provider.name, answered=str(completion.answered).lower()).inc()
-        ANSWER_SECONDS.labels(provider=self.provider.name).observe(elapsed)
+        ANSWERS.labels(provider=provider.name, answered=str(completion.answered).lower()).inc()
+        ANSWER_SECONDS.labels(provider=provider.name).observe(elapsed)
         log.info(
             "answer ready",
             extra={
-                "provider": self.provider.name,
-                "model": self.provider.model,
+                "provider": provider.name,
+                "model": provider.model,
                 "answered": completion.answered,
                 "citations": len(result.citations),
                 "input_tokens": completion.usage.input_tokens,
@@ -69,12 +76,12 @@ class AnswerHandler:
         )
         return [Publish(result, QUERY_RESULT)]
 
-    def _complete(self, prompt: GroundedPrompt) -> Completion:
+    def _complete(self, prompt: GroundedPrompt, provider: LlmProvider) -> Completion:
         """No context: say so without calling a model (nothing to ground an answer on, and no cost)."""
         if prompt.no_context or not prompt.passages:
             return Completion(text=NO_CONTEXT_ANSWER, answered=False)
         try:
-            return self.provider.complete(prompt)
+            return provider.complete(prompt)
         except PermanentFailure as exc:
-            FAILURES.labels(provider=self.provider.name, code=exc.code).inc()
+            FAILURES.labels(provider=provider.name, code=exc.code).inc()
             raise
