@@ -1,0 +1,155 @@
+"""What is removed, what is kept, and how overlapping detections become one span each.
+
+Removed: direct identifiers (names, phone, email, Aadhaar, PAN, passport, voter id, vehicle
+registration, GSTIN, UPI id, bank account, card, street address and PIN code). Kept, because the
+answer depends on them: amounts, dates and durations, sellers, brands and products, cities and states.
+Those kept types are never requested from the analyzer, so they can only disappear if a removed
+span covers them, which the person-name refinement below guards against.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from presidio_analyzer import RecognizerResult
+
+from pii_filter.redaction.lexicon import Lexicon
+
+# Presidio entity -> our type (what DetectedEntity.type reports)
+ENTITY_TYPES: dict[str, str] = {
+    "PERSON": "PERSON",
+    "PHONE_NUMBER": "PHONE",
+    "EMAIL_ADDRESS": "EMAIL",
+    "IN_AADHAAR": "IN_AADHAAR",
+    "IN_PAN": "IN_PAN",
+    "IN_PASSPORT": "IN_PASSPORT",
+    "IN_VOTER": "IN_VOTER",
+    "IN_VEHICLE_REGISTRATION": "IN_VEHICLE_REGISTRATION",
+    "IN_GSTIN": "IN_GSTIN",
+    "UPI_ID": "UPI_ID",
+    "BANK_ACCOUNT": "BANK_ACCOUNT",
+    "CREDIT_CARD": "CARD",
+    "ADDRESS": "ADDRESS",
+    "IN_PIN_CODE": "IN_PIN_CODE",
+}
+REMOVED_ENTITIES: list[str] = sorted(ENTITY_TYPES)
+
+# our type -> the word inside the placeholder the downstream model reads ("<AADHAAR_1>")
+PLACEHOLDER_LABELS: dict[str, str] = {
+    "PERSON": "PERSON",
+    "PHONE": "PHONE",
+    "EMAIL": "EMAIL",
+    "IN_AADHAAR": "AADHAAR",
+    "IN_PAN": "PAN",
+    "IN_PASSPORT": "PASSPORT",
+    "IN_VOTER": "VOTER_ID",
+    "IN_VEHICLE_REGISTRATION": "VEHICLE_NUMBER",
+    "IN_GSTIN": "GSTIN",
+    "UPI_ID": "UPI_ID",
+    "BANK_ACCOUNT": "BANK_ACCOUNT",
+    "CARD": "CARD",
+    "ADDRESS": "ADDRESS",
+    "IN_PIN_CODE": "PIN_CODE",
+}
+
+# When spans overlap, the checksum-validated or more specific reading names the merged span.
+_PRIORITY: dict[str, int] = {
+    "IN_AADHAAR": 9, "CARD": 9, "EMAIL": 8, "UPI_ID": 8, "IN_GSTIN": 8, "IN_PAN": 7,
+    "PHONE": 6, "BANK_ACCOUNT": 5, "IN_PASSPORT": 4, "IN_VOTER": 4, "IN_VEHICLE_REGISTRATION": 4,
+    "ADDRESS": 3, "IN_PIN_CODE": 3, "PERSON": 1,
+}
+
+_WORD = re.compile(r"[^\s,;:!?()]+")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A removable stretch of the original text."""
+
+    type: str
+    start: int
+    end: int
+
+
+def refine_person(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[int, int] | None:
+    """Trim a person span to its name words and drop it when it is really a seller, brand or place
+    (spaCy's small model calls "Croma" and "Vijay Sales" people)."""
+    words = [_trim_word(text, start + m.start(), start + m.end()) for m in _WORD.finditer(text[start:end])]
+    if any(lexicon.is_business_word(text[s:e]) for s, e in words) or _followed_by_business_word(text, end, lexicon):
+        return None
+    while words and _not_a_name_word(text[words[0][0] : words[0][1]], lexicon):
+        words.pop(0)
+    while words and _not_a_name_word(text[words[-1][0] : words[-1][1]], lexicon):
+        words.pop()
+    if not words:
+        return None
+    start, end = words[0][0], words[-1][1]
+    if lexicon.is_known_non_person(text[start:end]):
+        return None
+    return start, _extend_right(text, end, lexicon)
+
+
+def _trim_word(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop trailing punctuation and a possessive "'s" from one word of a span."""
+    word = text[start:end]
+    bare = re.sub(r"(?:['’]s)?[.,;:!?)]*$", "", word)
+    if bare.endswith(".") and len(bare) > 2:
+        bare = bare[:-1]
+    return start, start + len(bare)
+
+
+def _not_a_name_word(word: str, lexicon: Lexicon) -> bool:
+    if lexicon.is_name_word(word.rstrip(".")):
+        return False
+    return lexicon.is_common_word(word) or lexicon.is_known_non_person(word) or not word[:1].isalpha()
+
+
+def _followed_by_business_word(text: str, end: int, lexicon: Lexicon) -> bool:
+    following = re.match(r"[ \t]+(\S+)", text[end : end + 40])
+    return bool(following and lexicon.is_business_word(following.group(1)))
+
+
+def _extend_right(text: str, end: int, lexicon: Lexicon) -> int:
+    """spaCy often stops after the given name; take one more Capitalised unlisted word (a surname)."""
+    following = re.match(r"[ \t]([A-Z][a-z]+)\b", text[end : end + 40])
+    if not following:
+        return end
+    word = following.group(1)
+    if lexicon.is_common_word(word) or lexicon.is_known_non_person(word) or lexicon.is_business_word(word):
+        return end
+    return end + following.end()
+
+
+def select_spans(text: str, results: Iterable[RecognizerResult], lexicon: Lexicon) -> list[Span]:
+    """Keep removable results, refine people, merge overlaps into one span per stretch of text."""
+    candidates: list[Span] = []
+    for result in results:
+        kind = ENTITY_TYPES.get(result.entity_type)
+        if kind is None:
+            continue
+        start, end = result.start, result.end
+        if kind == "PERSON":
+            refined = refine_person(text, start, end, lexicon)
+            if refined is None:
+                continue
+            start, end = refined
+        candidates.append(Span(kind, start, end))
+    return merge_overlaps(candidates)
+
+
+def merge_overlaps(spans: list[Span]) -> list[Span]:
+    """Overlapping spans become their union (nothing partly detected survives), named after the
+    highest-priority, then longest, member."""
+    merged: list[tuple[int, int, list[Span]]] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if merged and span.start < merged[-1][1]:
+            start, end, members = merged[-1]
+            merged[-1] = (start, max(end, span.end), [*members, span])
+        else:
+            merged.append((span.start, span.end, [span]))
+    return [
+        Span(max(members, key=lambda s: (_PRIORITY[s.type], s.end - s.start)).type, start, end)
+        for start, end, members in merged
+    ]
