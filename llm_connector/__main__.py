@@ -14,8 +14,10 @@ from llm_connector.settings import LlmSettings
 def main() -> None:
     settings = LlmSettings()
     configure_logging(service="llm_connector", level=settings.log_level, fmt=settings.log_format)
-    handler = AnswerHandler(provider=build_provider(settings),
-                            fallback=ExtractiveProvider(max_sentences=settings.extractive_max_sentences))
+    handler = AnswerHandler(
+        provider=build_provider(settings),
+        fallback=ExtractiveProvider(max_sentences=settings.extractive_max_sentences),
+    )
     Worker(
         settings=settings,
         subscriptions=[

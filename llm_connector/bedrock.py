@@ -83,7 +83,7 @@ def make_bedrock_client(settings: LlmSettings, *, session: boto3.session.Session
     """A bedrock-runtime client with bounded timeouts and botocore's retries; credentials from the chain."""
     config = Config(
         region_name=settings.bedrock_region,
-        retries={"max_attempts": settings.bedrock_max_attempts, "mode": settings.bedrock_retry_mode},
+        retries={"total_max_attempts": settings.bedrock_max_attempts, "mode": settings.bedrock_retry_mode},
         connect_timeout=settings.bedrock_connect_timeout_s,
         read_timeout=settings.bedrock_read_timeout_s,
         user_agent_extra="consumer-rights-assistant/llm_connector",

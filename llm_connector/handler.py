@@ -34,9 +34,7 @@ class AnswerHandler:
         provider = self._provider_for(prompt)
         completion = self._complete(prompt, provider)
         if completion.answered and leaks_system_prompt(completion.text, prompt.system_prompt):
-            log.warning(
-                "answer withheld: it reproduced the system prompt", extra={"model": provider.model}
-            )
+            log.warning("answer withheld: it reproduced the system prompt", extra={"model": provider.model})
             completion = Completion(text=OFF_LIMITS_ANSWER, answered=False, usage=completion.usage)
         text, cited = resolve_markers(completion.text, len(prompt.passages))
         if completion.answered and not cited:

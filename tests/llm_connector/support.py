@@ -75,6 +75,7 @@ def grounded(
     pii_found: list[str] | None = None,
     query_timings: dict[str, float] | None = None,
     prompt_timings: dict[str, float] | None = None,
+    llm_provider: str = "default",
 ) -> GroundedPrompt:
     """A GroundedPrompt exactly as rag_core would send it."""
     query = RedactedQuery(
@@ -82,6 +83,7 @@ def grounded(
         redacted_question=question,
         pii_found=pii_found or [],
         timings_ms=query_timings or {},
+        llm_provider=llm_provider,
     )
     system_prompt, prompt = build_prompt(question=question, passages=passages, no_context=no_context)
     return GroundedPrompt(
@@ -169,7 +171,7 @@ class FakeBedrock:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def url(self) -> str:
