@@ -61,8 +61,14 @@ class Database:
         name: str = "psql_worker",
         checkout_timeout_s: float = 5.0,
         retry_max_delay_s: float = 5.0,
+        reconnect_timeout_s: float = 10.0,
     ) -> Database:
-        """Open a pool without waiting: start-up does not fail while the database is away."""
+        """Open a pool without waiting: start-up does not fail while the database is away.
+
+        The pool's own reconnect back-off doubles without a cap until `reconnect_timeout`; keeping that
+        short caps it in effect: the attempt is dropped and the next checkout starts a fresh one, so
+        the worker reconnects within seconds of the database's return however long it was away.
+        """
         pool = ConnectionPool(
             database_url,
             min_size=1,
@@ -71,6 +77,7 @@ class Database:
             name=name,
             timeout=checkout_timeout_s,
             check=ConnectionPool.check_connection,
+            reconnect_timeout=reconnect_timeout_s,
             kwargs={"connect_timeout": 5, "application_name": name},
         )
         pool.open(wait=False)

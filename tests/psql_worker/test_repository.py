@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
@@ -15,7 +15,7 @@ from psql_worker.repository import QueryRepository, row_to_result
 
 pytestmark = pytest.mark.integration
 
-T0 = datetime(2025, 3, 1, 10, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 3, 1, 10, 0, tzinfo=UTC)
 
 
 def _accepted(qid: uuid.UUID, **kw) -> RedactedQuery:
@@ -133,7 +133,8 @@ def test_concurrent_results_for_one_query_store_exactly_one(repository: QueryRep
 
 def test_nul_characters_and_non_finite_numbers_do_not_block_storage(repository: QueryRepository):
     qid = uuid.uuid4()
-    repository.record_accepted(_accepted(qid, redacted_question="bad\x00byte", timings_ms={"x": float("nan")}))
+    accepted = _accepted(qid, redacted_question="bad\x00byte", timings_ms={"x": float("nan")})
+    repository.record_accepted(accepted)
     result = _answered(qid, answer="ans\x00wer", citations=[
         Citation(source="s\x00", section="1", title="t", page="2", snippet="snip\x00pet")
     ], usage=TokenUsage(cost_usd=float("inf")))
