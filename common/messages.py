@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Literal
 from uuid import UUID
 
@@ -13,7 +13,7 @@ SCHEMA_VERSION = 1
 
 def utc_now() -> datetime:
     """Timestamps travel as timezone-aware UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Model(BaseModel):
@@ -160,6 +160,7 @@ class Chunk(Model):
     page_start: int = 0
     page_end: int = 0
     position: int = 0
+    heading: str = Field(default="", description="where the text sits (act, chapter, section), embedded with it")
 
     def page_label(self) -> str:
         """'12' or '12-13': the page range as a citation shows it."""
@@ -169,26 +170,38 @@ class Chunk(Model):
             return f"{self.page_start}-{self.page_end}"
         return str(self.page_start)
 
-
-class ChunkBatch(Message):
-    """chunker -> embedder: chunks of one source document for one index build.
-
-    The last batch of a document has `last=True`; the embedder then removes the document's
-    chunks that this build no longer produced. `build_id` names the snapshot being built.
-    """
-
-    build_id: str
-    source: str
-    source_sha256: str
-    batch_no: int
-    last: bool
-    chunks: list[Chunk]
+    def embedding_text(self) -> str:
+        """What the embedding model and the lexical index see: the heading gives the text its context."""
+        return f"{self.heading}\n{self.text}" if self.heading else self.text
 
 
 class BuildFinished(Message):
-    """chunker -> embedder: every source of the build was sent; verify and switch the pointer."""
+    """chunker -> embedder: every source of the build was sent; verify the snapshot and switch to it.
+
+    `sources` maps each source of this build to its sha256. A source that was indexed before under
+    one of `roots` (the folders this build scanned) but is not in `sources` was deleted: its chunks
+    are removed. Sources outside these roots are carried over from the current snapshot unchanged.
+    """
 
     build_id: str
-    sources: list[str]
+    sources: dict[str, str]
+    roots: list[str] = Field(default_factory=list)
     batches: int
     chunks: int
+
+
+class ChunkBatch(Message):
+    """chunker -> embedder: chunks of one source document for one index build, in order.
+
+    The last batch of a document has `last=True`. The build's final message has no chunks and
+    carries `finished`; one queue keeps batches and the end marker in publishing order.
+    `build_id` names the snapshot being built.
+    """
+
+    build_id: str
+    source: str = ""
+    source_sha256: str = ""
+    batch_no: int = 0
+    last: bool = False
+    chunks: list[Chunk] = Field(default_factory=list)
+    finished: BuildFinished | None = None

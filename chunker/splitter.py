@@ -1,0 +1,102 @@
+"""Packs structural pieces into chunks that fit the embedding model, splitting long ones with overlap.
+
+Sizes are measured in the model's own word pieces (all-MiniLM-L6-v2 reads at most 256 including
+[CLS] and [SEP]; anything beyond is silently ignored, so it would be indexed but never embedded).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from chunker.statute import Piece
+
+SPECIAL_TOKENS = 2
+SENTENCE_END = re.compile(r"(?<=[.;:—])\s+(?=\S)")
+
+
+class TokenCounter:
+    """Counts word pieces with the embedding model's tokenizer (tokenizer.json only, no model)."""
+
+    def __init__(self, model_path: str = "") -> None:
+        from tokenizers import Tokenizer
+
+        if not model_path:
+            from common.embedding import default_model_path
+
+            model_path = default_model_path()
+        self._tokenizer = Tokenizer.from_file(str(Path(model_path) / "tokenizer.json"))
+        self._tokenizer.no_truncation()
+        self._tokenizer.no_padding()
+
+    def __call__(self, text: str) -> int:
+        return len(self._tokenizer.encode(text, add_special_tokens=False).ids)
+
+    def head(self, text: str, tokens: int) -> str:
+        """The longest prefix of `text` with at most `tokens` word pieces, cut between words."""
+        offsets = self._tokenizer.encode(text, add_special_tokens=False).offsets
+        if len(offsets) <= tokens:
+            return text
+        end = offsets[tokens][0]
+        space = text.rfind(" ", 0, end)
+        return text[: space if space > 0 else end].rstrip()
+
+
+@dataclass
+class Window:
+    """The pieces of one chunk."""
+
+    pieces: list[Piece]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.pieces)
+
+
+def _fragments(piece: Piece, budget: int, count: TokenCounter) -> list[Piece]:
+    """A piece too long for one chunk, cut at sentence/clause ends, else between words."""
+    out: list[Piece] = []
+    for sentence in SENTENCE_END.split(piece.text):
+        while count(sentence) > budget:
+            head = count.head(sentence, budget)
+            out.append(Piece(head, piece.page))
+            sentence = sentence[len(head) :].lstrip()
+        if sentence:
+            out.append(Piece(sentence, piece.page))
+    return out
+
+
+def pack(pieces: list[Piece], *, budget: int, overlap: int, count: TokenCounter) -> list[Window]:
+    """Greedy windows of consecutive pieces up to `budget` tokens; a new window repeats up to
+    `overlap` tokens of trailing pieces from the previous one, so no sentence loses its context."""
+    units: list[Piece] = []
+    for piece in pieces:
+        units.extend(_fragments(piece, budget, count) if count(piece.text) > budget else [piece])
+    sizes = [count(u.text) + 1 for u in units]
+    windows: list[Window] = []
+    start = 0
+    while start < len(units):
+        end, used = start, 0
+        while end < len(units) and (end == start or used + sizes[end] <= budget):
+            used += sizes[end]
+            end += 1
+        windows.append(Window(units[start:end]))
+        if end >= len(units):
+            break
+        back, carried = end, 0
+        while back - 1 > start and carried + sizes[back - 1] <= overlap:
+            back -= 1
+            carried += sizes[back]
+        start = back
+    return windows
+
+
+def fits(pieces: list[Piece], budget: int, count: TokenCounter) -> bool:
+    return count("\n".join(p.text for p in pieces)) <= budget
+
+
+def body_budget(heading: str, *, target: int, maximum: int, count: Callable[[str], int]) -> int:
+    """Tokens left for the text once the heading and [CLS]/[SEP] are counted."""
+    return max(32, min(target, maximum - SPECIAL_TOKENS) - count(heading) - 1)

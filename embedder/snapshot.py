@@ -1,0 +1,240 @@
+"""Writes one new, immutable index snapshot and switches `current` to it once it is verified.
+
+Exactly one writer per snapshot: the directory is created with `mkdir`, which is atomic on local
+disks and on NFS/EFS, so a second process building the same id fails instead of sharing a Chroma
+directory. Readers only ever open snapshots that `current` names, which are complete and never
+written again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import socket
+import time
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from common.messages import BuildFinished, Chunk
+from embedder.records import is_under, record_for
+
+log = logging.getLogger(__name__)
+
+POINTER = "current"
+SNAPSHOTS = "snapshots"
+MANIFEST = "manifest.json"
+CHUNKS = "chunks.jsonl"
+COLLECTION = "passages"
+WRITER = "WRITER"
+
+
+class SnapshotExists(RuntimeError):
+    """Another writer owns (or owned) this snapshot directory."""
+
+
+class BuildInvalid(RuntimeError):
+    """The build is incomplete or failed verification; `current` was not switched."""
+
+
+def read_pointer(index_dir: Path) -> str | None:
+    try:
+        return (index_dir / POINTER).read_text(encoding="utf-8").strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def switch_pointer(index_dir: Path, snapshot_id: str) -> None:
+    """Atomically make `snapshot_id` current: write a temp file, then os.replace over `current`."""
+    tmp = index_dir / f".{POINTER}.{uuid.uuid4().hex}.tmp"
+    with tmp.open("w", encoding="utf-8") as handle:
+        handle.write(snapshot_id + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, index_dir / POINTER)
+
+
+def _chroma(path: Path) -> Any:
+    import chromadb
+    from chromadb.config import Settings
+
+    return chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
+
+
+class BaseSnapshot:
+    """The snapshot `current` named when the build started: what the new one starts from."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.snapshot_id = read_pointer(index_dir)
+        self.records: list[dict[str, Any]] = []
+        self.manifest: dict[str, Any] = {}
+        self._client: Any = None
+        self._collection: Any = None
+        if self.snapshot_id:
+            path = index_dir / SNAPSHOTS / self.snapshot_id
+            self.manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+            with (path / CHUNKS).open(encoding="utf-8") as handle:
+                self.records = [json.loads(line) for line in handle]
+            self._client = _chroma(path / "chroma")
+            self._collection = self._client.get_collection(COLLECTION)
+        self.by_content = {r["content_sha"]: r["chunk_id"] for r in self.records}
+
+    def embeddings(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by chunk id (reused instead of embedding unchanged text again)."""
+        out: dict[str, np.ndarray] = {}
+        for start in range(0, len(ids), 2000):
+            got = self._collection.get(ids=ids[start : start + 2000], include=["embeddings"])
+            out.update(zip(got["ids"], (np.asarray(e, dtype=np.float32) for e in got["embeddings"]), strict=True))
+        return out
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+
+class SnapshotWriter:
+    """Builds snapshots/<build_id>/ from the base snapshot plus this build's sources."""
+
+    def __init__(self, *, index_dir: Path, build_id: str, embedder: Any, batch_size: int = 64) -> None:
+        self.index_dir = index_dir
+        self.build_id = build_id
+        self.embedder = embedder
+        self.batch_size = batch_size
+        self.path = index_dir / SNAPSHOTS / build_id
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.mkdir(self.path)
+        except FileExistsError as exc:
+            raise SnapshotExists(f"snapshot {build_id} already exists; one writer per snapshot") from exc
+        (self.path / WRITER).write_text(
+            json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "started": time.time()}), encoding="utf-8"
+        )
+        self.started = time.time()
+        self.base = BaseSnapshot(index_dir)
+        self.reuse = self.base.manifest.get("embedding") == embedder.fingerprint
+        self._client = _chroma(self.path / "chroma")
+        self._collection = self._client.create_collection(COLLECTION, metadata={"hnsw:space": "cosine"})
+        self.records: dict[str, dict[str, Any]] = {}
+        self.batches: set[tuple[str, int]] = set()
+        self.embedded = 0
+        self.reused = 0
+
+    def add(self, chunks: list[Chunk], *, source: str = "", batch_no: int = 0) -> None:
+        """Embed (or reuse the base's vectors for unchanged text) and upsert into this snapshot only."""
+        if source:
+            self.batches.add((source, batch_no))
+        if not chunks:
+            return
+        records = [record_for(chunk) for chunk in chunks]
+        texts = [chunk.embedding_text() for chunk in chunks]
+        vectors = np.zeros((len(chunks), self.embedder.dimension), dtype=np.float32)
+        known = {}
+        if self.reuse:
+            wanted = {i: self.base.by_content.get(r["content_sha"]) for i, r in enumerate(records)}
+            stored = self.base.embeddings([cid for cid in wanted.values() if cid])
+            known = {i: stored[cid] for i, cid in wanted.items() if cid in stored}
+        for i, vector in known.items():
+            vectors[i] = vector
+        missing = [i for i in range(len(chunks)) if i not in known]
+        if missing:
+            vectors[missing] = self.embedder.embed([texts[i] for i in missing], batch_size=self.batch_size)
+        self._upsert(records, texts, vectors)
+        self.embedded += len(missing)
+        self.reused += len(known)
+
+    def _upsert(self, records: list[dict[str, Any]], texts: list[str], vectors: np.ndarray) -> None:
+        metadatas = [{k: v for k, v in r.items() if k not in ("chunk_id", "text")} for r in records]
+        for start in range(0, len(records), 1000):
+            end = start + 1000
+            self._collection.upsert(
+                ids=[r["chunk_id"] for r in records[start:end]], documents=texts[start:end],
+                metadatas=metadatas[start:end], embeddings=vectors[start:end],
+            )
+        self.records.update((r["chunk_id"], r) for r in records)
+
+    def _carry_over(self, finished: BuildFinished) -> int:
+        """Keep the base's sources this build did not touch; drop deleted ones under the scanned roots."""
+        kept = [
+            r for r in self.base.records
+            if r["source"] not in finished.sources and not is_under(r["source"], finished.roots)
+            and r["chunk_id"] not in self.records
+        ]
+        if not kept:
+            return 0
+        stored = self.base.embeddings([r["chunk_id"] for r in kept])
+        vectors = np.stack([stored[r["chunk_id"]] for r in kept])
+        texts = [f"{r['heading']}\n{r['text']}" if r.get("heading") else r["text"] for r in kept]
+        self._upsert(kept, texts, vectors)
+        return len(kept)
+
+    def finish(self, finished: BuildFinished, *, switch: bool = True, keep: int = 3) -> dict[str, Any]:
+        """Complete, verify, write the manifest, then (optionally) switch `current` and prune."""
+        from embedder.verify import build_lexical, verify
+
+        if finished.build_id != self.build_id:
+            raise BuildInvalid(f"end marker for {finished.build_id} sent to build {self.build_id}")
+        built = sum(1 for r in self.records.values() if r["source"] in finished.sources)
+        if len(self.batches) != finished.batches or built != finished.chunks:
+            raise BuildInvalid(
+                f"build {self.build_id} incomplete: {len(self.batches)}/{finished.batches} batches, "
+                f"{built}/{finished.chunks} chunks"
+            )
+        carried = self._carry_over(finished)
+        ordered = sorted(self.records.values(), key=lambda r: (r["source"], r["position"], r["chunk_id"]))
+        with (self.path / CHUNKS).open("w", encoding="utf-8") as handle:
+            handle.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in ordered)
+        build_lexical(self.path / "lexical", ordered)
+        verify(collection=self._collection, records=ordered, embedder=self.embedder)
+        sources = sorted({r["source"] for r in ordered} | set(finished.sources))
+        manifest = {
+            "snapshot_id": self.build_id, "parent": self.base.snapshot_id, "created": time.time(),
+            "embedding": self.embedder.fingerprint, "chunks": len(ordered), "sources": sources,
+            "built_sources": finished.sources, "roots": finished.roots, "carried_over": carried,
+            "embedded": self.embedded, "reused_vectors": self.reused,
+            "removed_sources": sorted({r["source"] for r in self.base.records} - set(sources)),
+        }
+        tmp = self.path / f".{MANIFEST}.tmp"
+        tmp.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        os.replace(tmp, self.path / MANIFEST)
+        self.close()
+        if switch:
+            switch_pointer(self.index_dir, self.build_id)
+            prune(self.index_dir, keep=keep)
+        log.info("snapshot %s complete: %d chunks", self.build_id, len(ordered))
+        return manifest
+
+    def close(self) -> None:
+        self._client.close()
+        self.base.close()
+
+    def abandon(self) -> None:
+        """Mark a build that cannot complete, so prune() can delete it."""
+        self.close()
+        (self.path / "FAILED").write_text(str(time.time()), encoding="utf-8")
+
+
+def snapshot_dirs(index_dir: Path) -> Iterable[Path]:
+    root = index_dir / SNAPSHOTS
+    return sorted(p for p in root.iterdir() if p.is_dir()) if root.exists() else []
+
+
+def prune(index_dir: Path, *, keep: int, stale_after_s: float = 6 * 3600) -> list[str]:
+    """Delete old complete snapshots beyond `keep` (never `current`), failed and long-stale builds."""
+    current = read_pointer(index_dir)
+    complete = [p for p in snapshot_dirs(index_dir) if (p / MANIFEST).exists()]
+    doomed = [p for p in complete[: max(0, len(complete) - keep)] if p.name != current]
+    for path in snapshot_dirs(index_dir):
+        if (path / MANIFEST).exists() or path.name == current:
+            continue
+        writer = path / WRITER
+        age = time.time() - (writer.stat().st_mtime if writer.exists() else path.stat().st_mtime)
+        if (path / "FAILED").exists() or age > stale_after_s:
+            doomed.append(path)
+    for path in doomed:
+        shutil.rmtree(path, ignore_errors=True)
+    return [p.name for p in doomed]

