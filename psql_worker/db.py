@@ -42,7 +42,7 @@ class Database:
         *,
         stop: threading.Event,
         retry_max_delay_s: float = 5.0,
-        health_timeout_s: float = 2.0,
+        health_timeout_s: float = 1.0,
     ) -> None:
         self.pool = pool
         self.stop = stop
@@ -87,6 +87,8 @@ class Database:
         """Run `work` in one transaction; on OperationalError wait and run it again."""
         backoff = Backoff(initial=0.1, maximum=self.retry_max_delay_s)
         while True:
+            if self.stop.is_set() and not self._connected:  # shutting down during an outage
+                raise DatabaseUnavailableError(f"database unavailable while stopping ({what})")
             try:
                 with self.pool.connection() as conn:
                     result = work(conn)  # committed when the block exits cleanly

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -196,6 +197,12 @@ def test_retrying_stops_when_the_worker_stops(database: Database, stop: threadin
     threading.Timer(0.5, stop.set).start()
     with pytest.raises(DatabaseUnavailableError):
         database.run(work, what="test")
+    # queued messages fail fast instead of each waiting for a connection while shutting down
+    calls = []
+    started = time.monotonic()
+    with pytest.raises(DatabaseUnavailableError):
+        database.run(lambda conn: calls.append(1), what="test")
+    assert calls == [] and time.monotonic() - started < 0.5
 
 
 def test_health_reports_an_unreachable_database():
