@@ -153,6 +153,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     env = {"INDEX_DIR": os.environ.get("INDEX_DIR", str(ROOT / "var" / "index")),
            "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text")}
+    if not os.environ.get("API_KEYS_SHA256"):  # local use: no API keys unless some are configured
+        env["AUTH_DISABLED"] = os.environ.get("AUTH_DISABLED", "true")
     if not args.no_ingest:
         ensure_index(env)
     stack = LocalStack(env=env)
