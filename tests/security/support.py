@@ -1,4 +1,4 @@
-"""In-process gateways for the security tests: real broker, stand-in answer stage, optional real psql_worker."""
+"""In-process gateways for the security tests: real broker, stand-in answer stage, optional psql_worker."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ class PlainRedactor:
 
 
 def answer_stage(cost_usd: float):
-    """Stands in for rag_core + llm_connector: answers, says which provider was asked for, costs `cost_usd`."""
+    """Stands in for rag_core + llm_connector: answers, names the provider asked for, costs `cost_usd`."""
 
     def handle(query: RedactedQuery) -> list[Publish]:
         extractive = query.llm_provider == "extractive"

@@ -139,10 +139,11 @@ def test_windows_follow_the_budget_time_zone():
     ist = ZoneInfo("Asia/Kolkata")
     now = datetime(2025, 12, 31, 20, 0, tzinfo=UTC)  # 1 January 2026, 01:30 in India
     daily, monthly = periods(now, tz=ist, daily_usd=1, monthly_usd=10)
-    assert daily.start == datetime(2026, 1, 1, tzinfo=ist) and daily.resets_at == datetime(2026, 1, 2, tzinfo=ist)
+    assert daily.start == datetime(2026, 1, 1, tzinfo=ist)
+    assert daily.resets_at == datetime(2026, 1, 2, tzinfo=ist)
     assert monthly.start == datetime(2026, 1, 1, tzinfo=ist)
     assert monthly.resets_at == datetime(2026, 2, 1, tzinfo=ist)
-    utc_daily, utc_monthly = periods(now, tz=ZoneInfo("UTC"), daily_usd=1, monthly_usd=10)
+    _utc_daily, utc_monthly = periods(now, tz=ZoneInfo("UTC"), daily_usd=1, monthly_usd=10)
     assert utc_monthly.start == datetime(2025, 12, 1, tzinfo=UTC)
     assert utc_monthly.resets_at == datetime(2026, 1, 1, tzinfo=UTC)
     assert periods(now, tz=ist, daily_usd=0, monthly_usd=0) == []

@@ -53,7 +53,7 @@ def test_without_keys_the_limit_is_per_client_address(amqp_url, namespace):
     overrides = {"auth_disabled": True, "api_keys_sha256": "", "rate_limit": "3/minute"}
     with running_stages(amqp_url, namespace), \
             gateway(amqp_url, namespace, client=("198.51.100.1", 1000), **overrides) as noisy, \
-            gateway(amqp_url, namespace, instance="sec2", client=("198.51.100.2", 1000), **overrides) as other:
+            gateway(amqp_url, namespace, instance="sec2", client=("198.51.100.2", 1), **overrides) as other:
         assert [noisy.post("/query", json=QUESTION).status_code for _ in range(4)] == [200, 200, 200, 429]
         assert "client address" in noisy.post("/query", json=QUESTION).json()["message"]
         # a separate app instance has its own limiter; the quiet address is unaffected either way
@@ -71,7 +71,8 @@ def test_oversize_bodies_get_413_with_content_length_and_chunked(amqp_url, names
             for i in range(0, len(big), 500):
                 yield big[i:i + 500]
 
-        chunked = client.post("/query", content=chunks(), headers={**auth(), "content-type": "application/json"})
+        json_headers = {**auth(), "content-type": "application/json"}
+        chunked = client.post("/query", content=chunks(), headers=json_headers)
         assert chunked.status_code == 413, chunked.text
         assert chunked.json()["error"] == "body_too_large"
 
@@ -79,7 +80,7 @@ def test_oversize_bodies_get_413_with_content_length_and_chunked(amqp_url, names
             yield b'{"question": "Can I get a refund '
             yield b'for a defective phone?"}'
 
-        ok = client.post("/query", content=small_chunks(), headers={**auth(), "content-type": "application/json"})
+        ok = client.post("/query", content=small_chunks(), headers=json_headers)
         assert ok.status_code == 200, ok.text
         metrics = client.get("/metrics/").text
         assert 'cr_body_too_large_total{how="declared"}' in metrics

@@ -56,7 +56,8 @@ DB_NAME = f"cr_test_{uuid.uuid4().hex[:10]}"
 DATABASE_URL = f"{PG_ADMIN_URL.rpartition('/')[0]}/{DB_NAME}"
 CONFIG = gateway_settings(AMQP_URL, NAMESPACE, database_url=DATABASE_URL, rate_limit="100000/minute",
                           answer_timeout_s=5.0)
-BROKER = GatewayBroker(amqp_url=AMQP_URL, topology=CONFIG.topology, instance_id="fuzz", reconnect_max_delay_s=1)
+BROKER = GatewayBroker(amqp_url=AMQP_URL, topology=CONFIG.topology, instance_id="fuzz",
+                       reconnect_max_delay_s=1)
 APP = create_app(settings=CONFIG, redactor=PlainRedactor(), broker=BROKER,
                  records=QueryRecords(database_url=DATABASE_URL, pool_size=2))
 
