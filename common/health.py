@@ -25,13 +25,21 @@ class _ThreadingWSGIServer(WSGIServer):
     daemon_threads = True
 
 
-def health_app(check: Callable[[], dict[str, Any]]) -> Callable[..., Iterable[bytes]]:
-    """WSGI app: /health answers 200 when `check()['ok']` is true, else 503; anything else is metrics."""
+def health_app(
+    check: Callable[[], dict[str, Any]], live: Callable[[], dict[str, Any]] | None = None
+) -> Callable[..., Iterable[bytes]]:
+    """WSGI app: /ready answers 200 when `check()['ok']`, /health when `live()['ok']`; else metrics.
+
+    /health is what container health checks probe (process, broker connection and consumer), so a
+    database outage does not get a worker replaced; /ready adds the dependencies (e.g. the database).
+    """
     metrics = make_wsgi_app()
+    probes = {"/ready": check, "/health": live or check}
 
     def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") in ("/health", "/ready"):
-            state = check()
+        probe = probes.get(environ.get("PATH_INFO", ""))
+        if probe is not None:
+            state = probe()
             status = "200 OK" if state.get("ok") else "503 Service Unavailable"
             body = json.dumps(state).encode()
             start_response(status, [("Content-Type", "application/json")])
@@ -41,12 +49,14 @@ def health_app(check: Callable[[], dict[str, Any]]) -> Callable[..., Iterable[by
     return app
 
 
-def serve_health(port: int, check: Callable[[], dict[str, Any]]) -> WSGIServer | None:
-    """Serve /health and /metrics on a daemon thread; port 0 disables it."""
+def serve_health(
+    port: int, check: Callable[[], dict[str, Any]], live: Callable[[], dict[str, Any]] | None = None
+) -> WSGIServer | None:
+    """Serve /health, /ready and /metrics on a daemon thread; port 0 disables it."""
     if not port:
         return None
     server = make_server(
-        "0.0.0.0", port, health_app(check), server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
+        "0.0.0.0", port, health_app(check, live), server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
     )
     threading.Thread(target=server.serve_forever, name="health", daemon=True).start()
     log.info("health and metrics on port %d", port)

@@ -161,6 +161,7 @@ class Chunk(Model):
     page_end: int = 0
     position: int = 0
     heading: str = Field(default="", description="where the text sits (act, chapter, section), embedded with it")
+    defines: str = Field(default="", description="the term this chunk defines, for a definitions clause")
 
     def page_label(self) -> str:
         """'12' or '12-13': the page range as a citation shows it."""

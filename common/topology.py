@@ -23,7 +23,11 @@ PROMPT_BUILT = "prompt.built"
 QUERY_RESULT = "query.result"
 CHUNKS_BATCH = "chunks.batch"
 
-DELIVERY_LIMIT = 5
+# The broker dead-letters a message delivered more often than this. Deliveries interrupted by a
+# crashed or killed consumer count too, so the limit is generous; the worker gives up sooner on a
+# handler that keeps failing (HANDLER_ATTEMPTS) and emits a failure event instead of dead-lettering.
+DELIVERY_LIMIT = 20
+HANDLER_ATTEMPTS = 4
 
 
 @dataclass(frozen=True)

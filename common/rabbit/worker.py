@@ -6,7 +6,7 @@
 - An unparseable body is rejected without requeue (it goes to the dead-letter queue) after a failure
   event is emitted for its query id, so the user still gets a clear error.
 - A `PermanentFailure` becomes a failure event; any other exception is retried by redelivery until
-  the queue's delivery limit, and the last attempt emits a failure event instead of looping forever.
+  HANDLER_ATTEMPTS, and the last attempt emits a failure event instead of looping forever.
 - The connection is re-established with capped back-off; SIGTERM stops consuming, lets in-flight
   work finish (unfinished messages are requeued by the broker) and returns.
 """
@@ -34,7 +34,7 @@ from common.messages import GroundedPrompt, Message, QueryResult, RedactedQuery
 from common.metrics import MESSAGES, STAGE_SECONDS
 from common.rabbit.connection import Backoff, connection_parameters, properties_for
 from common.settings import ServiceSettings
-from common.topology import DELIVERY_LIMIT, QUERY_RESULT, Topology
+from common.topology import HANDLER_ATTEMPTS, QUERY_RESULT, Topology
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ class Worker:
         if install_signal_handlers:
             signal.signal(signal.SIGTERM, lambda *_: self.stop())
             signal.signal(signal.SIGINT, lambda *_: self.stop())
-        serve_health(self.settings.health_port, self.health)
+        serve_health(self.settings.health_port, self.health, self.liveness)
         backoff = Backoff(maximum=self.settings.reconnect_max_delay_s)
         while not self._stop.is_set():
             try:
@@ -163,7 +163,15 @@ class Worker:
     def stop(self) -> None:
         self._stop.set()
 
+    def liveness(self) -> dict[str, Any]:
+        """Process, broker connection and consumer alive: what /health (container checks) reports."""
+        connection = self._connection
+        alive = bool(connection and connection.is_open and self._consuming)
+        return {"ok": alive and time.monotonic() - self._last_tick < 10, "service": self.name,
+                "broker_connected": bool(connection and connection.is_open), "consuming": self._consuming}
+
     def health(self) -> dict[str, Any]:
+        """Liveness plus the extra dependencies (e.g. the database): what /ready reports."""
         connection = self._connection
         alive = bool(connection and connection.is_open and self._consuming)
         fresh = time.monotonic() - self._last_tick < 10
@@ -317,7 +325,7 @@ class Worker:
                 outcome = "failed" if outgoing is not None else "dead_lettered"
             except Exception:
                 attempts = int((delivery.properties.headers or {}).get("x-delivery-count", 0)) + 1
-                if attempts >= DELIVERY_LIMIT:
+                if attempts >= HANDLER_ATTEMPTS:
                     log.exception("%s failed on its last attempt", sub.stage)
                     outgoing = self._failure(
                         message, query_id, sub.stage, "internal_error",
