@@ -49,5 +49,5 @@ def problems(service: str, operation: str, params: Mapping[str, Any]) -> list[st
     """Everything botocore's model says is wrong with these parameters; empty when valid."""
     shape = operation_model(service, operation).input_shape
     report = ParamValidator().validate(dict(params), shape)
-    found = [line.strip() for line in report.generate_report().splitlines()[1:] if line.strip()]
+    found = [line.strip() for line in report.generate_report().splitlines() if line.strip()]
     return found + enum_problems(params, shape)
