@@ -16,19 +16,26 @@ from pii_filter.redaction.lexicon import Lexicon, load_lexicon
 
 _STRONG_CUE = r"my\s+name\s+is|my\s+name's|name\s+is|myself|name\s*[:\-]|naam"
 _WEAK_CUE = (
-    r"i\s+am|i'm|this\s+is|it's|regards|thanks|thank\s+you|sincerely|yours\s+truly|mr|mrs|ms|miss|shri|"
+    r"i\s+am|i'm|this\s+is|it's|regards|thanks|thank\s+you|sincerely|yours\s+truly|faithfully|"
+    r"mr|mrs|ms|miss|shri|"
     r"shree|smt|sri|dr|prof|my\s+(?:wife|husband|son|daughter|father|mother|dad|mom|brother|sister|"
     r"friend|uncle|aunt|neighbou?r|landlord|tenant|colleague|cousin)|named|called|s/o|d/o|w/o|c/o|"
     r"on\s+behalf\s+of|salesman|salesperson|executive|agent|technician|engineer|manager|owner|boy|"
-    r"guy|person|cc|signed|sir|madam|ji"
+    r"guy|person|cc|signed|sir|madam|ji|i(?=\s*,)"
 )
 _CONNECTIVE_CUE = r"from|with|by|to|and|or|told|asked|called|met|paid|contacted|informed"
 _CUE = re.compile(
     rf"(?i)\b(?:(?P<strong>{_STRONG_CUE})|(?P<weak>{_WEAK_CUE})|(?P<connective>{_CONNECTIVE_CUE}))"
     r"\b\.?[ \t,:\-]*"
 )
+# "Rahul Verma here", "Priya this side": the cue follows the name
+_POST_CUE = re.compile(
+    r"(?<![\w.])((?:[A-Z][a-z]+|[A-Z]\.)(?:[ ](?:[A-Z][a-z]+|[A-Z]\.)){0,3})[ ,]+"
+    r"(?:here|this\s+side|writing|speaking|signing\s+off)\b"
+)
 _NAME_TOKEN = re.compile(r"[A-Za-z][a-z]*(?:['’][A-Za-z][a-z]+)?\.?")
-_RUN = re.compile(r"(?<![\w@.])(?:[A-Z](?:[a-z]+(?:['’][A-Z]?[a-z]+)?)?\.?(?![\w@])[ \t]?)+")
+# Capitalised words and initials ("R." / "R"); a full stop after a whole word ends the run
+_RUN = re.compile(r"(?<![\w@.])(?:(?:[A-Z][a-z]+(?:['’][A-Z]?[a-z]+)?|[A-Z]\.?)(?![\w@])[ \t]?)+")
 
 
 class _NameRules:
@@ -42,6 +49,8 @@ class _NameRules:
 
     def is_blocked(self, word: str) -> bool:
         """Words that end a name: stop words, common capitalised words, business words."""
+        if self.is_initial(word):
+            return False
         bare = word.rstrip(".").casefold()
         return (
             bare in STOP_WORDS
@@ -68,6 +77,10 @@ class PersonCueRecognizer(LocalRecognizer):
         if "PERSON" not in entities:
             return []
         results = []
+        for post in _POST_CUE.finditer(text):
+            span = self._name_before_cue(text, post.start(1), post.end(1))
+            if span:
+                results.append(RecognizerResult("PERSON", span[0], span[1], 0.7))
         for cue in _CUE.finditer(text):
             span = self._name_after(text, cue.end(), strong=cue.group("strong") is not None)
             if span and cue.group("connective") and not self._starts_with_listed_name(text, span):
@@ -75,6 +88,17 @@ class PersonCueRecognizer(LocalRecognizer):
             if span:
                 results.append(RecognizerResult("PERSON", span[0], span[1], 0.75))
         return results
+
+    def _name_before_cue(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        words = [(start + m.start(), start + m.end()) for m in re.finditer(r"\S+", text[start:end])]
+        while words and self._rules.is_blocked(text[words[0][0] : words[0][1]]):
+            words.pop(0)
+        if not words or any(self._rules.lexicon.is_business_word(text[s:e]) for s, e in words):
+            return None
+        phrase = text[words[0][0] : words[-1][1]]
+        if self._rules.lexicon.is_known_non_person(phrase) or all(self._rules.is_initial(w) for w in phrase.split()):
+            return None
+        return words[0][0], words[-1][1]
 
     def _starts_with_listed_name(self, text: str, span: tuple[int, int]) -> bool:
         first_word = text[span[0] : span[1]].split()[0].rstrip(".")
@@ -96,6 +120,8 @@ class PersonCueRecognizer(LocalRecognizer):
                 break
             end = match.end() if rules.is_initial(word) else match.start() + len(word.rstrip("."))
             words.append((match.start(), end, word))
+            if word.endswith(".") and not rules.is_initial(word):
+                break  # a full stop after a whole word ends the sentence, and the name
             gap = re.match(r"[ \t]", text[match.end() : match.end() + 1])
             if not gap:
                 break

