@@ -1,0 +1,215 @@
+"""End-to-end speed: POST /query at concurrency 1, 8 and 32 against the services running as processes,
+next to the in-process cost of the same stages (redact + embed + retrieve + prompt + compose + persist)
+measured in the same run. Also each service's resident memory after the run.
+
+    python -m bench.e2e [--seconds 20] [--levels 1,8,32]      (what `make bench-e2e` runs)
+
+Needs RabbitMQ and PostgreSQL (AMQP_URL / BENCH_DATABASE_ADMIN_URL, localhost by default). Uses the
+extractive provider, a fresh database and broker namespace, and an index of knowledge/ built here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import psycopg
+
+from bench.report import machine, write_section
+from deploy.local import ROOT, LocalStack, free_port
+
+ADMIN_URL = os.environ.get("BENCH_DATABASE_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
+GOLDEN = ROOT.parent / "shared" / "eval" / "golden_dev.csv"
+PERSONAL = [
+    "I am Priya Nair, phone 9845012345. My washing machine from Croma broke within a week, what can I do?",
+    "Anil Kumar here (anil.kumar@example.com). The airline cancelled my flight and kept Rs 12,000.",
+    "My builder in Pune has delayed possession by two years. Contact me at +91 98200 12345. Remedies?",
+]
+
+
+def questions() -> list[str]:
+    found = []
+    if GOLDEN.exists():
+        with GOLDEN.open(newline="") as handle:
+            found = [row["question"] for row in csv.DictReader(handle)]
+    return found + PERSONAL + ["Which commission do I approach for a Rs 45 lakh claim?"]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else float("nan")
+
+
+def build_index(index_dir: Path) -> None:
+    subprocess.run([sys.executable, "-m", "embedder.ingest", str(ROOT / "knowledge")], cwd=ROOT, check=True,
+                   env={**os.environ, "INDEX_DIR": str(index_dir)}, capture_output=True)
+
+
+def in_process_stage_ms(database_url: str, index_dir: Path, qs: list[str], rounds: int) -> dict[str, float]:
+    """p50 per stage and p50 of the per-question sum, calling the services' code directly."""
+    os.environ["INDEX_DIR"] = str(index_dir)
+    from common.messages import RedactedQuery
+    from llm_connector.extractive import ExtractiveProvider
+    from llm_connector.handler import AnswerHandler
+    from pii_filter.redaction import Redactor
+    from pii_filter.settings import GatewaySettings
+    from psql_worker.db import Database
+    from psql_worker.migrate import apply_migrations
+    from psql_worker.repository import QueryRepository
+    from rag_core.handler import QueryHandler
+    from rag_core.retrieval import Retriever
+    from rag_core.settings import RagSettings
+
+    apply_migrations(database_url)
+    import threading
+
+    database = Database.connect(database_url, size=2, stop=threading.Event())
+    repository = QueryRepository(database)
+    redactor = Redactor.from_settings(GatewaySettings(auth_disabled=True))
+    rag = QueryHandler(retriever=Retriever.from_settings(RagSettings()))
+    llm = AnswerHandler(provider=ExtractiveProvider())
+    stages: dict[str, list[float]] = {k: [] for k in ("redact", "retrieve+prompt", "compose", "persist", "sum")}
+    for _ in range(rounds):
+        for question in qs:
+            t0 = time.perf_counter()
+            redaction = redactor.redact(question)
+            t1 = time.perf_counter()
+            query = RedactedQuery(query_id=uuid.uuid4(), redacted_question=redaction.redacted,
+                                  pii_found=redaction.entity_types, top_k=5)
+            [grounded] = rag(query)
+            t2 = time.perf_counter()
+            [answer] = llm(grounded.message)  # type: ignore[attr-defined]
+            t3 = time.perf_counter()
+            repository.record_accepted(query)
+            repository.record_result(answer.message)  # type: ignore[attr-defined]
+            t4 = time.perf_counter()
+            for key, value in (("redact", t1 - t0), ("retrieve+prompt", t2 - t1), ("compose", t3 - t2),
+                               ("persist", t4 - t3), ("sum", t4 - t0)):
+                stages[key].append(value * 1000)
+    database.close()
+    return {k: statistics.median(v) for k, v in stages.items()}
+
+
+async def drive(url: str, qs: list[str], *, concurrency: int, seconds: float) -> dict[str, float]:
+    """Closed loop: `concurrency` clients each sending the next question as soon as one is answered."""
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+    counter = iter(range(10**9))
+
+    async def client(http: httpx.AsyncClient) -> None:
+        nonlocal errors
+        while time.perf_counter() < deadline:
+            question = qs[next(counter) % len(qs)]
+            t0 = time.perf_counter()
+            response = await http.post("/query", json={"question": question})
+            if response.status_code == 200:
+                latencies.append((time.perf_counter() - t0) * 1000)
+            else:
+                errors += 1
+
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
+        await http.post("/query", json={"question": qs[0]})  # warm-up
+        started = time.perf_counter()
+        await asyncio.gather(*(client(http) for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return {"n": len(latencies), "errors": errors, "qps": len(latencies) / elapsed,
+            "p50": percentile(latencies, 0.50), "p95": percentile(latencies, 0.95),
+            "p99": percentile(latencies, 0.99)}
+
+
+def rss_mb(pid: int) -> tuple[float, float]:
+    """(current, peak) resident memory of a process in MB."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="end-to-end latency/throughput vs in-process stage cost")
+    parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", 20)))
+    parser.add_argument("--levels", default="1,8,32")
+    parser.add_argument("--rounds", type=int, default=5, help="in-process passes over the question set")
+    parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+    args = parser.parse_args(argv)
+    qs = questions()
+    with tempfile.TemporaryDirectory() as tmp:
+        index_dir = Path(tmp) / "index"
+        build_index(index_dir)
+        db_name = f"cr_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{db_name}"')
+        database_url = ADMIN_URL.rpartition("/")[0] + "/" + db_name
+        namespace = f"bench{uuid.uuid4().hex[:6]}"
+        env = {"AMQP_URL": AMQP_URL, "NAMESPACE": namespace, "DATABASE_URL": database_url,
+               "INDEX_DIR": str(index_dir), "LLM_PROVIDER": "extractive", "AUTH_DISABLED": "true",
+               "RATE_LIMIT": "100000/second", "LOG_LEVEL": "WARNING"}
+        stack = LocalStack(env=env, log_dir=Path(tmp) / "logs",
+                           ports={s: free_port() for s in ("pii_filter", "rag_core", "llm_connector", "psql_worker")})
+        try:
+            stack.start_all(timeout=180)
+            _wait_ready(stack.gateway_url)
+            results = {c: asyncio.run(drive(stack.gateway_url, qs, concurrency=c, seconds=args.seconds))
+                       for c in (int(x) for x in args.levels.split(","))}
+            memory = {name: rss_mb(p.pid) for name, p in stack.processes.items()}
+        finally:
+            stack.stop_all()
+            from tests.support.broker import delete_namespace
+
+            delete_namespace(AMQP_URL, namespace)
+        stage = in_process_stage_ms(database_url, index_dir, qs, args.rounds)
+        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+    report = _report(results, stage, memory, args.seconds)
+    print(report)
+    if not args.no_write:
+        write_section("End-to-end latency and throughput", report)
+
+
+def _wait_ready(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise TimeoutError("gateway not ready")
+
+
+def _report(results: dict[int, dict[str, float]], stage: dict[str, float], memory: dict[str, tuple[float, float]],
+            seconds: float) -> str:
+    lines = [f"Measured {machine()}; `python -m bench.e2e` (extractive provider, knowledge/ index, "
+             f"{seconds:g} s per level, closed-loop clients).", "",
+             "| concurrency | answered | errors | queries/s | p50 ms | p95 ms | p99 ms |", "|---|---|---|---|---|---|---|"]
+    for c, r in results.items():
+        lines.append(f"| {c} | {r['n']} | {r['errors']} | {r['qps']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} |")
+    lines += ["", "In-process stage cost, same run (p50 per question, ms): " + ", ".join(
+        f"{k} {v:.1f}" for k, v in stage.items()), ""]
+    if 1 in results:
+        ratio = results[1]["p50"] / stage["sum"]
+        lines.append(f"End-to-end p50 at concurrency 1 / in-process stage sum = **{ratio:.2f}×** (target ≤ 1.3×).")
+    if 32 in results:
+        r = results[32]
+        lines.append(f"Sustained at concurrency 32: **{r['qps']:.1f} queries/s** with {r['errors']} errors "
+                     "(target ≥ 50/s, no error).")
+    lines += ["", "Resident memory after the run (MB, current / peak): " + ", ".join(
+        f"{name} {cur:.0f} / {peak:.0f}" for name, (cur, peak) in memory.items())
+        + f"; total {sum(c for c, _ in memory.values()):.0f} MB (the minimal tier's task has 2048 MB)."]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
