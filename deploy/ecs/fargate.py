@@ -42,8 +42,11 @@ def size_problems(task_definition: Mapping[str, Any]) -> list[str]:
         allowed = sorted(FARGATE_SIZES.get(cpu, ()))
         problems.append(
             f"{family}: cpu {cpu} / memory {memory} is not a Fargate size"
-            + (f" (memory for cpu {cpu}: {allowed[0]}..{allowed[-1]} MiB)" if allowed else
-               f" (cpu must be one of {sorted(FARGATE_SIZES)})")
+            + (
+                f" (memory for cpu {cpu}: {allowed[0]}..{allowed[-1]} MiB)"
+                if allowed
+                else f" (cpu must be one of {sorted(FARGATE_SIZES)})"
+            )
         )
     containers = task_definition.get("containerDefinitions", [])
     totals = {
@@ -54,7 +57,9 @@ def size_problems(task_definition: Mapping[str, Any]) -> list[str]:
     limits = {"cpu": cpu, "memory": memory, "memoryReservation": memory}
     for key, total in totals.items():
         if total > limits[key]:
-            problems.append(f"{family}: containers' {key} adds up to {total}, more than the task's {limits[key]}")
+            problems.append(
+                f"{family}: containers' {key} adds up to {total}, more than the task's {limits[key]}"
+            )
     for container in containers:
         hard, soft = container.get("memory"), container.get("memoryReservation")
         if hard is not None and soft is not None and int(soft) > int(hard):

@@ -27,7 +27,16 @@ SCHEMA_FILE = ROOT / "deploy" / "schemas" / "compose-spec.json"
 VALUES_EXAMPLE = ROOT / "deploy" / "ecs" / "values.example.json"
 
 # our own top-level packages (setuptools `packages.find` in pyproject.toml)
-LOCAL_PACKAGES = ("common", "pii_filter", "rag_core", "llm_connector", "psql_worker", "chunker", "embedder", "deploy")
+LOCAL_PACKAGES = (
+    "common",
+    "pii_filter",
+    "rag_core",
+    "llm_connector",
+    "psql_worker",
+    "chunker",
+    "embedder",
+    "deploy",
+)
 
 # environment variables read by libraries, not by our settings classes, per compose service
 LIBRARY_ENV = {
@@ -45,7 +54,9 @@ THIRD_PARTY_ENV = {
 
 # -- compose ------------------------------------------------------------------------------------------
 
-_VAR = re.compile(r"\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])((?:[^{}]|\{[^{}]*\})*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+_VAR = re.compile(
+    r"\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])((?:[^{}]|\{[^{}]*\})*))?\}|([A-Za-z_][A-Za-z0-9_]*))"
+)
 
 
 def interpolate(value: str, env: Mapping[str, str]) -> str:
@@ -207,7 +218,8 @@ def settings_classes(package: str) -> list[type[BaseSettings]]:
         pytest.skip(f"{package}/settings.py does not exist yet")
     module = importlib.import_module(f"{package}.settings")
     return [
-        cls for _, cls in inspect.getmembers(module, inspect.isclass)
+        cls
+        for _, cls in inspect.getmembers(module, inspect.isclass)
         if issubclass(cls, BaseSettings) and cls.__module__ == module.__name__
     ]
 
@@ -269,12 +281,14 @@ def _guards_import_error(node: ast.Try) -> bool:
     names = []
     for handler in node.handlers:
         kind = handler.type
-        names += [e.id for e in (kind.elts if isinstance(kind, ast.Tuple) else [kind]) if isinstance(e, ast.Name)]
+        names += [
+            e.id for e in (kind.elts if isinstance(kind, ast.Tuple) else [kind]) if isinstance(e, ast.Name)
+        ]
     return bool({"ImportError", "ModuleNotFoundError"} & set(names))
 
 
 def _imports(path: Path) -> Iterator[str]:
-    """Imported module names, lazy ones included; not under TYPE_CHECKING nor guarded by `except ImportError`."""
+    """Imported module names, lazy ones too; not those under TYPE_CHECKING or `except ImportError`."""
     todo: list[ast.AST] = [ast.parse(path.read_text(), filename=str(path))]
     while todo:
         node = todo.pop()

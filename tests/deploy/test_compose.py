@@ -107,7 +107,9 @@ def test_default_up_runs_the_broker_database_live_services_and_ingest() -> None:
     assert {"rabbitmq", "postgres", "pii-filter", "rag-core", "llm-connector", "psql-worker"} <= default
     modules = {python_module(SERVICES[n]) for n in default if SERVICES[n].get("build")}
     assert {"pii_filter", "rag_core", "llm_connector", "psql_worker", "embedder.ingest"} <= modules
-    pipeline = {python_module(SERVICES[n]) for n, s in SERVICES.items() if "pipeline" in s.get("profiles", [])}
+    pipeline = {
+        python_module(SERVICES[n]) for n, s in SERVICES.items() if "pipeline" in s.get("profiles", [])
+    }
     assert {"chunker", "embedder"} <= pipeline
     assert SERVICES["rabbitmq"]["image"].endswith("-management")
 
@@ -153,7 +155,9 @@ def test_environment_names_are_settings_the_service_reads(name: str) -> None:
     if "index_dir" in settings.model_fields:
         index_dir = effective["INDEX_DIR"]
         mounts = [v.split(":") for v in service.get("volumes", [])]
-        assert ["index", index_dir] in [m[:2] for m in mounts], f"{name} must mount the index volume at {index_dir}"
+        assert ["index", index_dir] in [m[:2] for m in mounts], (
+            f"{name} must mount the index volume at {index_dir}"
+        )
 
 
 @pytest.mark.parametrize("name", [n for n in BUILT if n in LONG_RUNNING])
@@ -164,7 +168,9 @@ def test_worker_healthcheck_probes_the_port_the_service_serves(name: str) -> Non
     assert test[:4] == ["CMD", "python", "-m", "common.healthcheck"]
     if len(test) > 4:  # explicit URL (the gateway)
         port = int(re.search(r":(\d+)/", test[4]).group(1))  # type: ignore[union-attr]
-        assert port in {settings.model_fields[f].default for f in ("port", "health_port") if f in settings.model_fields}
+        assert port in {
+            settings.model_fields[f].default for f in ("port", "health_port") if f in settings.model_fields
+        }
         return
     image_env = dockerfile_env(dockerfile(dockerfile_for(service)))  # type: ignore[arg-type]
     port = service_env(service).get("HEALTH_PORT") or image_env.get("HEALTH_PORT")
@@ -189,7 +195,9 @@ def test_compose_defaults_match_the_settings_defaults(name: str) -> None:
         default = settings.model_fields[field].default
         if match.group(2) == "" and not default:
             continue
-        assert str(default) == match.group(2), f"{name}: {key} defaults to {match.group(2)!r}, service to {default!r}"
+        assert str(default) == match.group(2), (
+            f"{name}: {key} defaults to {match.group(2)!r}, service to {default!r}"
+        )
 
 
 @pytest.mark.parametrize("name", BUILT)
@@ -205,15 +213,23 @@ def test_settings_accept_the_compose_environment(name: str, monkeypatch: pytest.
     settings()
 
 
-def test_without_aws_credentials_llm_connector_answers_offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+def test_without_aws_credentials_llm_connector_answers_offline(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
     pytest.importorskip("llm_connector.provider")
     import boto3
 
     from llm_connector.provider import resolve_provider_name
     from llm_connector.settings import LlmSettings
 
-    for key in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-                "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN"):
+    for key in (
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_ROLE_ARN",
+    ):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
@@ -232,8 +248,9 @@ def test_without_aws_credentials_llm_connector_answers_offline(monkeypatch: pyte
 def test_env_example_documents_every_variable_compose_uses() -> None:
     documented = env_example()
     used = compose_variables()
-    assert used == set(documented), f"undocumented: {sorted(used - set(documented))}, " \
-                                    f"unused: {sorted(set(documented) - used)}"
+    assert used == set(documented), (
+        f"undocumented: {sorted(used - set(documented))}, unused: {sorted(set(documented) - used)}"
+    )
     paragraphs = (ROOT / ".env.example").read_text().split("\n\n")
     for paragraph in paragraphs:
         lines = [line for line in paragraph.splitlines() if line.strip()]
@@ -257,8 +274,11 @@ def test_no_real_secrets_in_compose() -> None:
 
 def test_index_volume_is_shared_by_ingest_and_rag_core() -> None:
     assert "index" in compose()["volumes"]
-    writers = [n for n, s in SERVICES.items() if any(v.startswith("index:") and not v.endswith(":ro")
-                                                      for v in s.get("volumes", []))]
+    writers = [
+        n
+        for n, s in SERVICES.items()
+        if any(v.startswith("index:") and not v.endswith(":ro") for v in s.get("volumes", []))
+    ]
     assert {"ingest", "rag-core"} <= set(writers)
     ingest = SERVICES["ingest"]
     script = " ".join(ingest["entrypoint"])
@@ -271,12 +291,19 @@ def test_ingest_runs_once_then_skips(tmp_path: Any) -> None:
     import subprocess
 
     ingest = raw_compose()["services"]["ingest"]
-    entrypoint = [interpolate(part, {}) for part in ingest["entrypoint"]]  # as compose hands it to the container
+    # as compose hands it to the container
+    entrypoint = [interpolate(part, {}) for part in ingest["entrypoint"]]
     script = entrypoint[2].replace("exec python -m embedder.ingest", "echo INGEST")
-    run = lambda env: subprocess.run(  # noqa: E731
-        ["sh", "-c", script, "ingest", *ingest["command"]], env={"PATH": "/usr/bin:/bin", **env},
-        capture_output=True, text=True, check=True,
-    ).stdout
+
+    def run(env: dict[str, str]) -> str:
+        return subprocess.run(
+            ["sh", "-c", script, "ingest", *ingest["command"]],
+            env={"PATH": "/usr/bin:/bin", **env},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
     env = {"INDEX_DIR": str(tmp_path)}
     assert "INGEST /app/knowledge" in run(env)
     (tmp_path / "current").write_text("20250101T000000Z-abcd1234\n")

