@@ -36,6 +36,7 @@ class Draft:
     chapter: str = ""
     act: str = ""
     pages: tuple[int, int] = (0, 0)
+    defines: str = ""
 
 
 def chunk_document(doc: Document, *, count: TokenCounter, sizes: Sizes = Sizes()) -> list[Chunk]:
@@ -53,6 +54,7 @@ def chunk_document(doc: Document, *, count: TokenCounter, sizes: Sizes = Sizes()
             chunk_id=digest.hexdigest()[:24], text=draft.text, source=doc.source, source_sha256=doc.sha256,
             act=draft.act, chapter=draft.chapter, section=draft.section, title=draft.title,
             page_start=draft.pages[0], page_end=draft.pages[1], position=position, heading=draft.heading,
+            defines=draft.defines,
         ))
     return chunks
 
@@ -117,7 +119,7 @@ def _section(section: Section, act: str, count: TokenCounter, sizes: Sizes) -> l
             title = f"{section.title}: “{term}”" if term else section.title
             label = f"{section.number}({number})" if number else section.number
             sub_heading = f"{prefix} {label}: {title}"
-            drafts += [Draft(w.text, sub_heading, label, title, section.chapter, act, _pages(w.pieces))
+            drafts += [Draft(w.text, sub_heading, label, title, section.chapter, act, _pages(w.pieces), term)
                        for w in _windows(group, sub_heading, count, sizes)]
         return drafts
     if fits(pieces, budget, count):

@@ -49,8 +49,8 @@ def clean_pages(pages: list[tuple[int, str]]) -> list[tuple[int, str]]:
     edges: Counter[str] = Counter()
     for _, lines in split:
         content = [ln.strip() for ln in lines if ln.strip()]
-        edges.update({_shape(content[0]), _shape(content[-1])} if content else set())
-    running = {s for s, n in edges.items() if len(split) >= 3 and n >= 0.4 * len(split)}
+        edges.update({_shape(line) for line in content[:2] + content[-2:]})
+    running = {s for s, n in edges.items() if len(split) >= 5 and n >= 0.4 * len(split)}
     out: list[tuple[int, str]] = []
     for number, lines in split:
         body = [ln for ln in lines if ln.strip()]
@@ -90,7 +90,7 @@ def _drop_arrangement(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
             again = next((j for j in range(i + 1, len(lines)) if title and lines[j][1] == title), None)
             if again is not None:
                 return lines[again:]
-            return [(p, ln) for p, ln in lines[i + 1 :] if not re.match(r"^\d+\.\s.*[^—]$", ln)]
+            return [(p, ln) for p, ln in lines[i + 1 :] if not re.match(r"^\d+\.\s[^—]*$", ln)]
     return lines
 
 

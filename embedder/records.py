@@ -25,6 +25,7 @@ def record_for(chunk: Chunk) -> dict[str, Any]:
         "section": chunk.section,
         "title": chunk.title,
         "heading": chunk.heading,
+        "defines": chunk.defines,
         "page": chunk.page_label(),
         "page_start": chunk.page_start,
         "page_end": chunk.page_end,

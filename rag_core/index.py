@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from common.embedding import lexical_tokens
+from rag_core.terms import definitions_index
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ SNAPSHOTS = "snapshots"
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 COLLECTION = "passages"
+RETIRE_AFTER_S = 60.0
 
 
 def read_pointer(index_dir: Path) -> str | None:
@@ -53,6 +55,7 @@ class IndexSnapshot:
     position: dict[str, int]
     collection: Any
     bm25: Any
+    definitions: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
     _client: Any = field(default=None, repr=False)
 
     @classmethod
@@ -72,7 +75,8 @@ class IndexSnapshot:
         bm25 = bm25s.BM25.load(str(path / "lexical"), mmap=len(records) > 50_000)
         position = {record["chunk_id"]: i for i, record in enumerate(records)}
         log.info("opened index snapshot %s (%d passages)", snapshot_id, len(records))
-        return cls(snapshot_id, path, manifest, records, position, collection, bm25, client)
+        definitions = definitions_index(records)
+        return cls(snapshot_id, path, manifest, records, position, collection, bm25, definitions, client)
 
     def dense(self, vector: np.ndarray, n: int) -> list[tuple[int, float]]:
         """(record index, cosine similarity), best first."""
@@ -92,6 +96,11 @@ class IndexSnapshot:
             return []
         documents, scores = self.bm25.retrieve([tokens], k=n, show_progress=False, n_threads=0)
         return [(int(d), float(s)) for d, s in zip(documents[0], scores[0], strict=True) if s > 0]
+
+    def close(self) -> None:
+        """Release Chroma's handles once no query can still be using this snapshot."""
+        if self._client is not None:
+            self._client.close()
 
     def similarities(self, vector: np.ndarray, indices: list[int]) -> dict[int, float]:
         """Cosine similarity of the question to passages the dense search did not return."""
@@ -153,10 +162,14 @@ class SnapshotWatcher:
             snapshot_id = read_pointer(self.index_dir)
             if snapshot_id and (self._snapshot is None or snapshot_id != self._snapshot.snapshot_id):
                 snapshot = IndexSnapshot.open(self.index_dir, snapshot_id)
-                if self._snapshot is not None:
+                retired, self._snapshot = self._snapshot, snapshot
+                if retired is not None:
                     self.swaps += 1
-                    log.info("swapped index %s -> %s", self._snapshot.snapshot_id, snapshot_id)
-                self._snapshot = snapshot
+                    log.info("swapped index %s -> %s", retired.snapshot_id, snapshot_id)
+                    # in-flight queries finish on the old snapshot (they take milliseconds)
+                    timer = threading.Timer(RETIRE_AFTER_S, retired.close)
+                    timer.daemon = True
+                    timer.start()
             self._seen = seen
         except Exception:
             log.exception("could not open the index snapshot named by %s; retrying in 30 s", POINTER)

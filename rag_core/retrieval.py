@@ -1,8 +1,9 @@
 """Hybrid retrieval: dense (Chroma) and lexical (BM25) candidates fused by reciprocal rank.
 
 Dense vectors find paraphrases ("time limit" for "limitation period"); BM25 finds the exact words
-of a statute ("defect", "mediator", "e-commerce") that a small embedding model blurs. Reciprocal
-rank fusion needs no score calibration between the two. Each passage's `score` is its cosine
+of a statute ("defect", "mediator", "e-commerce") that a small embedding model blurs; a question
+that names a defined term also ranks the clause defining it (rag_core.terms). Reciprocal rank
+fusion needs no score calibration between the rankings. Each passage's `score` is its cosine
 similarity to the question, and the query is "no context" when the best one is below the
 relevance threshold (chosen from data, see docs/benchmarks.md).
 """
@@ -19,6 +20,7 @@ from common.embedding import Embedder, load_embedder
 from common.messages import Passage
 from rag_core.index import IndexSnapshot, SnapshotWatcher
 from rag_core.settings import RagSettings
+from rag_core.terms import defining
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,7 @@ class Retriever:
         candidates: int = 40,
         rrf_k: int = 60,
         hybrid: bool = True,
+        term_lookup: bool = True,
         check_interval_s: float = 1.0,
     ) -> None:
         self.embedder = embedder
@@ -75,6 +78,7 @@ class Retriever:
         self.candidates = candidates
         self.rrf_k = rrf_k
         self.hybrid = hybrid
+        self.term_lookup = term_lookup
         self.watcher.current()  # opens the index if it exists; an empty index is fine at start-up
 
     @classmethod
@@ -86,7 +90,8 @@ class Retriever:
         return cls(
             embedder=embedder, index_dir=Path(settings.index_dir),
             relevance_threshold=settings.relevance_threshold, candidates=settings.candidates,
-            rrf_k=settings.rrf_k, hybrid=settings.hybrid, check_interval_s=settings.index_check_interval_s,
+            rrf_k=settings.rrf_k, hybrid=settings.hybrid, term_lookup=settings.term_lookup,
+            check_interval_s=settings.index_check_interval_s,
         )
 
     @property
@@ -122,7 +127,10 @@ class Retriever:
         if not self.hybrid:
             return [i for i, _ in dense[:k]], similarity
         lexical = snapshot.lexical(question, max(k, self.candidates))
-        fused = fuse([[i for i, _ in dense], [i for i, _ in lexical]], k=self.rrf_k)
+        rankings = [[i for i, _ in dense], [i for i, _ in lexical]]
+        if self.term_lookup:
+            rankings.append(defining(question, snapshot.definitions))
+        fused = fuse(rankings, k=self.rrf_k)
         top = [i for i, _ in fused[:k]]
         similarity.update(snapshot.similarities(vector, [i for i in top if i not in similarity]))
         return top, similarity

@@ -17,12 +17,13 @@ class RagSettings(ServiceSettings):
     embedding_cache_dir: str = Field(default="", description="where the ONNX export is cached")
     embedding_threads: int = Field(default=0, ge=0, description="0 = min(4, cpu count)")
     relevance_threshold: float = Field(
-        default=0.35, description="best cosine similarity below this marks the query 'no context'"
+        default=0.22, description="best cosine below this = no context (docs/benchmarks.md: separation)"
     )
     default_top_k: int = Field(default=5, ge=1, le=50)
     candidates: int = Field(default=40, ge=5, description="per retriever, before rank fusion")
     rrf_k: int = Field(default=60, ge=1, description="reciprocal-rank-fusion constant")
     hybrid: bool = Field(default=True, description="fuse BM25 with dense; False = dense only")
+    term_lookup: bool = Field(default=True, description="rank clauses defining a term the question names")
     index_check_interval_s: float = Field(default=1.0, ge=0, description="how often `current` is stat()ed")
     prefetch: int = Field(default=8, ge=1)
     threads: int = Field(default=4, ge=1)

@@ -1,0 +1,196 @@
+"""`python -m bench.retrieval` (make bench-retrieval): coverage@k of the naive pipeline and ours, one run.
+
+coverage@k = share of the ground-truth passage's distinct words that occur in the first 4,000
+characters of the top-k passages' text (what an LLM would be given), averaged over questions.
+Both pipelines index the Act PDF only and use the same embedding model on the same machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import re
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+ACT = ROOT.parent / "shared" / "corpus" / "consumer_protection_act_2019.pdf"
+GOLDEN = ROOT.parent / "shared" / "eval" / "golden_dev.csv"
+CONTEXT_CHARS = 4000
+OFF_TOPIC = [
+    "What is the capital of France?", "Give me a recipe for chicken biryani.",
+    "Who won the football world cup in 2018?", "How do I change a flat tyre on my bicycle?",
+    "What is the boiling point of water at sea level?", "Write a poem about the monsoon.",
+    "How many moons does Jupiter have?", "Explain how a neural network is trained.",
+    "What is the best time to plant tomatoes?", "Translate 'good morning' into Japanese.",
+]
+# consumer questions in everyday words, written for the threshold check (not in the dev set)
+EVERYDAY = [
+    "The shop will not refund my broken phone, what can I do?",
+    "Can I complain if an online seller sent me a fake product?",
+    "My flight was cancelled and the airline kept my money",
+    "Where do I file a case against a builder who delayed my flat?",
+    "Is there a fee to file a consumer case?",
+    "The hospital was negligent, can I claim compensation?",
+    "A celebrity advertised a cream that did not work",
+    "How do I appeal if I lose in the district forum?",
+]
+
+
+def words(text: str) -> set[str]:
+    text = text.lower().replace("’", "'").replace("“", '"').replace("”", '"')
+    return set(re.findall(r"[a-z0-9]+", text))
+
+
+def coverage(truth: str, passages: list[str]) -> float:
+    """Share of the truth's words found in the first 4,000 characters of the passages."""
+    context = words("\n\n".join(passages)[:CONTEXT_CHARS])
+    expected = words(truth)
+    return len(expected & context) / len(expected) if expected else 0.0
+
+
+def golden(path: Path = GOLDEN) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig") as handle:
+        return [{k: v.strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+@dataclass
+class Scores:
+    name: str
+    per_question: dict[int, list[float]]
+    p50_ms: float
+    chunks: int
+
+    def mean(self, k: int) -> float:
+        return statistics.mean(self.per_question[k])
+
+    def passing(self, k: int, bar: float = 0.8) -> int:
+        return sum(1 for c in self.per_question[k] if c >= bar)
+
+
+class NaiveIndex:
+    """The original pipeline: 500-character windows with 50 overlap, dense top-k, torch model."""
+
+    def __init__(self, embedder: object, text: str, *, size: int = 500, overlap: int = 50) -> None:
+        self.embedder = embedder
+        self.chunks = [text[i : i + size] for i in range(0, len(text), size - overlap)]
+        self.vectors = embedder.embed(self.chunks, batch_size=64)  # type: ignore[attr-defined]
+
+    def search(self, question: str, k: int) -> list[str]:
+        vector = self.embedder.embed([question])[0]  # type: ignore[attr-defined]
+        order = np.argsort(-(self.vectors @ vector))[:k]
+        return [self.chunks[i] for i in order]
+
+
+def act_text(path: Path = ACT) -> str:
+    import pypdf
+
+    return "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(str(path)).pages)
+
+
+def p50(fn, questions: list[str], repeats: int = 5) -> float:  # type: ignore[no-untyped-def]
+    timings = []
+    for _ in range(repeats):
+        for q in questions:
+            started = time.perf_counter()
+            fn(q)
+            timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def score(name: str, search, rows: list[dict[str, str]], chunks: int) -> Scores:  # type: ignore[no-untyped-def]
+    per_question: dict[int, list[float]] = {3: [], 5: []}
+    for row in rows:
+        passages = search(row["question"], 5)
+        for k in (3, 5):
+            per_question[k].append(coverage(row["ground_truth_context"], passages[:k]))
+    return Scores(name, per_question, p50(lambda q: search(q, 5), [r["question"] for r in rows]), chunks)
+
+
+def build_ours(index_dir: Path, paths: list[str], backend: str) -> None:
+    from chunker.settings import ChunkerSettings
+    from embedder.ingest import ingest
+    from embedder.settings import EmbedderSettings
+
+    settings = EmbedderSettings(index_dir=str(index_dir), embedding_backend=backend)
+    ingest(paths, settings=settings, chunker_settings=ChunkerSettings(), progress=False)
+
+
+def run(*, backend: str, with_knowledge: bool) -> tuple[list[Scores], dict[str, list[float]]]:
+    from common.embedding import load_embedder
+    from rag_core.retrieval import Retriever
+    from rag_core.settings import RagSettings
+
+    rows = golden()
+    naive = NaiveIndex(load_embedder(backend="torch"), act_text())
+    results = [score("naive (500 chars, dense, torch)", naive.search, rows, len(naive.chunks))]
+    separation: dict[str, list[float]] = {}
+    setups = [("ours (Act only)", [str(ACT)])]
+    if with_knowledge:
+        setups.append(("ours (Act + knowledge/)", [str(ACT), str(ROOT / "knowledge")]))
+    for name, paths in setups:
+        with tempfile.TemporaryDirectory() as tmp:
+            build_ours(Path(tmp), paths, backend)
+            settings = RagSettings(index_dir=tmp, embedding_backend=backend)
+            retriever = Retriever.from_settings(settings)
+            chunks = len(retriever.watcher.current().records)  # type: ignore[union-attr]
+            results.append(score(name, lambda q, k, r=retriever: [p.text for p in r.retrieve(q, k=k).passages],
+                                 rows, chunks))
+            best = lambda q, r=retriever: r.retrieve(q, k=5).best_score  # noqa: E731
+            separation[name] = [best(q) for q in [r["question"] for r in rows] + EVERYDAY] + [-1.0] + [
+                best(q) for q in OFF_TOPIC]
+            if len(paths) == 1:  # ablations on the Act-only index: what each mechanism adds
+                for label, changes in (("dense only", {"hybrid": False}), ("hybrid, no term lookup",
+                                                                            {"term_lookup": False})):
+                    variant = Retriever.from_settings(settings.model_copy(update=changes))
+                    results.append(score(f"  ablation: {label}", lambda q, k, r=variant: [
+                        p.text for p in r.retrieve(q, k=k).passages], rows, chunks))
+    return results, separation
+
+
+def report(results: list[Scores], separation: dict[str, list[float]], *, backend: str) -> str:
+    lines = [
+        "| pipeline | chunks | coverage@3 | ≥0.8 @3 | coverage@5 | ≥0.8 @5 | query p50 (ms) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for s in results:
+        lines.append(
+            f"| {s.name} | {s.chunks} | {s.mean(3):.3f} | {s.passing(3)}/{len(s.per_question[3])} | "
+            f"{s.mean(5):.3f} | {s.passing(5)}/{len(s.per_question[5])} | {s.p50_ms:.1f} |"
+        )
+    lines += ["", "Per question coverage@5: " + "; ".join(
+        f"{s.name}: " + " ".join(f"{c:.2f}" for c in s.per_question[5]) for s in results)]
+    for name, values in separation.items():
+        split = values.index(-1.0)
+        on, off = values[:split], values[split + 1 :]
+        lines.append(
+            f"\nBest-passage cosine, {name}: consumer questions (dev + everyday) min {min(on):.3f} / "
+            f"median {statistics.median(on):.3f}; "
+            f"off-topic max {max(off):.3f} / median {statistics.median(off):.3f} (backend {backend})."
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.retrieval", description=__doc__)
+    parser.add_argument("--backend", default=os.environ.get("EMBEDDING_BACKEND", "onnx"))
+    parser.add_argument("--no-knowledge", action="store_true", help="skip the Act + knowledge/ row")
+    parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
+    args = parser.parse_args()
+    results, separation = run(backend=args.backend, with_knowledge=not args.no_knowledge)
+    text = report(results, separation, backend=args.backend)
+    print(text)
+    if args.write_docs:
+        from bench.docs import update_section
+
+        update_section("Retrieval quality (bench.retrieval)", text)
+
+
+if __name__ == "__main__":
+    main()
