@@ -8,12 +8,22 @@ first shows up as a gap on the second.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 
-import re
-
 from bench import pii_values as values
-from bench.pii_templates import CITIES, NAMES, PRODUCTS, SELLERS, STATES, TEMPLATES, address_parts, amount, when
+from bench.pii_templates import (
+    CITIES,
+    NAMES,
+    PRODUCTS,
+    SELLERS,
+    STATES,
+    TEMPLATES,
+    address_parts,
+    amount,
+    when,
+)
+
 
 @dataclass(frozen=True)
 class Identifier:
@@ -80,7 +90,9 @@ class _Context:
     def __post_init__(self) -> None:
         pool = NAMES[self.split]
         self.person = Person(self.rng.choice(pool["given"]), self.rng.choice(pool["surname"]))
-        sellers = [s for s in SELLERS[self.split] if not {self.person.given, self.person.surname} & set(s.split())]
+        sellers = [
+            s for s in SELLERS[self.split] if not {self.person.given, self.person.surname} & set(s.split())
+        ]
         self.seller = self.rng.choice(sellers)
         self.product = self.rng.choice(PRODUCTS[self.split])
         self.city = self.rng.choice(CITIES[self.split])
@@ -97,9 +109,17 @@ class _Context:
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _IDENTIFIER_SLOTS = {
-    "phone": "PHONE", "aadhaar": "IN_AADHAAR", "pan": "IN_PAN", "passport": "IN_PASSPORT", "voter": "IN_VOTER",
-    "vehicle": "IN_VEHICLE_REGISTRATION", "gstin": "IN_GSTIN", "upi": "UPI_ID", "email": "EMAIL",
-    "account": "BANK_ACCOUNT", "card": "CARD",
+    "phone": "PHONE",
+    "aadhaar": "IN_AADHAAR",
+    "pan": "IN_PAN",
+    "passport": "IN_PASSPORT",
+    "voter": "IN_VOTER",
+    "vehicle": "IN_VEHICLE_REGISTRATION",
+    "gstin": "IN_GSTIN",
+    "upi": "UPI_ID",
+    "email": "EMAIL",
+    "account": "BANK_ACCOUNT",
+    "card": "CARD",
 }
 
 
@@ -152,12 +172,17 @@ def _fill(slot: str, example: Example, context: _Context) -> None:
 def _identifier_value(slot: str, context: _Context) -> str:
     rng, person = context.rng, context.person
     makers = {
-        "phone": lambda: values.phone(rng), "aadhaar": lambda: values.aadhaar(rng),
-        "pan": lambda: values.pan(rng, person.surname), "passport": lambda: values.passport(rng),
-        "voter": lambda: values.voter_id(rng), "vehicle": lambda: values.vehicle(rng),
-        "gstin": lambda: values.gstin(rng), "upi": lambda: values.upi_id(rng, person.given, person.surname),
+        "phone": lambda: values.phone(rng),
+        "aadhaar": lambda: values.aadhaar(rng),
+        "pan": lambda: values.pan(rng, person.surname),
+        "passport": lambda: values.passport(rng),
+        "voter": lambda: values.voter_id(rng),
+        "vehicle": lambda: values.vehicle(rng),
+        "gstin": lambda: values.gstin(rng),
+        "upi": lambda: values.upi_id(rng, person.given, person.surname),
         "email": lambda: values.email(rng, person.given, person.surname),
-        "account": lambda: values.bank_account(rng), "card": lambda: values.card(rng),
+        "account": lambda: values.bank_account(rng),
+        "card": lambda: values.card(rng),
     }
     return makers[slot]()
 

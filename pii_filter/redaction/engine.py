@@ -90,6 +90,6 @@ def load_analyzer(*, config_path: str, spacy_model: str) -> AnalyzerEngine:
     _keep_only_ner(analyzer.nlp_engine)
     logger.info(
         "personal-data analyzer loaded",
-        extra={"spacy_model": spacy_model, "recognizers": len(analyzer.registry.recognizers)},
+        extra={"spacy_model": spacy_model, "recognizers": len(list(analyzer.registry.recognizers))},
     )
     return analyzer

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 from pii_filter.redaction.placeholders import restore_placeholders
 
@@ -46,5 +46,5 @@ class Redaction:
 
     __str__ = __repr__
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self) -> str | tuple[object, ...]:
         raise TypeError("Redaction holds personal data for one request and cannot be pickled")

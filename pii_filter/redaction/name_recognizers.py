@@ -8,6 +8,7 @@ seller, brand or place is never a person.
 from __future__ import annotations
 
 import re
+
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -66,7 +67,11 @@ class PersonCueRecognizer(LocalRecognizer):
     MAX_TOKENS = 4
 
     def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
-        super().__init__(supported_entities=["PERSON"], supported_language=supported_language, name=name)
+        super().__init__(
+            supported_entities=["PERSON"],
+            supported_language=supported_language,
+            name=name or type(self).__name__,
+        )
 
     def load(self) -> None:
         self._rules = _NameRules(load_lexicon())
@@ -96,7 +101,9 @@ class PersonCueRecognizer(LocalRecognizer):
         if not words or any(self._rules.lexicon.is_business_word(text[s:e]) for s, e in words):
             return None
         phrase = text[words[0][0] : words[-1][1]]
-        if self._rules.lexicon.is_known_non_person(phrase) or all(self._rules.is_initial(w) for w in phrase.split()):
+        if self._rules.lexicon.is_known_non_person(phrase) or all(
+            self._rules.is_initial(w) for w in phrase.split()
+        ):
             return None
         return words[0][0], words[-1][1]
 
@@ -140,7 +147,11 @@ class IndianNameRecognizer(LocalRecognizer):
     """Capitalised runs containing a listed Indian given name or surname, plus one unlisted neighbour."""
 
     def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
-        super().__init__(supported_entities=["PERSON"], supported_language=supported_language, name=name)
+        super().__init__(
+            supported_entities=["PERSON"],
+            supported_language=supported_language,
+            name=name or type(self).__name__,
+        )
 
     def load(self) -> None:
         self._rules = _NameRules(load_lexicon())
@@ -159,7 +170,10 @@ class IndianNameRecognizer(LocalRecognizer):
 
     def _person_in_run(self, run: re.Match[str]) -> tuple[int, int] | None:
         lexicon = self._rules.lexicon
-        words = [(m.start() + run.start(), m.end() + run.start(), m.group()) for m in re.finditer(r"\S+", run.group())]
+        words = [
+            (m.start() + run.start(), m.end() + run.start(), m.group())
+            for m in re.finditer(r"\S+", run.group())
+        ]
         phrase = run.group().strip()
         if lexicon.is_known_non_person(phrase) or any(lexicon.is_business_word(w) for _, _, w in words):
             return None
@@ -171,8 +185,10 @@ class IndianNameRecognizer(LocalRecognizer):
             first -= 1
             if not self._rules.is_initial(words[first][2]):
                 break
-        if last + 1 < len(words) and self._may_extend(words[last + 1][2]) and not self._rules.is_initial(
-            words[last + 1][2]
+        if (
+            last + 1 < len(words)
+            and self._may_extend(words[last + 1][2])
+            and not self._rules.is_initial(words[last + 1][2])
         ):
             last += 1
         start = words[first][0]

@@ -56,9 +56,20 @@ PLACEHOLDER_LABELS: dict[str, str] = {
 
 # When spans overlap, the checksum-validated or more specific reading names the merged span.
 _PRIORITY: dict[str, int] = {
-    "IN_AADHAAR": 9, "CARD": 9, "EMAIL": 8, "UPI_ID": 8, "IN_GSTIN": 8, "IN_PAN": 7,
-    "PHONE": 6, "BANK_ACCOUNT": 5, "IN_PASSPORT": 4, "IN_VOTER": 4, "IN_VEHICLE_REGISTRATION": 4,
-    "ADDRESS": 3, "IN_PIN_CODE": 3, "PERSON": 1,
+    "IN_AADHAAR": 9,
+    "CARD": 9,
+    "EMAIL": 8,
+    "UPI_ID": 8,
+    "IN_GSTIN": 8,
+    "IN_PAN": 7,
+    "PHONE": 6,
+    "BANK_ACCOUNT": 5,
+    "IN_PASSPORT": 4,
+    "IN_VOTER": 4,
+    "IN_VEHICLE_REGISTRATION": 4,
+    "ADDRESS": 3,
+    "IN_PIN_CODE": 3,
+    "PERSON": 1,
 }
 
 _WORD = re.compile(r"[^\s,;:!?()/-]+")
@@ -81,7 +92,9 @@ def refine_person(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[in
     """Trim a person span to its name words and drop it when it is really a seller, brand or place
     (spaCy's small model calls "Croma" and "Vijay Sales" people)."""
     words = [_trim_word(text, start + m.start(), start + m.end()) for m in _WORD.finditer(text[start:end])]
-    if any(lexicon.is_business_word(text[s:e]) for s, e in words) or _followed_by_business_word(text, end, lexicon):
+    if any(lexicon.is_business_word(text[s:e]) for s, e in words) or _followed_by_business_word(
+        text, end, lexicon
+    ):
         return None
     while words and _not_a_name_word(text[words[0][0] : words[0][1]], lexicon):
         words.pop(0)
@@ -101,10 +114,14 @@ def _looks_like_a_name(span_text: str, lexicon: Lexicon) -> bool:
 
 
 def _preceded_by_brand(text: str, start: int, lexicon: Lexicon) -> bool:
-    """"OnePlus Nord", "Godrej Eon": a Capitalised word right after a brand is a model name."""
+    """ "OnePlus Nord", "Godrej Eon": a Capitalised word right after a brand is a model name."""
     previous = re.search(r"(\S+)[ \t]+$", text[max(0, start - 40) : start])
-    return bool(previous and lexicon.is_known_non_person(previous.group(1)) and previous.group(1)[:1].isupper()
-                and not lexicon.is_place(previous.group(1)))
+    return bool(
+        previous
+        and lexicon.is_known_non_person(previous.group(1))
+        and previous.group(1)[:1].isupper()
+        and not lexicon.is_place(previous.group(1))
+    )
 
 
 def _is_initial(word: str) -> bool:

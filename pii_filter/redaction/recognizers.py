@@ -7,6 +7,7 @@ module is imported (Presidio looks predefined names up among the loaded subclass
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from presidio_analyzer import LocalRecognizer, Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -23,8 +24,8 @@ class IndianBankAccountRecognizer(PatternRecognizer):
     """Bank account numbers (9-18 digits) only when an account word precedes them, so amounts and
     order numbers elsewhere survive."""
 
-    PATTERNS = [Pattern("bank account digits", r"(?<![\d-])\d{9,18}(?![\d-])", 0.6)]
-    CONTEXT = ["account", "a/c", "acct", "bank", "savings"]
+    PATTERNS: ClassVar[list[Pattern]] = [Pattern("bank account digits", r"(?<![\d-])\d{9,18}(?![\d-])", 0.6)]
+    CONTEXT: ClassVar[list[str]] = ["account", "a/c", "acct", "bank", "savings"]
     CONTEXT_WINDOW_CHARS = 48
 
     def __init__(
@@ -40,10 +41,10 @@ class IndianBankAccountRecognizer(PatternRecognizer):
             patterns=patterns or self.PATTERNS,
             context=context or self.CONTEXT,
             supported_language=supported_language,
-            name=name,
+            name=name or type(self).__name__,
         )
 
-    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):  # type: ignore[no-untyped-def]
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
         found = super().analyze(text, entities, nlp_artifacts, regex_flags)
         return [
             result
@@ -53,9 +54,9 @@ class IndianBankAccountRecognizer(PatternRecognizer):
 
 
 class IndianCardRecognizer(CreditCardRecognizer):
-    """Adds RuPay (60/65/81/82/508) and Mastercard 2-series to Presidio's card patterns; Luhn still decides."""
+    """Adds RuPay (60/65/81/82/508) and Mastercard 2-series to Presidio's card patterns; Luhn decides."""
 
-    PATTERNS = [
+    PATTERNS = [  # noqa: RUF012 (Presidio declares PATTERNS as a plain class attribute)
         Pattern("16-digit card, any Indian network (weak)", r"\b[2-8]\d{3}(?:[ -]?\d{4}){3}\b", 0.3),
     ]
 
@@ -81,7 +82,9 @@ _ADDRESS_WORD = re.compile(
     r"market|circle|cross|stage|hills|h\.?\s?no|door|no|ward|mandal|sadan|bhavan|niwas|villa|avenue)\b"
 )
 _LOWER_WORD = re.compile(r"\b[a-z]{2,}\b")
-_ADDRESS_CONNECTORS = frozenset({"near", "opp", "opposite", "behind", "beside", "off", "and", "of", "the", "no"})
+_ADDRESS_CONNECTORS = frozenset(
+    {"near", "opp", "opposite", "behind", "beside", "off", "and", "of", "the", "no"}
+)
 
 
 def _looks_like_address(segment: str) -> bool:
@@ -107,7 +110,7 @@ class IndianAddressRecognizer(LocalRecognizer):
         super().__init__(
             supported_entities=supported_entities or ["ADDRESS", "IN_PIN_CODE"],
             supported_language=supported_language,
-            name=name,
+            name=name or type(self).__name__,
         )
 
     def load(self) -> None:

@@ -1,0 +1,99 @@
+"""Every identifier type and written form is removed; the facts the answer needs stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from pii_filter.redaction import Redactor
+from pii_filter.settings import GatewaySettings
+
+
+@pytest.fixture(scope="module")
+def redactor() -> Redactor:
+    return Redactor.from_settings(GatewaySettings(auth_disabled=True))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "kind"),
+    [
+        ("Call me at {} please.", "+91 98765 43210", "PHONE"),
+        ("Call me at {} please.", "+91-9876543210", "PHONE"),
+        ("Call me at {} please.", "09876543210", "PHONE"),
+        ("Call me at {} please.", "98765 43210", "PHONE"),
+        ("Call me at {} please.", "9876543210", "PHONE"),
+        ("My Aadhaar is {}.", "234567890124", "IN_AADHAAR"),
+        ("My Aadhaar is {}.", "2345 6789 0124", "IN_AADHAAR"),
+        ("My Aadhaar is {}.", "2345-6789-0124", "IN_AADHAAR"),
+        ("PAN {} for the invoice.", "ABCPK1234L", "IN_PAN"),
+        ("passport number {} was copied.", "J8369854", "IN_PASSPORT"),
+        ("voter id {} is with them.", "ABC1234567", "IN_VOTER"),
+        ("My car {} was damaged.", "MH12AB1234", "IN_VEHICLE_REGISTRATION"),
+        ("My car {} was damaged.", "MH 12 AB 1234", "IN_VEHICLE_REGISTRATION"),
+        ("Their GSTIN is {}.", "27ABCPK1234L1Z5", "IN_GSTIN"),
+        ("I paid by UPI to {} twice.", "priya.sharma@okaxis", "UPI_ID"),
+        ("I paid by UPI to {}.", "9876543210@ybl", "UPI_ID"),
+        ("Email me at {} today.", "anjali.d@gmail.com", "EMAIL"),
+        ("Refund to my account number {} please.", "123456789012", "BANK_ACCOUNT"),
+        ("Charged on card {} twice.", "4111 1111 1111 1111", "CARD"),
+        ("Charged on RuPay card {} twice.", "6521 5000 1234 5670", "CARD"),
+        ("Charged on card {} twice.", "8201 1234 5678 9015", "CARD"),
+    ],
+)
+def test_identifier_is_removed_and_typed(redactor: Redactor, sentence: str, value: str, kind: str) -> None:
+    text = sentence.format(value)
+    redaction = redactor.redact(text)
+    assert value not in redaction.redacted
+    assert kind in redaction.entity_types
+    entity = next(e for e in redaction.entities if e.type == kind)
+    assert text[entity.start : entity.end] == value
+
+
+def test_invalid_aadhaar_checksum_is_not_taken_for_aadhaar(redactor: Redactor) -> None:
+    redaction = redactor.redact("My Aadhaar is 2345 6789 0123.")  # Verhoeff check digit wrong
+    assert "IN_AADHAAR" not in redaction.entity_types
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("My name is Priya Sharma and Croma sold me a broken TV.", ["Priya", "Sharma"]),
+        ("my name is rahul verma and the fridge leaks.", ["rahul", "verma"]),
+        ("Regards, R. Venkatesh", ["Venkatesh"]),
+        ("Anjali Deshmukh ordered from Amazon.", ["Anjali", "Deshmukh"]),
+        ("Hello team, Nilima Choudhury here from Pune.", ["Nilima", "Choudhury"]),
+        ("I, Gurpreet Kaur, want a refund.", ["Gurpreet", "Kaur"]),
+    ],
+)
+def test_person_names_are_removed(redactor: Redactor, text: str, names: list[str]) -> None:
+    redacted = redactor.redact(text).redacted
+    assert "<PERSON_1>" in redacted
+    for name in names:
+        assert name not in redacted
+
+
+def test_address_street_and_pin_go_but_city_stays(redactor: Redactor) -> None:
+    text = "Deliver to Flat 302, Sai Residency, MG Road, Koramangala, Bengaluru - 560034 by Friday."
+    redaction = redactor.redact(text)
+    assert redaction.redacted == "Deliver to <ADDRESS_1>, Bengaluru - <PIN_CODE_1> by Friday."
+    assert redaction.entity_types == ["ADDRESS", "IN_PIN_CODE"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vijay Sales refused to replace my LG TV bought 2 months ago for Rs 38,500 in Pune.",
+        "I paid ₹45,000 to Reliance Digital in Chennai, Tamil Nadu on 12/03/2024.",
+        "Flipkart charged 45 lakh instead of Rs. 1,20,000 for a OnePlus Nord CE 3 three weeks ago.",
+        "Sharma Electronics in Jaipur sold me a Godrej Eon fridge for INR 24,990 last Diwali.",
+        "Amazon delivered a damaged Haier 7 kg washing machine worth Rs 12k to my house in Kochi.",
+    ],
+)
+def test_facts_survive_untouched(redactor: Redactor, text: str) -> None:
+    redaction = redactor.redact(text)
+    assert redaction.redacted == text, redaction.entities
+
+
+def test_weak_pattern_lifted_only_by_whole_context_word(redactor: Redactor) -> None:
+    # "company" contains "pan"; a ten-character word must not become a PAN
+    text = "Urban Company sold a Titan smartwatch for Rs 12,999 and ignored me."
+    assert redactor.redact(text).redacted == text
