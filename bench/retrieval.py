@@ -24,11 +24,16 @@ ACT = ROOT.parent / "shared" / "corpus" / "consumer_protection_act_2019.pdf"
 GOLDEN = ROOT.parent / "shared" / "eval" / "golden_dev.csv"
 CONTEXT_CHARS = 4000
 OFF_TOPIC = [
-    "What is the capital of France?", "Give me a recipe for chicken biryani.",
-    "Who won the football world cup in 2018?", "How do I change a flat tyre on my bicycle?",
-    "What is the boiling point of water at sea level?", "Write a poem about the monsoon.",
-    "How many moons does Jupiter have?", "Explain how a neural network is trained.",
-    "What is the best time to plant tomatoes?", "Translate 'good morning' into Japanese.",
+    "What is the capital of France?",
+    "Give me a recipe for chicken biryani.",
+    "Who won the football world cup in 2018?",
+    "How do I change a flat tyre on my bicycle?",
+    "What is the boiling point of water at sea level?",
+    "Write a poem about the monsoon.",
+    "How many moons does Jupiter have?",
+    "Explain how a neural network is trained.",
+    "What is the best time to plant tomatoes?",
+    "Translate 'good morning' into Japanese.",
 ]
 # consumer questions in everyday words, written for the threshold check (not in the dev set)
 EVERYDAY = [
@@ -140,17 +145,34 @@ def run(*, backend: str, with_knowledge: bool) -> tuple[list[Scores], dict[str, 
             settings = RagSettings(index_dir=tmp, embedding_backend=backend)
             retriever = Retriever.from_settings(settings)
             chunks = len(retriever.watcher.current().records)  # type: ignore[union-attr]
-            results.append(score(name, lambda q, k, r=retriever: [p.text for p in r.retrieve(q, k=k).passages],
-                                 rows, chunks))
+            results.append(
+                score(
+                    name,
+                    lambda q, k, r=retriever: [p.text for p in r.retrieve(q, k=k).passages],
+                    rows,
+                    chunks,
+                )
+            )
             best = lambda q, r=retriever: r.retrieve(q, k=5).best_score  # noqa: E731
-            separation[name] = [best(q) for q in [r["question"] for r in rows] + EVERYDAY] + [-1.0] + [
-                best(q) for q in OFF_TOPIC]
+            separation[name] = (
+                [best(q) for q in [r["question"] for r in rows] + EVERYDAY]
+                + [-1.0]
+                + [best(q) for q in OFF_TOPIC]
+            )
             if len(paths) == 1:  # ablations on the Act-only index: what each mechanism adds
-                for label, changes in (("dense only", {"hybrid": False}), ("hybrid, no term lookup",
-                                                                            {"term_lookup": False})):
+                for label, changes in (
+                    ("dense only", {"hybrid": False}),
+                    ("hybrid, no term lookup", {"term_lookup": False}),
+                ):
                     variant = Retriever.from_settings(settings.model_copy(update=changes))
-                    results.append(score(f"  ablation: {label}", lambda q, k, r=variant: [
-                        p.text for p in r.retrieve(q, k=k).passages], rows, chunks))
+                    results.append(
+                        score(
+                            f"  ablation: {label}",
+                            lambda q, k, r=variant: [p.text for p in r.retrieve(q, k=k).passages],
+                            rows,
+                            chunks,
+                        )
+                    )
     return results, separation
 
 
@@ -164,8 +186,11 @@ def report(results: list[Scores], separation: dict[str, list[float]], *, backend
             f"| {s.name} | {s.chunks} | {s.mean(3):.3f} | {s.passing(3)}/{len(s.per_question[3])} | "
             f"{s.mean(5):.3f} | {s.passing(5)}/{len(s.per_question[5])} | {s.p50_ms:.1f} |"
         )
-    lines += ["", "Per question coverage@5: " + "; ".join(
-        f"{s.name}: " + " ".join(f"{c:.2f}" for c in s.per_question[5]) for s in results)]
+    lines += [
+        "",
+        "Per question coverage@5: "
+        + "; ".join(f"{s.name}: " + " ".join(f"{c:.2f}" for c in s.per_question[5]) for s in results),
+    ]
     for name, values in separation.items():
         split = values.index(-1.0)
         on, off = values[:split], values[split + 1 :]
@@ -187,10 +212,34 @@ def main() -> None:
     text = report(results, separation, backend=args.backend)
     print(text)
     if args.write_docs:
-        from bench.docs import update_section
-
         update_section("Retrieval quality (bench.retrieval)", text)
 
 
 if __name__ == "__main__":
     main()
+
+
+def update_section(title: str, body: str, path: Path = ROOT / "docs" / "benchmarks.md") -> None:
+    """Replace (or append) one `## title` section in one read-modify-write; other sections stay."""
+    import platform
+    import subprocess
+
+    cpu = next(
+        (
+            ln.split(":", 1)[1].strip()
+            for ln in Path("/proc/cpuinfo").read_text().splitlines()
+            if ln.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    date = subprocess.run(["date", "-u", "+%F"], capture_output=True, text=True, check=False).stdout.strip()
+    section = f"## {title}\n\n{date}, {os.cpu_count()} cores, {cpu}.\n\n{body.strip()}\n"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
+    text = (
+        pattern.sub(lambda _: section + "\n", text)
+        if pattern.search(text)
+        else text.rstrip() + "\n\n" + section
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")

@@ -20,7 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     settings = ChunkerSettings()
     configure_logging(service="chunker", level=settings.log_level, fmt=settings.log_format)
     build_id, chunks = run(
-        paths=args.paths, settings=settings, jsonl=args.jsonl, to_broker=not args.no_publish, build_id=args.build_id
+        paths=args.paths,
+        settings=settings,
+        jsonl=args.jsonl,
+        to_broker=not args.no_publish,
+        build_id=args.build_id,
     )
     print(f"build {build_id}: {chunks} chunks" + ("" if args.no_publish else " published"), file=sys.stderr)
     return 0

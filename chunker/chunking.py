@@ -50,12 +50,23 @@ def chunk_document(doc: Document, *, count: TokenCounter, sizes: Sizes = Sizes()
     chunks = []
     for position, draft in enumerate(drafts):
         digest = hashlib.sha256(f"{doc.source}\x00{position}\x00{draft.heading}\x00{draft.text}".encode())
-        chunks.append(Chunk(
-            chunk_id=digest.hexdigest()[:24], text=draft.text, source=doc.source, source_sha256=doc.sha256,
-            act=draft.act, chapter=draft.chapter, section=draft.section, title=draft.title,
-            page_start=draft.pages[0], page_end=draft.pages[1], position=position, heading=draft.heading,
-            defines=draft.defines,
-        ))
+        chunks.append(
+            Chunk(
+                chunk_id=digest.hexdigest()[:24],
+                text=draft.text,
+                source=doc.source,
+                source_sha256=doc.sha256,
+                act=draft.act,
+                chapter=draft.chapter,
+                section=draft.section,
+                title=draft.title,
+                page_start=draft.pages[0],
+                page_end=draft.pages[1],
+                position=position,
+                heading=draft.heading,
+                defines=draft.defines,
+            )
+        )
     return chunks
 
 
@@ -80,8 +91,10 @@ def _statute(doc: Document, count: TokenCounter, sizes: Sizes) -> list[Draft]:
     drafts: list[Draft] = []
     if statute.preamble:
         heading = f"{act} — Preamble"
-        drafts += [Draft(w.text, heading, "Preamble", "Preamble", "", act, _pages(w.pieces))
-                   for w in _windows(statute.preamble, heading, count, sizes)]
+        drafts += [
+            Draft(w.text, heading, "Preamble", "Preamble", "", act, _pages(w.pieces))
+            for w in _windows(statute.preamble, heading, count, sizes)
+        ]
     for section in statute.sections:
         drafts += _section(section, act, count, sizes)
     return drafts
@@ -109,8 +122,12 @@ def _section(section: Section, act: str, count: TokenCounter, sizes: Sizes) -> l
     pieces = section.pieces or [Piece(section.title, 0)]
     heading = f"{prefix} {section.number}: {section.title}"
     budget = body_budget(heading, target=sizes.target, maximum=sizes.maximum, count=count)
-    packing_budget = body_budget(f"{prefix} {section.number}(99A)-(99A): {section.title}",
-                                 target=sizes.target, maximum=sizes.maximum, count=count)
+    packing_budget = body_budget(
+        f"{prefix} {section.number}(99A)-(99A): {section.title}",
+        target=sizes.target,
+        maximum=sizes.maximum,
+        count=count,
+    )
     terms = [DEFINED_TERM.match(p.text) for p in pieces]
     if sum(1 for t in terms if t) >= 3:
         drafts = []
@@ -119,18 +136,33 @@ def _section(section: Section, act: str, count: TokenCounter, sizes: Sizes) -> l
             title = f"{section.title}: “{term}”" if term else section.title
             label = f"{section.number}({number})" if number else section.number
             sub_heading = f"{prefix} {label}: {title}"
-            drafts += [Draft(w.text, sub_heading, label, title, section.chapter, act, _pages(w.pieces), term)
-                       for w in _windows(group, sub_heading, count, sizes)]
+            drafts += [
+                Draft(w.text, sub_heading, label, title, section.chapter, act, _pages(w.pieces), term)
+                for w in _windows(group, sub_heading, count, sizes)
+            ]
         return drafts
     if fits(pieces, budget, count):
-        return [Draft("\n".join(p.text for p in pieces), heading, section.number, section.title,
-                      section.chapter, act, _pages(pieces))]
+        return [
+            Draft(
+                "\n".join(p.text for p in pieces),
+                heading,
+                section.number,
+                section.title,
+                section.chapter,
+                act,
+                _pages(pieces),
+            )
+        ]
     drafts = []
     for numbers, group in _pack_subsections(_groups(pieces, SUBSECTION), packing_budget, count):
-        label = section.number + (f"({numbers[0]})" if len(numbers) == 1 else f"({numbers[0]})-({numbers[-1]})")
+        label = section.number + (
+            f"({numbers[0]})" if len(numbers) == 1 else f"({numbers[0]})-({numbers[-1]})"
+        )
         sub_heading = f"{prefix} {label}: {section.title}"
-        drafts += [Draft(w.text, sub_heading, label, section.title, section.chapter, act, _pages(w.pieces))
-                   for w in _windows(group, sub_heading, count, sizes)]
+        drafts += [
+            Draft(w.text, sub_heading, label, section.title, section.chapter, act, _pages(w.pieces))
+            for w in _windows(group, sub_heading, count, sizes)
+        ]
     return drafts
 
 
@@ -178,18 +210,23 @@ def _markdown(doc: Document, count: TokenCounter, sizes: Sizes) -> list[Draft]:
     intro = re.sub(r"^#\s+.+$", "", parts[0], flags=re.MULTILINE)
     if meta.get("summary"):
         intro = f"{meta['summary']}\n\n{intro}"
-    named = [("", intro)] + list(zip(parts[1::2], parts[2::2], strict=True))
+    named = [("", intro), *zip(parts[1::2], parts[2::2], strict=True)]
     drafts: list[Draft] = []
     for name, text in named:
         pieces = _paragraphs(text, 0)
         if not pieces:
             continue
         heading = f"{title} — {name.strip()}" if name else title
-        drafts += [Draft(w.text, heading, section, title, "", act) for w in _windows(pieces, heading, count, sizes)]
+        drafts += [
+            Draft(w.text, heading, section, title, "", act) for w in _windows(pieces, heading, count, sizes)
+        ]
     return drafts
 
 
 def _plain(doc: Document, count: TokenCounter, sizes: Sizes) -> list[Draft]:
     title = doc.meta.get("title") or doc.source.rsplit("/", 1)[-1]
     pieces = [piece for number, text in doc.pages for piece in _paragraphs(text, number)]
-    return [Draft(w.text, title, "", title, "", "", _pages(w.pieces)) for w in _windows(pieces, title, count, sizes)]
+    return [
+        Draft(w.text, title, "", title, "", "", _pages(w.pieces))
+        for w in _windows(pieces, title, count, sizes)
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -28,7 +29,8 @@ class Chunker:
     def __init__(self, *, settings: ChunkerSettings) -> None:
         self.count = TokenCounter(settings.embedding_model_path)
         self.sizes = Sizes(
-            target=settings.chunk_target_tokens, overlap=settings.chunk_overlap_tokens,
+            target=settings.chunk_target_tokens,
+            overlap=settings.chunk_overlap_tokens,
             maximum=settings.model_max_tokens,
         )
         self.batch_chunks = settings.batch_chunks
@@ -40,21 +42,31 @@ class Chunker:
     def chunk_files(self, files: list[tuple[Path, str]]) -> Iterator[ChunkedSource]:
         for path, source in files:
             document = read(path, source)
-            yield ChunkedSource(source, document.sha256, chunk_document(document, count=self.count, sizes=self.sizes))
+            yield ChunkedSource(
+                source, document.sha256, chunk_document(document, count=self.count, sizes=self.sizes)
+            )
 
-    def messages(self, *, build_id: str, sources: Iterable[ChunkedSource], roots: list[str]) -> Iterator[ChunkBatch]:
+    def messages(
+        self, *, build_id: str, sources: Iterable[ChunkedSource], roots: list[str]
+    ) -> Iterator[ChunkBatch]:
         """Every source's batches in order (an empty source still sends one), then the end marker."""
         seen: dict[str, str] = {}
         batches = chunks = 0
         for item in sources:
             seen[item.source] = item.sha256
-            groups = [item.chunks[i : i + self.batch_chunks] for i in range(0, len(item.chunks), self.batch_chunks)]
+            groups = [
+                item.chunks[i : i + self.batch_chunks] for i in range(0, len(item.chunks), self.batch_chunks)
+            ]
             for number, group in enumerate(groups or [[]]):
                 batches += 1
                 chunks += len(group)
                 yield ChunkBatch(
-                    build_id=build_id, source=item.source, source_sha256=item.sha256, batch_no=number,
-                    last=number == max(0, len(groups) - 1), chunks=group,
+                    build_id=build_id,
+                    source=item.source,
+                    source_sha256=item.sha256,
+                    batch_no=number,
+                    last=number == max(0, len(groups) - 1),
+                    chunks=group,
                 )
         finished = BuildFinished(build_id=build_id, sources=seen, roots=roots, batches=batches, chunks=chunks)
         yield ChunkBatch(build_id=build_id, finished=finished)
@@ -75,7 +87,12 @@ def new_build_id() -> str:
 
 
 def run(
-    *, paths: list[str], settings: ChunkerSettings, jsonl: str | None, to_broker: bool, build_id: str | None = None
+    *,
+    paths: list[str],
+    settings: ChunkerSettings,
+    jsonl: str | None,
+    to_broker: bool,
+    build_id: str | None = None,
 ) -> tuple[str, int]:
     """Chunk `paths` and publish the build's batches (and/or write JSON lines); returns (build id, chunks)."""
     from chunker.publisher import publish
@@ -84,7 +101,7 @@ def run(
     files, roots = chunker.plan(paths)
     build = build_id or new_build_id()
     total = 0
-    with open(jsonl, "w", encoding="utf-8") if jsonl else _nowhere() as handle:
+    with open(jsonl, "w", encoding="utf-8") if jsonl else contextlib.nullcontext() as handle:
 
         def batches() -> Iterator[ChunkBatch]:
             nonlocal total
@@ -100,11 +117,3 @@ def run(
             for _ in batches():
                 pass
     return build, total
-
-
-class _nowhere:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None

@@ -23,10 +23,15 @@ def publish(batches: Iterable[ChunkBatch], *, settings: ServiceSettings) -> int:
         channel.confirm_delivery()
         topology.declare(channel)
         for batch in batches:
-            message_id = f"{batch.build_id}:{batch.source}:{batch.batch_no}" if not batch.finished else batch.build_id
+            message_id = (
+                f"{batch.build_id}:{batch.source}:{batch.batch_no}" if not batch.finished else batch.build_id
+            )
             channel.basic_publish(
-                exchange=topology.events, routing_key=CHUNKS_BATCH, body=batch.model_dump_json().encode(),
-                properties=properties_for(batch, message_id=message_id), mandatory=True,
+                exchange=topology.events,
+                routing_key=CHUNKS_BATCH,
+                body=batch.model_dump_json().encode(),
+                properties=properties_for(batch, message_id=message_id),
+                mandatory=True,
             )
             sent += 1
     return sent

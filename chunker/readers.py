@@ -7,9 +7,16 @@ import html.parser
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-SUFFIXES = {".pdf": "pdf", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".txt": "text"}
+SUFFIXES = {
+    ".pdf": "pdf",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "text",
+}
 SKIP_NAMES = {"readme.md"}
 
 
@@ -44,9 +51,9 @@ def discover(paths: list[str]) -> tuple[list[tuple[Path, str]], list[str]]:
         else:
             files = [path.resolve()]
         for file in files:
-            if file.suffix.lower() in SUFFIXES and file.name.lower() not in SKIP_NAMES:
-                if not any(part.startswith(".") for part in file.relative_to(base).parts):
-                    found.append((file, file.relative_to(base).as_posix()))
+            hidden = any(part.startswith(".") for part in file.relative_to(base).parts)
+            if file.suffix.lower() in SUFFIXES and file.name.lower() not in SKIP_NAMES and not hidden:
+                found.append((file, file.relative_to(base).as_posix()))
     return found, roots
 
 
@@ -91,9 +98,29 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
 class _HtmlToMarkdown(html.parser.HTMLParser):
     """Headings become Markdown headings, blocks become paragraphs; scripts, styles and navigation vanish."""
 
-    BLOCKS = {"p", "div", "li", "tr", "br", "section", "article", "blockquote", "pre", "table", "ul", "ol"}
-    SKIP = {"script", "style", "nav", "footer", "header", "noscript", "svg", "form"}
-    HEADINGS = {"h1": "# ", "h2": "## ", "h3": "### ", "h4": "### ", "h5": "### ", "h6": "### "}
+    BLOCKS: ClassVar[set[str]] = {
+        "p",
+        "div",
+        "li",
+        "tr",
+        "br",
+        "section",
+        "article",
+        "blockquote",
+        "pre",
+        "table",
+        "ul",
+        "ol",
+    }
+    SKIP: ClassVar[set[str]] = {"script", "style", "nav", "footer", "header", "noscript", "svg", "form"}
+    HEADINGS: ClassVar[dict[str, str]] = {
+        "h1": "# ",
+        "h2": "## ",
+        "h3": "### ",
+        "h4": "### ",
+        "h5": "### ",
+        "h6": "### ",
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -12,7 +12,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 CHAPTER = re.compile(r"^CHAPTER\s+([IVXLC]+[A-Z]?)\s*$")
-HEADING = re.compile(r"^(\d{1,3}[A-Z]{0,2})\.\s+([A-Z][^—\n]{1,300}?)\s*[.:]?\s*(?:—|--|–)\s*(.*)$", re.DOTALL)
+HEADING = re.compile(
+    r"^(\d{1,3}[A-Z]{0,2})\.\s+([A-Z][^—\n]{1,300}?)\s*[.:]?\s*(?:—|--|–)\s*(.*)$", re.DOTALL
+)
 HEADING_START = re.compile(r"^(\d{1,3}[A-Z]{0,2})\.\s+[A-Z]")
 MARKER = re.compile(r"^(?:\((?:\d+[A-Z]*|[a-z]{1,4})\)|Provided\b|Explanation\b|Illustrations?\b|\d*\[\(\d)")
 TOC_MARKERS = ("ARRANGEMENT OF SECTIONS", "TABLE OF CONTENTS")
@@ -129,7 +131,9 @@ def parse(pages: list[tuple[int, str]]) -> Statute:
     return Statute(act, preamble, sections)
 
 
-def _heading_at(lines: list[tuple[int, str]], i: int, previous: str | None) -> tuple[tuple[str, str, str] | None, int]:
+def _heading_at(
+    lines: list[tuple[int, str]], i: int, previous: str | None
+) -> tuple[tuple[str, str, str] | None, int]:
     line = lines[i][1]
     if not HEADING_START.match(line):
         return None, 1

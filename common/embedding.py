@@ -96,7 +96,10 @@ class Embedder:
             return np.zeros((0, getattr(self, "dimension", 0)), dtype=np.float32)
         if self.backend == "torch":
             vectors = self._model.encode(
-                texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True,
+                texts,
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
                 show_progress_bar=False,
             )
             return np.asarray(vectors, dtype=np.float32)
@@ -203,15 +206,19 @@ def _export_fused(model_path: Path, target: Path) -> None:
     try:
         axes = {"0": "batch", "1": "tokens"}
         torch.onnx.export(
-            model, (sample, sample, torch.zeros_like(sample)), str(raw),
-            input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["embedding"],
+            model,
+            (sample, sample, torch.zeros_like(sample)),
+            str(raw),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["embedding"],
             dynamic_axes={
                 "input_ids": {0: axes["0"], 1: axes["1"]},
                 "attention_mask": {0: axes["0"], 1: axes["1"]},
                 "token_type_ids": {0: axes["0"], 1: axes["1"]},
                 "embedding": {0: axes["0"]},
             },
-            opset_version=17, dynamo=False,
+            opset_version=17,
+            dynamo=False,
         )
         config = model.encoder.config
         optimized = optimize_model(
@@ -232,7 +239,10 @@ def _quantize(source: Path, target: Path) -> None:
     tmp = _atomic_target(target)
     try:
         quantize_dynamic(
-            str(source), str(tmp), weight_type=QuantType.QInt8, per_channel=True,
+            str(source),
+            str(tmp),
+            weight_type=QuantType.QInt8,
+            per_channel=True,
             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
         )
         os.replace(tmp, target)

@@ -20,7 +20,7 @@ from embedder.snapshot import MANIFEST, SNAPSHOTS, BuildInvalid, SnapshotExists,
 log = logging.getLogger(__name__)
 
 
-class BuildIncomplete(RuntimeError):
+class BuildIncomplete(RuntimeError):  # noqa: N818
     """The end marker came before every batch; retried by redelivery."""
 
 
@@ -46,7 +46,10 @@ class BuildConsumer:
             return None  # a late duplicate of a build that is already done
         try:
             writer = SnapshotWriter(
-                index_dir=self.index_dir, build_id=build_id, embedder=self.embedder, batch_size=self.batch_size
+                index_dir=self.index_dir,
+                build_id=build_id,
+                embedder=self.embedder,
+                batch_size=self.batch_size,
             )
         except SnapshotExists as exc:
             raise PermanentFailure("snapshot_taken", str(exc)) from exc

@@ -36,15 +36,18 @@ class Summary:
     def line(self) -> str:
         return (
             f"ingested {self.documents} documents, {self.chunks} chunks ({self.embedded} embedded, "
-            f"{self.chunks - self.embedded} reused) in {self.seconds:.1f} s = {self.chunks_per_s:.1f} chunks/s; "
+            f"{self.chunks - self.embedded} reused) in {self.seconds:.1f} s = "
+            f"{self.chunks_per_s:.1f} chunks/s; "
             f"snapshot {self.build_id} is current ({self.total_chunks} chunks in the index)"
         )
 
 
 def embedder_for(settings: EmbedderSettings) -> Any:
     return load_embedder(
-        model_path=settings.embedding_model_path, backend=settings.embedding_backend,  # type: ignore[arg-type]
-        cache_dir=settings.embedding_cache_dir, threads=settings.embedding_threads,
+        model_path=settings.embedding_model_path,
+        backend=settings.embedding_backend,
+        cache_dir=settings.embedding_cache_dir,
+        threads=settings.embedding_threads,
     )
 
 
@@ -59,10 +62,14 @@ def ingest(
     chunker = Chunker(settings=chunker_settings)
     files, roots = chunker.plan(paths)
     sources: list[ChunkedSource] = []
-    for item in tqdm(chunker.chunk_files(files), total=len(files), unit="doc", desc="chunk", disable=not progress):
+    for item in tqdm(
+        chunker.chunk_files(files), total=len(files), unit="doc", desc="chunk", disable=not progress
+    ):
         sources.append(item)
     consumer = BuildConsumer(
-        index_dir=Path(settings.index_dir), embedder=embedder, batch_size=settings.embedding_batch_size,
+        index_dir=Path(settings.index_dir),
+        embedder=embedder,
+        batch_size=settings.embedding_batch_size,
         keep=settings.keep_snapshots,
     )
     build_id = new_build_id()
@@ -72,7 +79,9 @@ def ingest(
             consumer(batch)
             bar.update(len(batch.chunks))
     manifest = consumer.finished[-1]
-    return Summary(build_id, len(files), total, manifest["embedded"], time.perf_counter() - started, manifest["chunks"])
+    return Summary(
+        build_id, len(files), total, manifest["embedded"], time.perf_counter() - started, manifest["chunks"]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,7 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     Path(EmbedderSettings().index_dir).mkdir(parents=True, exist_ok=True)
-    summary = ingest(args.paths, settings=EmbedderSettings(), chunker_settings=ChunkerSettings(), progress=not args.quiet)
+    summary = ingest(
+        args.paths, settings=EmbedderSettings(), chunker_settings=ChunkerSettings(), progress=not args.quiet
+    )
     print(summary.line())
     return 0
 

@@ -30,11 +30,18 @@ def bootstrap(settings: EmbedderSettings) -> None:
 def build_worker(settings: EmbedderSettings) -> Worker:
     """One handler thread, so batches are applied in the order they arrive."""
     consumer = BuildConsumer(
-        index_dir=Path(settings.index_dir), embedder=embedder_for(settings),
-        batch_size=settings.embedding_batch_size, keep=settings.keep_snapshots,
+        index_dir=Path(settings.index_dir),
+        embedder=embedder_for(settings),
+        batch_size=settings.embedding_batch_size,
+        keep=settings.keep_snapshots,
     )
     subscription = Subscription(settings.topology.embedder_chunks, ChunkBatch, consumer, stage="embedder")
     return Worker(
-        settings=settings, subscriptions=[subscription], name="embedder",
-        prefetch=settings.prefetch, threads=1, emits_failures=False, drain_timeout_s=120.0,
+        settings=settings,
+        subscriptions=[subscription],
+        name="embedder",
+        prefetch=settings.prefetch,
+        threads=1,
+        emits_failures=False,
+        drain_timeout_s=120.0,
     )

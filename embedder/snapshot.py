@@ -34,11 +34,11 @@ COLLECTION = "passages"
 WRITER = "WRITER"
 
 
-class SnapshotExists(RuntimeError):
+class SnapshotExists(RuntimeError):  # noqa: N818
     """Another writer owns (or owned) this snapshot directory."""
 
 
-class BuildInvalid(RuntimeError):
+class BuildInvalid(RuntimeError):  # noqa: N818
     """The build is incomplete or failed verification; `current` was not switched."""
 
 
@@ -89,7 +89,9 @@ class BaseSnapshot:
         out: dict[str, np.ndarray] = {}
         for start in range(0, len(ids), 2000):
             got = self._collection.get(ids=ids[start : start + 2000], include=["embeddings"])
-            out.update(zip(got["ids"], (np.asarray(e, dtype=np.float32) for e in got["embeddings"]), strict=True))
+            out.update(
+                zip(got["ids"], (np.asarray(e, dtype=np.float32) for e in got["embeddings"]), strict=True)
+            )
         return out
 
     def close(self) -> None:
@@ -112,7 +114,8 @@ class SnapshotWriter:
         except FileExistsError as exc:
             raise SnapshotExists(f"snapshot {build_id} already exists; one writer per snapshot") from exc
         (self.path / WRITER).write_text(
-            json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "started": time.time()}), encoding="utf-8"
+            json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "started": time.time()}),
+            encoding="utf-8",
         )
         self.started = time.time()
         self.base = BaseSnapshot(index_dir)
@@ -152,16 +155,20 @@ class SnapshotWriter:
         for start in range(0, len(records), 1000):
             end = start + 1000
             self._collection.upsert(
-                ids=[r["chunk_id"] for r in records[start:end]], documents=texts[start:end],
-                metadatas=metadatas[start:end], embeddings=vectors[start:end],
+                ids=[r["chunk_id"] for r in records[start:end]],
+                documents=texts[start:end],
+                metadatas=metadatas[start:end],
+                embeddings=vectors[start:end],
             )
         self.records.update((r["chunk_id"], r) for r in records)
 
     def _carry_over(self, finished: BuildFinished) -> int:
         """Keep the base's sources this build did not touch; drop deleted ones under the scanned roots."""
         kept = [
-            r for r in self.base.records
-            if r["source"] not in finished.sources and not is_under(r["source"], finished.roots)
+            r
+            for r in self.base.records
+            if r["source"] not in finished.sources
+            and not is_under(r["source"], finished.roots)
             and r["chunk_id"] not in self.records
         ]
         if not kept:
@@ -192,10 +199,17 @@ class SnapshotWriter:
         verify(collection=self._collection, records=ordered, embedder=self.embedder)
         sources = sorted({r["source"] for r in ordered} | set(finished.sources))
         manifest = {
-            "snapshot_id": self.build_id, "parent": self.base.snapshot_id, "created": time.time(),
-            "embedding": self.embedder.fingerprint, "chunks": len(ordered), "sources": sources,
-            "built_sources": finished.sources, "roots": finished.roots, "carried_over": carried,
-            "embedded": self.embedded, "reused_vectors": self.reused,
+            "snapshot_id": self.build_id,
+            "parent": self.base.snapshot_id,
+            "created": time.time(),
+            "embedding": self.embedder.fingerprint,
+            "chunks": len(ordered),
+            "sources": sources,
+            "built_sources": finished.sources,
+            "roots": finished.roots,
+            "carried_over": carried,
+            "embedded": self.embedded,
+            "reused_vectors": self.reused,
             "removed_sources": sorted({r["source"] for r in self.base.records} - set(sources)),
         }
         tmp = self.path / f".{MANIFEST}.tmp"

@@ -39,4 +39,6 @@ def verify(*, collection: Any, records: list[dict[str, Any]], embedder: Any, pro
     result = collection.query(query_embeddings=vectors.tolist(), n_results=1, include=["distances"])
     for record, distances in zip(sample, result["distances"], strict=True):
         if not distances or distances[0] > 0.05:
-            raise BuildInvalid(f"passage {record['chunk_id']} does not retrieve itself (distance {distances})")
+            raise BuildInvalid(
+                f"passage {record['chunk_id']} does not retrieve itself (distance {distances})"
+            )

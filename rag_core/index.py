@@ -111,7 +111,8 @@ class IndexSnapshot:
         found = dict(zip(got["ids"], got["embeddings"], strict=True))
         return {
             i: float(np.dot(np.asarray(found[cid], dtype=np.float32), vector))
-            for i, cid in zip(indices, ids, strict=True) if cid in found
+            for i, cid in zip(indices, ids, strict=True)
+            if cid in found
         }
 
 

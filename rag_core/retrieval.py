@@ -25,7 +25,7 @@ from rag_core.terms import defining
 log = logging.getLogger(__name__)
 
 
-class IndexUnavailable(RuntimeError):
+class IndexUnavailable(RuntimeError):  # noqa: N818 - the name the handler imports
     """No index snapshot has been built yet (or none could be opened)."""
 
 
@@ -51,9 +51,15 @@ def fuse(rankings: list[list[int]], *, k: int) -> list[tuple[int, float]]:
 
 def to_passage(record: dict[str, Any], score: float) -> Passage:
     return Passage(
-        chunk_id=record["chunk_id"], text=record["text"], source=record["source"],
-        act=record.get("act", ""), chapter=record.get("chapter", ""), section=record.get("section", ""),
-        title=record.get("title", ""), page=record.get("page", ""), score=round(score, 4),
+        chunk_id=record["chunk_id"],
+        text=record["text"],
+        source=record["source"],
+        act=record.get("act", ""),
+        chapter=record.get("chapter", ""),
+        section=record.get("section", ""),
+        title=record.get("title", ""),
+        page=record.get("page", ""),
+        score=round(score, 4),
     )
 
 
@@ -84,13 +90,19 @@ class Retriever:
     @classmethod
     def from_settings(cls, settings: RagSettings) -> Retriever:
         embedder = load_embedder(
-            model_path=settings.embedding_model_path, backend=settings.embedding_backend,  # type: ignore[arg-type]
-            cache_dir=settings.embedding_cache_dir, threads=settings.embedding_threads,
+            model_path=settings.embedding_model_path,
+            backend=settings.embedding_backend,
+            cache_dir=settings.embedding_cache_dir,
+            threads=settings.embedding_threads,
         )
         return cls(
-            embedder=embedder, index_dir=Path(settings.index_dir),
-            relevance_threshold=settings.relevance_threshold, candidates=settings.candidates,
-            rrf_k=settings.rrf_k, hybrid=settings.hybrid, term_lookup=settings.term_lookup,
+            embedder=embedder,
+            index_dir=Path(settings.index_dir),
+            relevance_threshold=settings.relevance_threshold,
+            candidates=settings.candidates,
+            rrf_k=settings.rrf_k,
+            hybrid=settings.hybrid,
+            term_lookup=settings.term_lookup,
             check_interval_s=settings.index_check_interval_s,
         )
 

@@ -23,12 +23,23 @@ def answer_lines(retriever: Retriever, lines: IO[str], out: IO[str], *, k: int) 
             continue
         result = retriever.retrieve(question, k=k)
         passages = [
-            {"text": p.text, "source": p.source, "section": p.section, "page": p.page, "score": p.score,
-             "title": p.title, "chunk_id": p.chunk_id}
+            {
+                "text": p.text,
+                "source": p.source,
+                "section": p.section,
+                "page": p.page,
+                "score": p.score,
+                "title": p.title,
+                "chunk_id": p.chunk_id,
+            }
             for p in result.passages
         ]
-        record = {"question": question, "passages": passages, "no_context": result.no_context,
-                  "index_version": result.index_version}
+        record = {
+            "question": question,
+            "passages": passages,
+            "no_context": result.no_context,
+            "index_version": result.index_version,
+        }
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         out.flush()
         answered += 1

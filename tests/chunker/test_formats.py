@@ -40,10 +40,13 @@ def write_knowledge(folder: Path) -> None:
     (folder / "README.md").write_text("# How to write guides\nNot knowledge.", encoding="utf-8")
     (folder / "page.html").write_text(
         "<html><head><title>Helpline</title><script>var x=1;</script></head><body><nav>menu</nav>"
-        "<h1>Helpline</h1><p>Call 1915 for free advice.</p><h2>Hours</h2><p>Open every day.</p></body></html>",
+        "<h1>Helpline</h1><p>Call 1915 for free advice.</p><h2>Hours</h2><p>Open every day.</p>"
+        "</body></html>",
         encoding="utf-8",
     )
-    (folder / "notes.txt").write_text("First paragraph about warranties.\n\nSecond paragraph.", encoding="utf-8")
+    (folder / "notes.txt").write_text(
+        "First paragraph about warranties.\n\nSecond paragraph.", encoding="utf-8"
+    )
 
 
 def test_markdown_front_matter_becomes_metadata(tmp_path: Path, count) -> None:
@@ -74,8 +77,11 @@ def test_discover_names_sources_from_the_given_folder_and_skips_readme(tmp_path:
     write_knowledge(tmp_path / "knowledge")
     files, roots = discover([str(tmp_path / "knowledge")])
     assert roots == ["knowledge"]
-    assert sorted(source for _, source in files) == ["knowledge/notes.txt", "knowledge/page.html",
-                                                     "knowledge/refunds.md"]
+    assert sorted(source for _, source in files) == [
+        "knowledge/notes.txt",
+        "knowledge/page.html",
+        "knowledge/refunds.md",
+    ]
     with pytest.raises(FileNotFoundError):
         discover([str(tmp_path / "missing")])
 

@@ -15,11 +15,15 @@ from tests.chunker.test_formats import write_knowledge
 pytestmark = pytest.mark.integration
 
 
-def test_batches_reach_the_embedder_queue_in_order(tmp_path: Path, amqp_url: str, namespace: str, channel) -> None:
+def test_batches_reach_the_embedder_queue_in_order(
+    tmp_path: Path, amqp_url: str, namespace: str, channel
+) -> None:
     write_knowledge(tmp_path / "knowledge")
     settings = ChunkerSettings(amqp_url=amqp_url, namespace=namespace, batch_chunks=2)
     jsonl = tmp_path / "chunks.jsonl"
-    build_id, chunks = run(paths=[str(tmp_path / "knowledge")], settings=settings, jsonl=str(jsonl), to_broker=True)
+    build_id, chunks = run(
+        paths=[str(tmp_path / "knowledge")], settings=settings, jsonl=str(jsonl), to_broker=True
+    )
 
     queue = Topology(namespace).embedder_chunks
     received: list[ChunkBatch] = []

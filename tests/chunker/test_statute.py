@@ -1,7 +1,8 @@
-"""Statute structure from generated PDFs and text: sections, chapters, pages, and the noise that is dropped."""
+"""Statute structure from generated PDFs and text: sections, chapters, pages, and the noise dropped."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from chunker.chunking import Sizes, chunk_document
@@ -14,22 +15,43 @@ TITLE = "THE WIDGET PROTECTION ACT, 2020"
 
 def widget_act_pages() -> list[list[str]]:
     return [
-        ["1", TITLE, "ARRANGEMENT OF SECTIONS", "CHAPTER I", "PRELIMINARY", "SECTIONS",
-         "1. Short title and commencement.", "2. Definitions.", "CHAPTER II", "COMPLAINTS",
-         "3. Limitation period."],
-        ["2", TITLE, "ACT NO. 9 OF 2020", "An Act to protect the buyers of widgets.", "CHAPTER I", "PRELIMINARY",
-         "1. Short title and commencement.—(1) This Act may be called the Widget Protection Act, 2020.",
-         "(2) It shall come into force on such date as the Government may notify.",
-         "2. Definitions.—In this Act, unless the context otherwise requires,—",
-         "(1) “widget” means any small mechanical device sold to a buyer;",
-         "(2) “buyer” means a person who buys a widget for a consideration;",
-         "(3) “seller” means a person who sells widgets in the course of",
-         "business, whether online or offline;"],
-        ["3", "CHAPTER II", "COMPLAINTS",
-         "3. Limitation period.—(1) No complaint shall be admitted unless it is filed within",
-         "two years from the date on which the cause of action has arisen.",
-         "(2) A complaint may be entertained after that period if the buyer shows sufficient cause:",
-         "Provided that the reasons for condoning the delay are recorded in writing."],
+        [
+            "1",
+            TITLE,
+            "ARRANGEMENT OF SECTIONS",
+            "CHAPTER I",
+            "PRELIMINARY",
+            "SECTIONS",
+            "1. Short title and commencement.",
+            "2. Definitions.",
+            "CHAPTER II",
+            "COMPLAINTS",
+            "3. Limitation period.",
+        ],
+        [
+            "2",
+            TITLE,
+            "ACT NO. 9 OF 2020",
+            "An Act to protect the buyers of widgets.",
+            "CHAPTER I",
+            "PRELIMINARY",
+            "1. Short title and commencement.—(1) This Act may be called the Widget Protection Act, 2020.",
+            "(2) It shall come into force on such date as the Government may notify.",
+            "2. Definitions.—In this Act, unless the context otherwise requires,—",
+            "(1) “widget” means any small mechanical device sold to a buyer;",
+            "(2) “buyer” means a person who buys a widget for a consideration;",
+            "(3) “seller” means a person who sells widgets in the course of",
+            "business, whether online or offline;",
+        ],
+        [
+            "3",
+            "CHAPTER II",
+            "COMPLAINTS",
+            "3. Limitation period.—(1) No complaint shall be admitted unless it is filed within",
+            "two years from the date on which the cause of action has arisen.",
+            "(2) A complaint may be entertained after that period if the buyer shows sufficient cause:",
+            "Provided that the reasons for condoning the delay are recorded in writing.",
+        ],
     ]
 
 
@@ -69,8 +91,13 @@ def test_arrangement_table_and_page_numbers_are_not_indexed(tmp_path: Path, coun
 
 def test_footnotes_and_running_headers_are_dropped() -> None:
     footer_rule = " " * 40
-    bodies = ["The buyer may complain.", "The seller must answer.", "A hearing is held.",
-              "The order is made.", "An appeal may follow."]
+    bodies = [
+        "The buyer may complain.",
+        "The seller must answer.",
+        "A hearing is held.",
+        "The order is made.",
+        "An appeal may follow.",
+    ]
     pages = [
         (n, f"{n}\nINDIA CODE 2021\n{body}\n{footer_rule}\n1. Subs. by Act 3 of 2021.")
         for n, body in enumerate(bodies, start=1)
@@ -80,26 +107,46 @@ def test_footnotes_and_running_headers_are_dropped() -> None:
 
 
 def test_footnote_reference_marks_are_removed() -> None:
-    statute = parse([(1, "1. Extent.—(1) It extends to the whole of India*.\n(2) It comes into force on such date1 as "
-                          "notified.\n2. Other.—Text.\n3. More.—Text.")])
+    statute = parse(
+        [
+            (
+                1,
+                "1. Extent.—(1) It extends to the whole of India*.\n(2) It comes into force on such date1 as "
+                "notified.\n2. Other.—Text.\n3. More.—Text.",
+            )
+        ]
+    )
     text = " ".join(p.text for p in statute.sections[0].pieces)
     assert "India." in text and "date as notified" in text
 
 
 def test_section_numbers_must_continue_so_numbered_notes_are_not_sections() -> None:
-    statute = parse([(1, "1. First.—Text one.\n2. Second.—Text two with a list:\n"
-                         "1. Ins. by Act 33 of 2021.—an amendment note.\n3. Third.—Text three.")])
+    statute = parse(
+        [
+            (
+                1,
+                "1. First.—Text one.\n2. Second.—Text two with a list:\n"
+                "1. Ins. by Act 33 of 2021.—an amendment note.\n3. Third.—Text three.",
+            )
+        ]
+    )
     assert [s.number for s in statute.sections] == ["1", "2", "3"]
 
 
 def test_long_section_is_split_under_the_model_limit_with_overlap(tmp_path: Path, count) -> None:
-    clauses = [f"({i}) The seller shall keep record number {i} of every widget sold, including the price, "
-               f"the date of sale, the name of the buyer and the warranty terms that apply to it." for i in range(1, 25)]
+    clauses = [
+        f"({i}) The seller shall keep record number {i} of every widget sold, including the price, "
+        f"the date of sale, the name of the buyer and the warranty terms that apply to it."
+        for i in range(1, 25)
+    ]
     text = "\n".join(["1. Records.—", *clauses, "2. Other.—Short.", "3. Last.—Short."])
     source = tmp_path / "act.txt"
     source.write_text(text, encoding="utf-8")
-    chunks = [c for c in chunk_document(read(source, "act.txt"), count=count, sizes=Sizes(target=120, overlap=30))
-              if c.section.startswith("1(")]
+    chunks = [
+        c
+        for c in chunk_document(read(source, "act.txt"), count=count, sizes=Sizes(target=120, overlap=30))
+        if c.section.startswith("1(")
+    ]
     assert len(chunks) > 3
     assert all(count(c.embedding_text()) + 2 <= 256 for c in chunks)
     assert all(c.title == "Records" for c in chunks)
@@ -116,5 +163,5 @@ def test_oversized_paragraph_is_cut_with_overlap(count) -> None:
     windows = pack([Piece(" ".join(sentences), 1)], budget=80, overlap=20, count=count)
     assert len(windows) > 4
     assert all(count(w.text) <= 80 for w in windows)
-    for before, after in zip(windows, windows[1:], strict=False):
+    for before, after in itertools.pairwise(windows):
         assert after.pieces[0].text in before.text  # the next window repeats the last sentence(s)

@@ -9,15 +9,24 @@ from embedder.ingest import Summary, ingest
 from embedder.settings import EmbedderSettings
 
 GUIDES = {
-    "limitation.md": ("Time limit for consumer complaints", ["69"],
-                      "A complaint must be filed within two years from the date on which the cause of action "
-                      "arose. A late complaint can be admitted if the commission accepts a sufficient cause."),
-    "mediation.md": ("Mediation of consumer disputes", ["74", "75"],
-                     "The commission can refer a dispute to mediation. The panel of mediators is valid for "
-                     "five years and mediators must disclose any conflict of interest."),
-    "refunds.md": ("Refunds for defective goods", ["2(10)"],
-                   "A defect is any fault, imperfection or shortcoming in quality. The commission can order "
-                   "the seller to replace the goods or refund the price."),
+    "limitation.md": (
+        "Time limit for consumer complaints",
+        ["69"],
+        "A complaint must be filed within two years from the date on which the cause of action "
+        "arose. A late complaint can be admitted if the commission accepts a sufficient cause.",
+    ),
+    "mediation.md": (
+        "Mediation of consumer disputes",
+        ["74", "75"],
+        "The commission can refer a dispute to mediation. The panel of mediators is valid for "
+        "five years and mediators must disclose any conflict of interest.",
+    ),
+    "refunds.md": (
+        "Refunds for defective goods",
+        ["2(10)"],
+        "A defect is any fault, imperfection or shortcoming in quality. The commission can order "
+        "the seller to replace the goods or refund the price.",
+    ),
 }
 
 
@@ -25,8 +34,9 @@ def write_guide(folder: Path, name: str, title: str, sections: list[str], body: 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
     path.write_text(
-        f"---\ntitle: {title}\nact: Consumer Protection Act, 2019\nsections: {sections}\nsummary: {title}.\n---\n"
-        f"# {title}\n\n## What the law says\n\n{body}\n\n## What to do\n\nKeep your invoice and write to the seller.\n",
+        f"---\ntitle: {title}\nact: Consumer Protection Act, 2019\nsections: {sections}\n"
+        f"summary: {title}.\n---\n# {title}\n\n## What the law says\n\n{body}\n\n"
+        "## What to do\n\nKeep your invoice and write to the seller.\n",
         encoding="utf-8",
     )
     return path
@@ -43,5 +53,9 @@ def settings_for(index_dir: Path, **extra: object) -> EmbedderSettings:
 
 
 def ingest_paths(index_dir: Path, *paths: Path, **extra: object) -> Summary:
-    return ingest([str(p) for p in paths], settings=settings_for(index_dir, **extra),
-                  chunker_settings=ChunkerSettings(), progress=False)
+    return ingest(
+        [str(p) for p in paths],
+        settings=settings_for(index_dir, **extra),
+        chunker_settings=ChunkerSettings(),
+        progress=False,
+    )

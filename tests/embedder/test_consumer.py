@@ -1,4 +1,4 @@
-"""The embedder consumer on the real RabbitMQ: builds from queued batches, idempotent, removes deleted sources."""
+"""The embedder consumer on the real RabbitMQ: queued builds, idempotent, deleted sources removed."""
 
 from __future__ import annotations
 
@@ -23,8 +23,9 @@ from tests.support.broker import wait_until
 
 @pytest.fixture
 def running_embedder(tmp_path: Path, amqp_url: str, namespace: str) -> Iterator[EmbedderSettings]:
-    settings = EmbedderSettings(amqp_url=amqp_url, namespace=namespace, index_dir=str(tmp_path / "index"),
-                                health_port=0)
+    settings = EmbedderSettings(
+        amqp_url=amqp_url, namespace=namespace, index_dir=str(tmp_path / "index"), health_port=0
+    )
     worker = build_worker(settings)
     thread = threading.Thread(target=worker.run, kwargs={"install_signal_handlers": False}, daemon=True)
     thread.start()
@@ -44,9 +45,13 @@ def test_queued_builds_are_idempotent_and_drop_deleted_sources(tmp_path: Path, r
     settings = running_embedder
     index_dir = Path(settings.index_dir)
     knowledge = write_knowledge(tmp_path / "knowledge")
-    chunker_settings = ChunkerSettings(amqp_url=settings.amqp_url, namespace=settings.namespace, batch_chunks=2)
+    chunker_settings = ChunkerSettings(
+        amqp_url=settings.amqp_url, namespace=settings.namespace, batch_chunks=2
+    )
 
-    first, chunks = publish_build(paths=[str(knowledge)], settings=chunker_settings, jsonl=None, to_broker=True)
+    first, chunks = publish_build(
+        paths=[str(knowledge)], settings=chunker_settings, jsonl=None, to_broker=True
+    )
     wait_until(lambda: read_pointer(index_dir) == first, timeout=120, message="first build switched")
     ids = sorted(r["chunk_id"] for r in records(index_dir))
     assert len(ids) == chunks == len(set(ids))

@@ -21,7 +21,9 @@ def snapshot_records(index_dir: Path) -> list[dict]:
 def chroma_ids(index_dir: Path) -> list[str]:
     import chromadb
 
-    client = chromadb.PersistentClient(path=str(index_dir / "snapshots" / str(read_pointer(index_dir)) / "chroma"))
+    client = chromadb.PersistentClient(
+        path=str(index_dir / "snapshots" / str(read_pointer(index_dir)) / "chroma")
+    )
     try:
         return list(client.get_collection("passages").get(include=[])["ids"])
     finally:
@@ -49,8 +51,13 @@ def test_changed_and_deleted_sources_lose_their_old_chunks(tmp_path: Path) -> No
     before = {r["chunk_id"]: r for r in snapshot_records(index)}
 
     (knowledge / "mediation.md").unlink()
-    write_guide(knowledge, "refunds.md", "Refunds for defective goods", ["2(10)"],
-                "A seller who sells defective goods must repair them, replace them or refund the full price.")
+    write_guide(
+        knowledge,
+        "refunds.md",
+        "Refunds for defective goods",
+        ["2(10)"],
+        "A seller who sells defective goods must repair them, replace them or refund the full price.",
+    )
     summary = ingest_paths(index, knowledge)
     after = snapshot_records(index)
     sources = {r["source"] for r in after}
@@ -70,11 +77,21 @@ def test_adding_a_document_keeps_what_was_indexed_before(tmp_path: Path) -> None
     knowledge = write_knowledge(tmp_path / "knowledge")
     index = tmp_path / "index"
     ingest_paths(index, knowledge)
-    extra = write_guide(tmp_path / "elsewhere", "helpline.md", "National Consumer Helpline", ["17"],
-                        "Call the helpline on 1915 before going to the commission.")
+    extra = write_guide(
+        tmp_path / "elsewhere",
+        "helpline.md",
+        "National Consumer Helpline",
+        ["17"],
+        "Call the helpline on 1915 before going to the commission.",
+    )
     ingest_paths(index, extra)
     sources = {r["source"] for r in snapshot_records(index)}
-    assert sources == {"knowledge/limitation.md", "knowledge/mediation.md", "knowledge/refunds.md", "helpline.md"}
+    assert sources == {
+        "knowledge/limitation.md",
+        "knowledge/mediation.md",
+        "knowledge/refunds.md",
+        "helpline.md",
+    }
 
 
 def test_one_writer_per_snapshot_directory(tmp_path: Path) -> None:
@@ -100,5 +117,7 @@ def test_pointer_switch_is_atomic_and_pruning_keeps_current(tmp_path: Path) -> N
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     removed = prune(tmp_path, keep=1)
     assert sorted(removed) == ["20200101T000000Z-a", "20200104T000000Z-d"]
-    assert sorted(p.name for p in (tmp_path / "snapshots").iterdir()) == ["20200102T000000Z-b",
-                                                                          "20200103T000000Z-c"]
+    assert sorted(p.name for p in (tmp_path / "snapshots").iterdir()) == [
+        "20200102T000000Z-b",
+        "20200103T000000Z-c",
+    ]

@@ -21,7 +21,9 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_starts_without_an_index_and_picks_it_up_when_it_appears(tmp_path: Path) -> None:
-    retriever = Retriever.from_settings(RagSettings(index_dir=str(tmp_path / "index"), index_check_interval_s=0))
+    retriever = Retriever.from_settings(
+        RagSettings(index_dir=str(tmp_path / "index"), index_check_interval_s=0)
+    )
     with pytest.raises(IndexUnavailable):
         retriever.retrieve("What is the limitation period?", k=3)
     summary = ingest_paths(tmp_path / "index", write_knowledge(tmp_path / "knowledge"))

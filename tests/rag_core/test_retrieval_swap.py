@@ -41,18 +41,27 @@ def test_no_query_fails_while_the_snapshot_switches(tmp_path: Path, running_embe
                 assert result.passages
                 versions.add(result.index_version)
                 answered += 1
-            except BaseException as exc:  # noqa: BLE001 - any failure is what this test looks for
+            except BaseException as exc:
                 failures.append(exc)
 
     threads = [threading.Thread(target=serve) for _ in range(3)]
     for thread in threads:
         thread.start()
     try:
-        write_guide(knowledge, "helpline.md", "National Consumer Helpline", ["17"],
-                    "Call the National Consumer Helpline on 1915 for free advice before filing a complaint.")
+        write_guide(
+            knowledge,
+            "helpline.md",
+            "National Consumer Helpline",
+            ["17"],
+            "Call the National Consumer Helpline on 1915 for free advice before filing a complaint.",
+        )
         chunker_settings = ChunkerSettings(amqp_url=settings.amqp_url, namespace=settings.namespace)
-        second, _ = publish_build(paths=[str(knowledge)], settings=chunker_settings, jsonl=None, to_broker=True)
-        wait_until(lambda: read_pointer(index_dir) == second, timeout=120, message="embedder switched `current`")
+        second, _ = publish_build(
+            paths=[str(knowledge)], settings=chunker_settings, jsonl=None, to_broker=True
+        )
+        wait_until(
+            lambda: read_pointer(index_dir) == second, timeout=120, message="embedder switched `current`"
+        )
         wait_until(lambda: second in versions, timeout=30, message="rag_core serving the new snapshot")
         time.sleep(0.5)
     finally:

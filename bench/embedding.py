@@ -1,0 +1,228 @@
+"""`python -m bench.embedding` (make bench-embed): ingestion chunks/s and query p50, naive vs ours, one run.
+
+1. Throughput on the Act: the naive pipeline (500-character chunks, torch, batch 64) next to our
+   backends on the same texts and on our own chunks, interleaved rounds, best round reported.
+2. Quality per backend: coverage@3/@5 on golden_dev.csv with an index built by that backend.
+3. Query p50 (embed + hybrid search) with the Act indexed, and with synthetic indexes of 10,000
+   and 100,000 chunks (Act chunks plus generated ones: Act-vocabulary text, vectors near real ones).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench.retrieval import ACT, act_text, golden, score, update_section
+
+BACKENDS = ("torch", "onnx", "onnx-int8")
+
+
+def act_chunks() -> list:  # type: ignore[type-arg]
+    from chunker.pipeline import Chunker
+    from chunker.settings import ChunkerSettings
+
+    chunker = Chunker(settings=ChunkerSettings())
+    files, _ = chunker.plan([str(ACT)])
+    return next(iter(chunker.chunk_files(files))).chunks
+
+
+def throughput(rounds: int = 2) -> list[tuple[str, str, int, float]]:
+    """(backend, texts, count, best chunks/s)."""
+    from common.embedding import load_embedder
+
+    text = act_text()
+    naive = [text[i : i + 500] for i in range(0, len(text), 450)]
+    ours = [c.embedding_text() for c in act_chunks()]
+    best: dict[tuple[str, str], float] = {}
+    models = {b: load_embedder(backend=b) for b in BACKENDS}  # type: ignore[arg-type]
+    for _ in range(rounds):
+        for backend, model in models.items():
+            for name, texts in (("naive 500-char chunks", naive), ("our chunks", ours)):
+                started = time.perf_counter()
+                model.embed(texts, batch_size=64)
+                rate = len(texts) / (time.perf_counter() - started)
+                best[(backend, name)] = max(best.get((backend, name), 0.0), rate)
+    sizes = {"naive 500-char chunks": len(naive), "our chunks": len(ours)}
+    return [(b, n, sizes[n], r) for (b, n), r in best.items()]
+
+
+def quality() -> list[tuple[str, float, float, int]]:
+    from chunker.settings import ChunkerSettings
+    from embedder.ingest import ingest
+    from embedder.settings import EmbedderSettings
+    from rag_core.retrieval import Retriever
+    from rag_core.settings import RagSettings
+
+    rows = golden()
+    out = []
+    for backend in BACKENDS:
+        with tempfile.TemporaryDirectory() as tmp:
+            settings = EmbedderSettings(index_dir=tmp, embedding_backend=backend)
+            summary = ingest(
+                [str(ACT)], settings=settings, chunker_settings=ChunkerSettings(), progress=False
+            )
+            retriever = Retriever.from_settings(RagSettings(index_dir=tmp, embedding_backend=backend))
+            s = score(
+                backend, lambda q, k, r=retriever: [p.text for p in r.retrieve(q, k=k).passages], rows, 0
+            )
+            out.append((backend, s.mean(3), s.mean(5), s.passing(5)))
+            out.append(
+                (f"{backend} ingest (chunk+embed+write+verify)", summary.chunks_per_s, 0.0, summary.chunks)
+            )
+    return out
+
+
+class SyntheticEmbedder:
+    """Real vectors for real text; for generated text a deterministic vector near a real one."""
+
+    def __init__(self, real, vectors: dict[str, np.ndarray]) -> None:  # type: ignore[no-untyped-def]
+        self.real, self.vectors = real, vectors
+        self.fingerprint, self.dimension = real.fingerprint, real.dimension
+        self.pool = np.stack(list(vectors.values()))
+
+    def embed(self, texts: list[str], *, batch_size: int = 64) -> np.ndarray:
+        out = []
+        for text in texts:
+            if text in self.vectors:
+                out.append(self.vectors[text])
+                continue
+            seed = int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
+            rng = np.random.default_rng(seed)
+            v = self.pool[rng.integers(len(self.pool))] + rng.normal(0, 0.05, self.dimension).astype(
+                np.float32
+            )
+            out.append(v / np.linalg.norm(v))
+        return np.asarray(out, dtype=np.float32)
+
+
+def synthetic_index(index_dir: Path, size: int, backend: str) -> None:
+    from common.embedding import load_embedder
+    from common.messages import BuildFinished, Chunk
+    from embedder.snapshot import SnapshotWriter
+
+    real = load_embedder(backend=backend)  # type: ignore[arg-type]
+    chunks = act_chunks()
+    vectors = dict(
+        zip(
+            [c.embedding_text() for c in chunks],
+            real.embed([c.embedding_text() for c in chunks]),
+            strict=True,
+        )
+    )
+    vocabulary = sorted({w for c in chunks for w in c.text.split()})
+    rng = np.random.default_rng(7)
+    extra = size - len(chunks)
+    generated = [
+        Chunk(
+            chunk_id=f"syn{i:07d}",
+            text=" ".join(rng.choice(vocabulary, size=int(rng.integers(60, 120)))),
+            source=f"synthetic/{i // 100:05d}.txt",
+            source_sha256="0",
+            section=str(i % 107 + 1),
+            position=i,
+        )
+        for i in range(extra)
+    ]
+    writer = SnapshotWriter(
+        index_dir=index_dir,
+        build_id=f"synthetic-{size}",
+        embedder=SyntheticEmbedder(real, vectors),
+        batch_size=5000,
+    )
+    everything = chunks + generated
+    for start in range(0, len(everything), 5000):
+        writer.add(everything[start : start + 5000], source=f"part{start}", batch_no=0)
+    sources = {c.source: "0" for c in everything}
+    writer.finish(
+        BuildFinished(
+            build_id=f"synthetic-{size}", sources=sources, batches=len(writer.batches), chunks=len(everything)
+        )
+    )
+
+
+def query_p50(
+    sizes: list[int], backend: str, repeats: int = 20
+) -> list[tuple[int, float, float, float, float]]:
+    """(chunks, p50 total ms, p50 embed ms, p50 search ms, build seconds)."""
+    from rag_core.retrieval import Retriever
+    from rag_core.settings import RagSettings
+
+    questions = [row["question"] for row in golden()]
+    out = []
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            started = time.perf_counter()
+            synthetic_index(Path(tmp), size, backend)
+            built = time.perf_counter() - started
+            retriever = Retriever.from_settings(RagSettings(index_dir=tmp, embedding_backend=backend))
+            for q in questions:
+                retriever.retrieve(q, k=5)
+            total, embed, search = [], [], []
+            for _ in range(repeats):
+                for q in questions:
+                    t0 = time.perf_counter()
+                    result = retriever.retrieve(q, k=5)
+                    total.append((time.perf_counter() - t0) * 1000)
+                    embed.append(result.timings_ms["embed"])
+                    search.append(result.timings_ms["search"])
+            out.append(
+                (
+                    len(retriever.watcher.current().records),
+                    statistics.median(total),  # type: ignore[union-attr]
+                    statistics.median(embed),
+                    statistics.median(search),
+                    built,
+                )
+            )
+    return out
+
+
+def report(speed, quality_rows, latency, backend: str) -> str:  # type: ignore[no-untyped-def]
+    base = next(r for b, n, _, r in speed if b == "torch" and n.startswith("naive"))
+    lines = [
+        "| backend | texts | chunks | chunks/s (best of rounds) | × naive torch |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for b, n, count, rate in sorted(speed, key=lambda row: (row[1], BACKENDS.index(row[0]))):
+        lines.append(f"| {b} | {n} | {count} | {rate:.1f} | {rate / base:.2f} |")
+    lines += ["", "| index built with | coverage@3 | coverage@5 | ≥0.8 @5 |", "|---|---:|---:|---:|"]
+    for name, c3, c5, n in quality_rows:
+        if "ingest" in name:
+            lines.append(f"| {name}: {c3:.1f} chunks/s end to end over {n} chunks | | | |")
+        else:
+            lines.append(f"| {name} | {c3:.3f} | {c5:.3f} | {n}/10 |")
+    lines += [
+        "",
+        f"Query latency (k=5, hybrid, backend {backend}):",
+        "",
+        "| chunks indexed | p50 total (ms) | p50 embed (ms) | p50 search (ms) | build (s) |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for count, total, embed, search, built in latency:
+        lines.append(f"| {count} | {total:.1f} | {embed:.1f} | {search:.1f} | {built:.0f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.embedding", description=__doc__)
+    parser.add_argument("--backend", default="onnx", help="backend for the latency part")
+    parser.add_argument("--sizes", default="261,10000,100000", help="index sizes for query latency")
+    parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
+    args = parser.parse_args()
+    speed = throughput()
+    quality_rows = quality()
+    latency = query_p50([int(s) for s in args.sizes.split(",")], args.backend)
+    text = report(speed, quality_rows, latency, args.backend)
+    print(text)
+    if args.write_docs:
+        update_section("Embedding throughput and query latency (bench.embedding)", text)
+
+
+if __name__ == "__main__":
+    main()
