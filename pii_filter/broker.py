@@ -38,9 +38,16 @@ class GatewayBroker:
     """Publishes redacted queries with confirms and resolves replies into asyncio futures."""
 
     def __init__(
-        self, *, amqp_url: str, topology: Topology, instance_id: str, reconnect_max_delay_s: float = 30.0
+        self,
+        *,
+        amqp_url: str,
+        topology: Topology,
+        instance_id: str,
+        reconnect_max_delay_s: float = 30.0,
+        heartbeat_s: int = 30,
     ) -> None:
         self.amqp_url = amqp_url
+        self.heartbeat_s = heartbeat_s
         self.topology = topology
         self.instance_id = instance_id
         self.reply_queue = topology.reply_queue(instance_id)
@@ -151,7 +158,9 @@ class GatewayBroker:
                 self._backoff.wait(self._stop)
 
     def _serve(self) -> None:
-        params = connection_parameters(self.amqp_url, name=f"pii_filter-{self.instance_id}")
+        params = connection_parameters(
+            self.amqp_url, name=f"pii_filter-{self.instance_id}", heartbeat=self.heartbeat_s
+        )
         connection = pika.BlockingConnection(params)
         try:
             channel = connection.channel()

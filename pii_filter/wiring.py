@@ -24,6 +24,7 @@ def build_app(settings: GatewaySettings) -> FastAPI:
         topology=settings.topology,
         instance_id=instance,
         reconnect_max_delay_s=settings.reconnect_max_delay_s,
+        heartbeat_s=settings.amqp_heartbeat_s,
     )
     records = QueryRecords(database_url=settings.database_url, pool_size=settings.database_pool_size)
     return create_app(settings=settings, redactor=Redactor.from_settings(settings), broker=broker,

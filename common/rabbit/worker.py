@@ -191,7 +191,9 @@ class Worker:
     # -- connection thread ------------------------------------------------------------------------
 
     def _consume_until_closed(self, backoff: Backoff) -> None:
-        params = connection_parameters(self.settings.amqp_url, name=self.name)
+        params = connection_parameters(
+            self.settings.amqp_url, name=self.name, heartbeat=self.settings.amqp_heartbeat_s
+        )
         connection = pika.BlockingConnection(params)
         self._connection = connection
         try:
