@@ -1,0 +1,417 @@
+"""Fault-injection helpers: a concurrent POST /query burst, exact database and queue counts, broker and
+database control, and a fake Bedrock endpoint that can throttle, fail or answer slowly."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+from uuid import UUID
+
+import httpx
+import pika
+import pika.exceptions
+import psycopg
+
+from tests.llm_connector.support import converse_response
+
+# A mix of plain questions and questions carrying personal data (redacted at the gateway).
+QUESTIONS = [
+    "The seller won't refund my broken fridge, what can I do?",
+    "Which commission do I approach for a Rs 45 lakh claim?",
+    "How long do I have to file a consumer complaint?",
+    "My name is Anita Rao, phone 9876501234. The builder has delayed possession of my flat by two years.",
+    "Can I file a complaint online without a lawyer?",
+    "The airline cancelled my flight and refuses a refund. Email me at anita.rao@example.org.",
+    "What is a deficiency in service?",
+    "The shop charged more than the MRP on a bottle of water. What are my rights?",
+    "How do I appeal against an order of the District Commission?",
+    "My washing machine is still under warranty but the company will not repair it.",
+]
+
+
+# -- the burst ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """One POST /query as the client saw it."""
+
+    index: int
+    status: int | None  # None: no HTTP response at all
+    body: dict[str, Any]
+    seconds: float
+    transport_error: str = ""
+
+    @property
+    def query_id(self) -> UUID | None:
+        value = self.body.get("query_id")
+        return UUID(value) if value else None
+
+    @property
+    def kind(self) -> str:
+        """answered | failed | timeout (all three: accepted) | rejected (clear 503) | unexpected."""
+        if self.status is not None and 200 <= self.status < 300 and self.query_id:
+            return "answered"
+        if self.status in (502, 503) and self.query_id and self.body.get("message"):
+            return "failed"  # accepted, then a stage reported a clear failure
+        if self.status == 504 and self.query_id and self.body.get("error") == "answer_timeout":
+            return "timeout"  # accepted but slow: the row must still end final
+        if self.status == 503 and self.body.get("error") == "broker_unavailable" and self.body.get("message"):
+            return "rejected"
+        return "unexpected"
+
+
+class Burst:
+    """POST `n` questions with `concurrency` clients on a background thread; progress is observable."""
+
+    def __init__(
+        self, base_url: str, n: int, *, concurrency: int = 16, rate: float = 0.0, timeout_s: float = 90.0
+    ) -> None:
+        """`rate` > 0 paces the requests (request i starts no earlier than i / rate seconds in)."""
+        self.base_url = base_url
+        self.n = n
+        self.rate = rate
+        self.concurrency = concurrency
+        self.timeout_s = timeout_s
+        self.outcomes: list[Outcome] = []
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="burst", daemon=True)
+        self.started = 0.0
+        self.finished = 0.0
+
+    @property
+    def done(self) -> int:
+        with self._lock:
+            return len(self.outcomes)
+
+    def start(self) -> Burst:
+        self.started = time.monotonic()
+        self._thread.start()
+        return self
+
+    def wait_done(self, count: int, *, timeout: float = 120.0) -> None:
+        """Block until at least `count` requests have completed (so a fault lands mid-burst)."""
+        deadline = time.monotonic() + timeout
+        while self.done < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"burst stuck at {self.done}/{self.n} (waited for {count})")
+            time.sleep(0.05)
+
+    def join(self, timeout: float = 240.0) -> list[Outcome]:
+        self._thread.join(timeout)
+        assert not self._thread.is_alive(), f"burst did not finish in {timeout}s ({self.done}/{self.n})"
+        assert len(self.outcomes) == self.n
+        return sorted(self.outcomes, key=lambda o: o.index)
+
+    def _one(self, client: httpx.Client, index: int) -> None:
+        if self.rate:
+            time.sleep(max(0.0, self.started + index / self.rate - time.monotonic()))
+        started = time.monotonic()
+        question = f"{QUESTIONS[index % len(QUESTIONS)]} (case {index})"
+        try:
+            response = client.post("/query", json={"question": question})
+        except httpx.HTTPError as exc:
+            outcome = Outcome(index, None, {}, time.monotonic() - started, f"{exc.__class__.__name__}: {exc}")
+        else:
+            try:
+                body = response.json()
+            except ValueError:
+                body = {"raw": response.text[:200]}
+            outcome = Outcome(index, response.status_code, body, time.monotonic() - started)
+        with self._lock:
+            self.outcomes.append(outcome)
+
+    def _run(self) -> None:
+        limits = httpx.Limits(max_connections=self.concurrency, max_keepalive_connections=self.concurrency)
+        with httpx.Client(base_url=self.base_url, timeout=self.timeout_s, limits=limits) as client, \
+                ThreadPoolExecutor(self.concurrency, thread_name_prefix="client") as pool:
+            list(pool.map(lambda i: self._one(client, i), range(self.n)))
+        self.finished = time.monotonic()
+
+
+@dataclass
+class Tally:
+    """The burst in numbers."""
+
+    outcomes: list[Outcome]
+
+    def of(self, kind: str) -> list[Outcome]:
+        return [o for o in self.outcomes if o.kind == kind]
+
+    @property
+    def accepted_ids(self) -> set[UUID]:
+        accepted = ("answered", "failed", "timeout")
+        return {o.query_id for o in self.outcomes if o.kind in accepted and o.query_id}
+
+    @property
+    def accepted(self) -> int:
+        return sum(o.kind in ("answered", "failed", "timeout") for o in self.outcomes)
+
+    def counts(self) -> dict[str, int]:
+        kinds = ("answered", "failed", "timeout", "rejected", "unexpected")
+        return {k: len(self.of(k)) for k in kinds}
+
+    def describe_unexpected(self) -> str:
+        sample = self.of("unexpected")[:5]
+        return "; ".join(f"#{o.index}: {o.status} {o.body} {o.transport_error}" for o in sample)
+
+
+# -- the database ---------------------------------------------------------------------------------
+
+
+def table_counts(database_url: str) -> tuple[int, int]:
+    """(rows, distinct query ids) in the whole queries table."""
+    with psycopg.connect(database_url, connect_timeout=5) as conn:
+        rows, distinct = conn.execute("SELECT count(*), count(DISTINCT query_id) FROM queries").fetchone()
+    return int(rows), int(distinct)
+
+
+def statuses(database_url: str, ids: Iterable[UUID]) -> dict[UUID, str]:
+    with psycopg.connect(database_url, connect_timeout=5) as conn:
+        found = conn.execute(
+            "SELECT query_id, status FROM queries WHERE query_id = ANY(%s)", (list(ids),)
+        ).fetchall()
+    return {qid: status for qid, status in found}
+
+
+def row(database_url: str, query_id: UUID) -> dict[str, Any] | None:
+    with psycopg.connect(database_url, connect_timeout=5) as conn:
+        cur = conn.execute(
+            "SELECT status, provider, model, answer, error_stage, error_code, error_message "
+            "FROM queries WHERE query_id = %s", (query_id,)
+        )
+        found = cur.fetchone()
+        names = [d.name for d in cur.description or []]
+    return dict(zip(names, found, strict=True)) if found else None
+
+
+def all_final(database_url: str, ids: set[UUID]) -> bool:
+    """Every id has a row and none is pending (False while the database is unreachable)."""
+    try:
+        found = statuses(database_url, ids)
+    except psycopg.Error:
+        return False
+    return len(found) == len(ids) and all(s != "pending" for s in found.values())
+
+
+# -- the broker -----------------------------------------------------------------------------------
+
+
+def namespace_queues(namespace: str) -> dict[str, tuple[int, int]]:
+    """Queue name -> (ready, unacknowledged) for every queue of the namespace (from rabbitmqctl)."""
+    listing = subprocess.run(
+        ["rabbitmqctl", "-q", "list_queues", "name", "messages_ready", "messages_unacknowledged"],
+        capture_output=True, text=True, check=True, timeout=60,
+    ).stdout
+    queues = {}
+    for line in listing.splitlines():
+        parts = line.split("\t")
+        if len(parts) == 3 and parts[0].startswith(f"{namespace}.") and parts[1].isdigit():
+            queues[parts[0]] = (int(parts[1]), int(parts[2]))
+    return queues
+
+
+def work_queues_empty(namespace: str, work_queues: Iterable[str]) -> bool:
+    queues = namespace_queues(namespace)
+    return all(queues.get(q, (0, 0)) == (0, 0) for q in work_queues)
+
+
+def broker_reachable(amqp_url: str) -> bool:
+    try:
+        connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    except (pika.exceptions.AMQPError, OSError):
+        return False
+    with contextlib.suppress(pika.exceptions.AMQPError):
+        connection.close()
+    return True
+
+
+def rabbitmqctl(*args: str, timeout: float = 120) -> None:
+    subprocess.run(["rabbitmqctl", *args], check=True, capture_output=True, timeout=timeout)
+
+
+def ensure_broker_running(amqp_url: str, *, timeout: float = 120) -> None:
+    """Bring RabbitMQ back whatever state a failed test left it in; wait until it takes connections."""
+    if broker_reachable(amqp_url):
+        return
+    try:
+        rabbitmqctl("start_app")
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        subprocess.run(["rabbitmq-server", "-detached"], check=False, timeout=60)
+    deadline = time.monotonic() + timeout
+    while not broker_reachable(amqp_url):
+        if time.monotonic() > deadline:
+            raise RuntimeError("RabbitMQ did not come back")
+        time.sleep(0.5)
+
+
+def amqp_connection_of(pid: int) -> tuple[int, int] | None:
+    """(client port, negotiated heartbeat seconds) of the AMQP connection process `pid` holds, if any."""
+    sockets = subprocess.run(["ss", "-tnpH", "state", "established", "( dport = :5672 )"],
+                             capture_output=True, text=True, check=True, timeout=30).stdout
+    port = None
+    for line in sockets.splitlines():
+        if f"pid={pid}," in line:
+            local = line.split()[2]  # Recv-Q Send-Q Local Peer Process (state filtered out)
+            port = int(local.rsplit(":", 1)[1])
+    if port is None:
+        return None
+    listing = subprocess.run(["rabbitmqctl", "-q", "list_connections", "peer_port", "timeout"],
+                             capture_output=True, text=True, check=True, timeout=60).stdout
+    for line in listing.splitlines():
+        parts = line.split("\t")
+        if len(parts) == 2 and parts[0] == str(port):
+            return port, int(parts[1])
+    return None
+
+
+# -- PostgreSQL -----------------------------------------------------------------------------------
+
+
+def _pg_cluster() -> tuple[str, str]:
+    versions = sorted(p.name for p in Path("/etc/postgresql").iterdir() if p.name.isdigit())
+    return versions[-1], "main"
+
+
+def pg_ctl(action: str) -> None:
+    version, cluster = _pg_cluster()
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, cluster, action],
+                   check=True, capture_output=True, timeout=120)
+
+
+def database_reachable(url: str) -> bool:
+    try:
+        with psycopg.connect(url, connect_timeout=2) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error:
+        return False
+    return True
+
+
+def ensure_database_running(url: str, *, timeout: float = 90) -> None:
+    if database_reachable(url):
+        return
+    with contextlib.suppress(subprocess.CalledProcessError):
+        pg_ctl("start")
+    deadline = time.monotonic() + timeout
+    while not database_reachable(url):
+        if time.monotonic() > deadline:
+            raise RuntimeError("PostgreSQL did not come back")
+        time.sleep(0.5)
+
+
+# -- service logs ---------------------------------------------------------------------------------
+
+
+class LogCursor:
+    """Reads only what a service logged after the cursor was made (logs are JSON lines)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.offset = path.stat().st_size if path.exists() else 0
+
+    def records(self) -> list[dict[str, Any]]:
+        with open(self.path, "rb") as handle:
+            handle.seek(self.offset)
+            lines = handle.read().decode(errors="replace").splitlines()
+        out = []
+        for line in lines:
+            with contextlib.suppress(ValueError):
+                record = json.loads(line)
+                if isinstance(record, dict):
+                    out.append(record)
+        return out
+
+    def count(self, needle: str, *, query_id: UUID | None = None) -> int:
+        return sum(
+            needle in str(r.get("message", "")) and (query_id is None or r.get("query_id") == str(query_id))
+            for r in self.records()
+        )
+
+
+# -- fake Bedrock ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: dict[str, Any]
+    error_type: str | None = None
+    delay_s: float = 0.0
+
+
+def answer(text: str, *, delay_s: float = 0.0) -> Reply:
+    return Reply(200, converse_response(text, input_tokens=900, output_tokens=60), delay_s=delay_s)
+
+
+def failure(status: int, code: str) -> Reply:
+    return Reply(status, {"message": "injected by the fault test"}, error_type=code)
+
+
+@dataclass
+class FakeBedrock:
+    """`POST /model/{id}/converse` over real HTTP, answered by `behaviour(n, prompt)` for the n-th call."""
+
+    behaviour: Callable[[int, str], Reply] = field(default=lambda _n, _p: answer("Unset [1]."))
+    calls: list[tuple[float, str, str]] = field(default_factory=list)  # (monotonic time, model id, prompt)
+
+    def __post_init__(self) -> None:
+        fake = self
+        lock = threading.Lock()
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                return
+
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                prompt = "".join(c.get("text", "") for m in body.get("messages", []) for c in m["content"])
+                parts = self.path.split("/")
+                model = unquote(parts[2]) if len(parts) > 3 and parts[3] == "converse" else ""
+                with lock:
+                    n = len(fake.calls)
+                    fake.calls.append((time.monotonic(), model, prompt))
+                reply = fake.behaviour(n, prompt)
+                if reply.delay_s:
+                    time.sleep(reply.delay_s)
+                payload = json.dumps(reply.body).encode()
+                self.send_response(reply.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+                if reply.error_type:
+                    self.send_header("x-amzn-ErrorType", f"{reply.error_type}:http://internal.amazon.com/")
+                self.end_headers()
+                self.wfile.write(payload)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def reset(self, behaviour: Callable[[int, str], Reply]) -> None:
+        self.calls.clear()
+        self.behaviour = behaviour
+
+    def start(self) -> FakeBedrock:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
