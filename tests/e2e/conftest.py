@@ -56,6 +56,7 @@ def stack(knowledge_index: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         "LOG_FORMAT": "json",
         "LOG_LEVEL": "INFO",
         "AUTH_DISABLED": "true",
+        "RATE_LIMIT": "1000/second",
     }
     ports = {name: free_port() for name in ("pii_filter", "rag_core", "llm_connector", "psql_worker")}
     local = LocalStack(env=env, log_dir=log_dir, ports=ports)

@@ -137,3 +137,29 @@ def test_every_service_logs_the_same_query_id(stack: Stack):
 
     wait_until(lambda: services_that_logged() >= {"pii_filter", "rag_core", "llm_connector", "psql_worker"},
                timeout=10, message="a log line with the query id from every service")
+
+
+def test_canary_burst_leaves_no_identifier_anywhere(stack: Stack, tap: Tap, knowledge_index):
+    """Issue 4's proof: unique fake identifiers in a burst of queries; none of them is found anywhere."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bench.pii_dataset import generate
+
+    examples = [e for e in generate(count=60, seed=20261126, split="heldout") if e.identifiers][:40]
+    assert len(examples) >= 30
+
+    def ask(text: str) -> int:
+        return stack.http.post("/query", json={"question": text[:2000]}).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(ask, [e.text for e in examples]))
+    assert statuses.count(200) == len(examples), statuses
+
+    # personal values of every type, as written; name parts too short to be specific are skipped
+    canaries = {i.value for e in examples for i in e.identifiers if len(i.value) >= 6}
+    assert len(canaries) >= 60
+    index_bytes = b"".join(p.read_bytes() for p in knowledge_index.rglob("*") if p.is_file())
+    haystacks = {"postgres": database_text(stack.database_url), "messages": b"\n".join(tap.drain()).decode(),
+                 "logs": stack.logs(), "index": index_bytes.decode("latin-1")}
+    leaks = [(value, where) for value in canaries for where, text in haystacks.items() if value in text]
+    assert leaks == []
