@@ -48,12 +48,17 @@ def questions() -> list[str]:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else float("nan")
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else float("nan")
 
 
 def build_index(index_dir: Path) -> None:
-    subprocess.run([sys.executable, "-m", "embedder.ingest", str(ROOT / "knowledge")], cwd=ROOT, check=True,
-                   env={**os.environ, "INDEX_DIR": str(index_dir)}, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "embedder.ingest", str(ROOT / "knowledge")],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "INDEX_DIR": str(index_dir)},
+        capture_output=True,
+    )
 
 
 def in_process_stage_ms(database_url: str, index_dir: Path, qs: list[str], rounds: int) -> dict[str, float]:
@@ -79,14 +84,20 @@ def in_process_stage_ms(database_url: str, index_dir: Path, qs: list[str], round
     redactor = Redactor.from_settings(GatewaySettings(auth_disabled=True))
     rag = QueryHandler(retriever=Retriever.from_settings(RagSettings()))
     llm = AnswerHandler(provider=ExtractiveProvider())
-    stages: dict[str, list[float]] = {k: [] for k in ("redact", "retrieve+prompt", "compose", "persist", "sum")}
+    stages: dict[str, list[float]] = {
+        k: [] for k in ("redact", "retrieve+prompt", "compose", "persist", "sum")
+    }
     for _ in range(rounds):
         for question in qs:
             t0 = time.perf_counter()
             redaction = redactor.redact(question)
             t1 = time.perf_counter()
-            query = RedactedQuery(query_id=uuid.uuid4(), redacted_question=redaction.redacted,
-                                  pii_found=redaction.entity_types, top_k=5)
+            query = RedactedQuery(
+                query_id=uuid.uuid4(),
+                redacted_question=redaction.redacted,
+                pii_found=redaction.entity_types,
+                top_k=5,
+            )
             [grounded] = rag(query)
             t2 = time.perf_counter()
             [answer] = llm(grounded.message)  # type: ignore[attr-defined]
@@ -94,8 +105,13 @@ def in_process_stage_ms(database_url: str, index_dir: Path, qs: list[str], round
             repository.record_accepted(query)
             repository.record_result(answer.message)  # type: ignore[attr-defined]
             t4 = time.perf_counter()
-            for key, value in (("redact", t1 - t0), ("retrieve+prompt", t2 - t1), ("compose", t3 - t2),
-                               ("persist", t4 - t3), ("sum", t4 - t0)):
+            for key, value in (
+                ("redact", t1 - t0),
+                ("retrieve+prompt", t2 - t1),
+                ("compose", t3 - t2),
+                ("persist", t4 - t3),
+                ("sum", t4 - t0),
+            ):
                 stages[key].append(value * 1000)
     database.close()
     return {k: statistics.median(v) for k, v in stages.items()}
@@ -125,14 +141,21 @@ async def drive(url: str, qs: list[str], *, concurrency: int, seconds: float) ->
         started = time.perf_counter()
         await asyncio.gather(*(client(http) for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
-    return {"n": len(latencies), "errors": errors, "qps": len(latencies) / elapsed,
-            "p50": percentile(latencies, 0.50), "p95": percentile(latencies, 0.95),
-            "p99": percentile(latencies, 0.99)}
+    return {
+        "n": len(latencies),
+        "errors": errors,
+        "qps": len(latencies) / elapsed,
+        "p50": percentile(latencies, 0.50),
+        "p95": percentile(latencies, 0.95),
+        "p99": percentile(latencies, 0.99),
+    }
 
 
 def rss_mb(pid: int) -> tuple[float, float]:
     """(current, peak) resident memory of a process in MB."""
-    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line
+    )
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
@@ -152,16 +175,28 @@ def main(argv: list[str] | None = None) -> None:
             conn.execute(f'CREATE DATABASE "{db_name}"')
         database_url = ADMIN_URL.rpartition("/")[0] + "/" + db_name
         namespace = f"bench{uuid.uuid4().hex[:6]}"
-        env = {"AMQP_URL": AMQP_URL, "NAMESPACE": namespace, "DATABASE_URL": database_url,
-               "INDEX_DIR": str(index_dir), "LLM_PROVIDER": "extractive", "AUTH_DISABLED": "true",
-               "RATE_LIMIT": "100000/second", "LOG_LEVEL": "WARNING"}
-        stack = LocalStack(env=env, log_dir=Path(tmp) / "logs",
-                           ports={s: free_port() for s in ("pii_filter", "rag_core", "llm_connector", "psql_worker")})
+        env = {
+            "AMQP_URL": AMQP_URL,
+            "NAMESPACE": namespace,
+            "DATABASE_URL": database_url,
+            "INDEX_DIR": str(index_dir),
+            "LLM_PROVIDER": "extractive",
+            "AUTH_DISABLED": "true",
+            "RATE_LIMIT": "100000/second",
+            "LOG_LEVEL": "WARNING",
+        }
+        stack = LocalStack(
+            env=env,
+            log_dir=Path(tmp) / "logs",
+            ports={s: free_port() for s in ("pii_filter", "rag_core", "llm_connector", "psql_worker")},
+        )
         try:
             stack.start_all(timeout=180)
             _wait_ready(stack.gateway_url)
-            results = {c: asyncio.run(drive(stack.gateway_url, qs, concurrency=c, seconds=args.seconds))
-                       for c in (int(x) for x in args.levels.split(","))}
+            results = {
+                c: asyncio.run(drive(stack.gateway_url, qs, concurrency=c, seconds=args.seconds))
+                for c in (int(x) for x in args.levels.split(","))
+            }
             memory = {name: rss_mb(p.pid) for name, p in stack.processes.items()}
         finally:
             stack.stop_all()
@@ -189,25 +224,45 @@ def _wait_ready(url: str, timeout: float = 30) -> None:
     raise TimeoutError("gateway not ready")
 
 
-def _report(results: dict[int, dict[str, float]], stage: dict[str, float], memory: dict[str, tuple[float, float]],
-            seconds: float) -> str:
-    lines = [f"Measured {machine()}; `python -m bench.e2e` (extractive provider, knowledge/ index, "
-             f"{seconds:g} s per level, closed-loop clients).", "",
-             "| concurrency | answered | errors | queries/s | p50 ms | p95 ms | p99 ms |", "|---|---|---|---|---|---|---|"]
+def _report(
+    results: dict[int, dict[str, float]],
+    stage: dict[str, float],
+    memory: dict[str, tuple[float, float]],
+    seconds: float,
+) -> str:
+    lines = [
+        f"Measured {machine()}; `python -m bench.e2e` (extractive provider, knowledge/ index, "
+        f"{seconds:g} s per level, closed-loop clients).",
+        "",
+        "| concurrency | answered | errors | queries/s | p50 ms | p95 ms | p99 ms |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for c, r in results.items():
-        lines.append(f"| {c} | {r['n']} | {r['errors']} | {r['qps']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} |")
-    lines += ["", "In-process stage cost, same run (p50 per question, ms): " + ", ".join(
-        f"{k} {v:.1f}" for k, v in stage.items()), ""]
+        cells = [c, r["n"], r["errors"], f"{r['qps']:.1f}", *(f"{r[p]:.1f}" for p in ("p50", "p95", "p99"))]
+        lines.append("| " + " | ".join(str(cell) for cell in cells) + " |")
+    lines += [
+        "",
+        "In-process stage cost, same run (p50 per question, ms): "
+        + ", ".join(f"{k} {v:.1f}" for k, v in stage.items()),
+        "",
+    ]
     if 1 in results:
         ratio = results[1]["p50"] / stage["sum"]
-        lines.append(f"End-to-end p50 at concurrency 1 / in-process stage sum = **{ratio:.2f}×** (target ≤ 1.3×).")
+        lines.append(
+            f"End-to-end p50 at concurrency 1 / in-process stage sum = **{ratio:.2f}×** (target ≤ 1.3×)."
+        )
     if 32 in results:
         r = results[32]
-        lines.append(f"Sustained at concurrency 32: **{r['qps']:.1f} queries/s** with {r['errors']} errors "
-                     "(target ≥ 50/s, no error).")
-    lines += ["", "Resident memory after the run (MB, current / peak): " + ", ".join(
-        f"{name} {cur:.0f} / {peak:.0f}" for name, (cur, peak) in memory.items())
-        + f"; total {sum(c for c, _ in memory.values()):.0f} MB (the minimal tier's task has 2048 MB)."]
+        lines.append(
+            f"Sustained at concurrency 32: **{r['qps']:.1f} queries/s** with {r['errors']} errors "
+            "(target ≥ 50/s, no error)."
+        )
+    lines += [
+        "",
+        "Resident memory after the run (MB, current / peak): "
+        + ", ".join(f"{name} {cur:.0f} / {peak:.0f}" for name, (cur, peak) in memory.items())
+        + f"; total {sum(c for c, _ in memory.values()):.0f} MB (the minimal tier's task has 2048 MB).",
+    ]
     return "\n".join(lines)
 
 

@@ -9,7 +9,9 @@ import re
 from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
-HEADER = "# Benchmarks\n\nEach section is rewritten by its benchmark (`make bench`); figures are from one run.\n"
+HEADER = (
+    "# Benchmarks\n\nEach section is rewritten by its benchmark (`make bench`); figures are from one run.\n"
+)
 
 
 def machine() -> str:
@@ -22,7 +24,7 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    today = datetime.datetime.now(datetime.UTC).date().isoformat()
     return f"{today}, {os.cpu_count()} cores, {model}, Python {platform.python_version()}"
 
 

@@ -17,7 +17,7 @@ StartResponse = Callable[..., Any]
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
 
@@ -44,7 +44,7 @@ def health_app(
             body = json.dumps(state).encode()
             start_response(status, [("Content-Type", "application/json")])
             return [body]
-        return metrics(environ, start_response)  # type: ignore[no-any-return]
+        return metrics(environ, start_response)
 
     return app
 
@@ -56,7 +56,11 @@ def serve_health(
     if not port:
         return None
     server = make_server(
-        "0.0.0.0", port, health_app(check, live), server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
+        "0.0.0.0",
+        port,
+        health_app(check, live),
+        server_class=_ThreadingWSGIServer,
+        handler_class=_QuietHandler,
     )
     threading.Thread(target=server.serve_forever, name="health", daemon=True).start()
     log.info("health and metrics on port %d", port)

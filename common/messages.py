@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 
 
 def utc_now() -> datetime:
@@ -160,7 +160,9 @@ class Chunk(Model):
     page_start: int = 0
     page_end: int = 0
     position: int = 0
-    heading: str = Field(default="", description="where the text sits (act, chapter, section), embedded with it")
+    heading: str = Field(
+        default="", description="where the text sits (act, chapter, section), embedded with it"
+    )
     defines: str = Field(default="", description="the term this chunk defines, for a definitions clause")
 
     def page_label(self) -> str:

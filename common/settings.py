@@ -26,7 +26,9 @@ class ServiceSettings(BaseSettings):
     health_port: int = Field(default=0, description="port of /health and /metrics; 0 = off")
     reconnect_max_delay_s: float = Field(default=30.0, gt=0)
     amqp_heartbeat_s: int = Field(
-        default=30, ge=1, le=600,
+        default=30,
+        ge=1,
+        le=600,
         description="AMQP_HEARTBEAT_S: heartbeat interval asked of RabbitMQ; a dead peer shows after ~2",
     )
 

@@ -1,4 +1,4 @@
-"""Exchanges, queues and routing keys: the one place the message flow is declared.
+r"""Exchanges, queues and routing keys: the one place the message flow is declared.
 
     gateway --query.accepted--> rag_core.queries ----prompt.built--> llm_connector.prompts
                           \--> psql_worker.accepted      llm_connector --query.result--> psql_worker.results
@@ -88,9 +88,7 @@ class Topology:
         """Idempotently declare every exchange, queue and binding (each service calls this)."""
         channel.exchange_declare(self.events, exchange_type="topic", durable=True)
         channel.exchange_declare(self.dead_letter_exchange, exchange_type="fanout", durable=True)
-        channel.queue_declare(
-            self.dead_letter_queue, durable=True, arguments={"x-queue-type": "quorum"}
-        )
+        channel.queue_declare(self.dead_letter_queue, durable=True, arguments={"x-queue-type": "quorum"})
         channel.queue_bind(self.dead_letter_queue, self.dead_letter_exchange)
         for queue, routing_key in self.bindings().items():
             channel.queue_declare(

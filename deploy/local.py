@@ -81,8 +81,11 @@ class LocalStack:
             self._logs.append(handle)
             out = handle
         process = subprocess.Popen(
-            [sys.executable, "-m", module], cwd=ROOT, env=self.service_env(service),
-            stdout=out, stderr=subprocess.STDOUT if out is not None else None,
+            [sys.executable, "-m", module],
+            cwd=ROOT,
+            env=self.service_env(service),
+            stdout=out,
+            stderr=subprocess.STDOUT if out is not None else None,
         )
         self.processes[service] = process
         return process
@@ -143,16 +146,24 @@ def ensure_index(env: Mapping[str, str]) -> None:
     if (index_dir / "current").exists():
         return
     print(f"no index in {index_dir}: ingesting knowledge/ first", flush=True)
-    subprocess.run([sys.executable, "-m", "embedder.ingest", str(ROOT / "knowledge")], cwd=ROOT,
-                   env={**os.environ, **env}, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "embedder.ingest", str(ROOT / "knowledge")],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-ingest", action="store_true", help="do not ingest knowledge/ when no index exists")
+    parser.add_argument(
+        "--no-ingest", action="store_true", help="do not ingest knowledge/ when no index exists"
+    )
     args = parser.parse_args(argv)
-    env = {"INDEX_DIR": os.environ.get("INDEX_DIR", str(ROOT / "var" / "index")),
-           "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text")}
+    env = {
+        "INDEX_DIR": os.environ.get("INDEX_DIR", str(ROOT / "var" / "index")),
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text"),
+    }
     if not os.environ.get("API_KEYS_SHA256"):  # local use: no API keys unless some are configured
         env["AUTH_DISABLED"] = os.environ.get("AUTH_DISABLED", "true")
     if not args.no_ingest:

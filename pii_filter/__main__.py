@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uvicorn
 
-from pii_filter.wiring import build_app
 from pii_filter.settings import GatewaySettings
+from pii_filter.wiring import build_app
 
 
 def main() -> None:

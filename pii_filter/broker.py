@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import logging
 import threading
 import time
@@ -79,8 +80,12 @@ class GatewayBroker:
     def ready(self) -> bool:
         """Connected, and every work queue of the live path has at least one consumer."""
         counts = self.consumer_counts
-        queues = (self.topology.rag_queries, self.topology.llm_prompts,
-                  self.topology.psql_accepted, self.topology.psql_results)
+        queues = (
+            self.topology.rag_queries,
+            self.topology.llm_prompts,
+            self.topology.psql_accepted,
+            self.topology.psql_results,
+        )
         return self.connected and all(counts.get(q, 0) > 0 for q in queues)
 
     # -- called from the event loop --------------------------------------------------------------------
@@ -126,7 +131,9 @@ class GatewayBroker:
                 mandatory=True,
             )
         except Exception as exc:  # any failure here means "not accepted"
-            done.set_exception(exc if isinstance(exc, pika.exceptions.AMQPError) else BrokerUnavailable(str(exc)))
+            done.set_exception(
+                exc if isinstance(exc, pika.exceptions.AMQPError) else BrokerUnavailable(str(exc))
+            )
         else:
             done.set_result(None)
 
@@ -179,10 +186,8 @@ class GatewayBroker:
                 connection.process_data_events(time_limit=0.5)
         finally:
             if connection.is_open:
-                try:
+                with contextlib.suppress(pika.exceptions.AMQPError):
                     connection.close()
-                except pika.exceptions.AMQPError:
-                    pass
 
     def _refresh_consumer_counts(self, channel: Any) -> None:
         counts = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
@@ -41,14 +42,14 @@ def error_response(
     *,
     query_id: UUID | None = None,
     details: list[dict[str, str]] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {"error": code, "message": message}
     if query_id is not None:
         body["query_id"] = str(query_id)
     if details:
         body["details"] = details
-    return JSONResponse(body, status_code=status, headers=headers)
+    return JSONResponse(body, status_code=status, headers=dict(headers) if headers else None)
 
 
 def _describe(error: dict[str, Any]) -> dict[str, str]:

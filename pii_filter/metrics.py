@@ -13,22 +13,29 @@ HTTP_SECONDS = Histogram(
     ["route", "method"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
-PII_ENTITIES = Counter("cr_pii_entities_total", "Queries in which personal data of a type was removed", ["type"])
+PII_ENTITIES = Counter(
+    "cr_pii_entities_total", "Queries in which personal data of a type was removed", ["type"]
+)
 
 # access, abuse and spend (pii_filter/auth.py, rate_limit.py, body_limit.py, budget.py)
-AUTH_FAILURES = Counter("cr_auth_failures_total", "Requests refused 401, by reason (missing or invalid key)",
-                        ["reason"])
-RATE_LIMITED = Counter("cr_rate_limited_total", "Requests refused 429, by caller kind (key or ip)",
-                       ["caller_kind"])
+AUTH_FAILURES = Counter(
+    "cr_auth_failures_total", "Requests refused 401, by reason (missing or invalid key)", ["reason"]
+)
+RATE_LIMITED = Counter(
+    "cr_rate_limited_total", "Requests refused 429, by caller kind (key or ip)", ["caller_kind"]
+)
 BODY_TOO_LARGE = Counter(
     "cr_body_too_large_total", "Request bodies refused 413, by how the size was known", ["how"]
 )
-BUDGET_SPEND = Gauge("cr_budget_spend_usd", "LLM spend in the current budget window (from PostgreSQL)",
-                     ["period"])
+BUDGET_SPEND = Gauge(
+    "cr_budget_spend_usd", "LLM spend in the current budget window (from PostgreSQL)", ["period"]
+)
 BUDGET_LIMIT = Gauge("cr_budget_limit_usd", "The configured LLM budget per window (0 = no cap)", ["period"])
-BUDGET_EXCEEDED = Counter("cr_budget_exceeded_total",
-                          "Queries that met an exhausted budget, by window and action (reject or extractive)",
-                          ["period", "action"])
+BUDGET_EXCEEDED = Counter(
+    "cr_budget_exceeded_total",
+    "Queries that met an exhausted budget, by window and action (reject or extractive)",
+    ["period", "action"],
+)
 
 # the live path's queues as the gateway's broker thread sees them (refreshed every 2 s)
 QUEUE_MESSAGES = Gauge("cr_queue_messages", "Messages ready in a queue", ["queue"])

@@ -146,7 +146,7 @@ class QueryFlow:
             citations=record.citations,
             model=record.model or "",
             timings_ms=record.timings_ms,
-            error=record.error,  # type: ignore[arg-type]
+            error=record.error,
         )
 
     def _response(

@@ -15,8 +15,13 @@ def main() -> None:
     configure_logging(service="rag_core", level=settings.log_level, fmt=settings.log_format)
     handler = QueryHandler(retriever=Retriever.from_settings(settings))
     subscription = Subscription(settings.topology.rag_queries, RedactedQuery, handler, stage="rag_core")
-    Worker(settings=settings, subscriptions=[subscription], name="rag_core",
-           prefetch=settings.prefetch, threads=settings.threads).run()
+    Worker(
+        settings=settings,
+        subscriptions=[subscription],
+        name="rag_core",
+        prefetch=settings.prefetch,
+        threads=settings.threads,
+    ).run()
 
 
 if __name__ == "__main__":

@@ -8,9 +8,9 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from common.messages import GroundedPrompt, Passage, RedactedQuery
-from rag_core.metrics import NO_CONTEXT, RETRIEVAL_SECONDS
 from common.rabbit.worker import PermanentFailure, Publish
 from common.topology import PROMPT_BUILT
+from rag_core.metrics import NO_CONTEXT, RETRIEVAL_SECONDS
 from rag_core.prompt import build_prompt
 from rag_core.retrieval import IndexUnavailable
 
@@ -18,13 +18,18 @@ log = logging.getLogger(__name__)
 
 
 class RetrievalLike(Protocol):
-    passages: list[Passage]
-    no_context: bool
-    index_version: str
+    @property
+    def passages(self) -> list[Passage]: ...
+
+    @property
+    def no_context(self) -> bool: ...
+
+    @property
+    def index_version(self) -> str: ...
 
 
 class RetrieverLike(Protocol):
-    def retrieve(self, question: str, *, k: int) -> RetrievalLike: ...
+    def retrieve(self, question: str, *, k: int = ...) -> RetrievalLike: ...
 
 
 PromptBuilder = Callable[..., tuple[str, str]]
@@ -56,7 +61,8 @@ class QueryHandler:
         )
         prompt_ms = (time.perf_counter() - t0) * 1000
         log.info(
-            "retrieved %d passages", len(retrieval.passages),
+            "retrieved %d passages",
+            len(retrieval.passages),
             extra={"no_context": retrieval.no_context, "index_version": retrieval.index_version},
         )
         grounded = GroundedPrompt(

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import threading
@@ -78,7 +79,9 @@ class Subscription(Generic[M]):
     stage: str
 
 
-def failure_event(message: Message | None, *, query_id: UUID, stage: str, code: str, text: str) -> QueryResult:
+def failure_event(
+    message: Message | None, *, query_id: UUID, stage: str, code: str, text: str
+) -> QueryResult:
     """The failed QueryResult for a message of the live path."""
     query: RedactedQuery | None = None
     if isinstance(message, RedactedQuery):
@@ -167,8 +170,12 @@ class Worker:
         """Process, broker connection and consumer alive: what /health (container checks) reports."""
         connection = self._connection
         alive = bool(connection and connection.is_open and self._consuming)
-        return {"ok": alive and time.monotonic() - self._last_tick < 10, "service": self.name,
-                "broker_connected": bool(connection and connection.is_open), "consuming": self._consuming}
+        return {
+            "ok": alive and time.monotonic() - self._last_tick < 10,
+            "service": self.name,
+            "broker_connected": bool(connection and connection.is_open),
+            "consuming": self._consuming,
+        }
 
     def health(self) -> dict[str, Any]:
         """Liveness plus the extra dependencies (e.g. the database): what /ready reports."""
@@ -215,10 +222,8 @@ class Worker:
         finally:
             self._consuming = False
             if connection.is_open:
-                try:
+                with contextlib.suppress(pika.exceptions.AMQPError):
                     connection.close()
-                except pika.exceptions.AMQPError:
-                    pass
 
     def _drain(self, connection: pika.BlockingConnection, channel: BlockingChannel, tags: list[str]) -> None:
         """Stop taking new messages and give in-flight work time to publish and ack."""
@@ -229,7 +234,9 @@ class Worker:
         while self._in_flight and time.monotonic() < deadline:
             connection.process_data_events(time_limit=0.1)
         if self._in_flight:
-            log.warning("%d messages still in flight at shutdown; the broker will redeliver them", self._in_flight)
+            log.warning(
+                "%d messages still in flight at shutdown; the broker will redeliver them", self._in_flight
+            )
 
     def _on_message_for(self, channel: BlockingChannel, sub: Subscription[Any]) -> Callable[..., None]:
         def on_message(
@@ -256,7 +263,10 @@ class Worker:
         try:
             if query_id and self.emits_failures:
                 event = failure_event(
-                    None, query_id=query_id, stage=sub.stage, code="invalid_message",
+                    None,
+                    query_id=query_id,
+                    stage=sub.stage,
+                    code="invalid_message",
                     text="The request could not be processed because an internal message was malformed.",
                 )
                 self._publish(delivery, [Publish(event, QUERY_RESULT)])
@@ -330,7 +340,10 @@ class Worker:
                 if attempts >= HANDLER_ATTEMPTS:
                     log.exception("%s failed on its last attempt", sub.stage)
                     outgoing = self._failure(
-                        message, query_id, sub.stage, "internal_error",
+                        message,
+                        query_id,
+                        sub.stage,
+                        "internal_error",
                         "The service could not complete this request. Please try again later.",
                     )
                     outcome = "failed" if outgoing is not None else "dead_lettered"

@@ -6,7 +6,6 @@ import threading
 import uuid
 from collections.abc import Iterator
 
-import pika
 import pytest
 
 from common.messages import QueryResult, RedactedQuery

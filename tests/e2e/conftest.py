@@ -22,8 +22,14 @@ def knowledge_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """INDEX_DIR holding a snapshot of the project's own knowledge base, built by the ingest command."""
     index_dir = tmp_path_factory.mktemp("index")
     env = {**os.environ, "INDEX_DIR": str(index_dir), "HF_HUB_OFFLINE": "1"}
-    subprocess.run([sys.executable, "-m", "embedder.ingest", str(ROOT / "knowledge")], cwd=ROOT, env=env,
-                   check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "embedder.ingest", str(ROOT / "knowledge")],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     return index_dir
 
 

@@ -53,8 +53,10 @@ def database_text(database_url: str) -> str:
     """Every row of every table in the public schema, as text."""
     out = []
     with psycopg.connect(database_url) as conn:
-        tables = [r[0] for r in conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()]
+        tables = [
+            r[0]
+            for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()
+        ]
         for table in tables:
             out.extend(r[0] for r in conn.execute(f'SELECT t::text FROM "{table}" t').fetchall())
     return "\n".join(out)
@@ -62,8 +64,9 @@ def database_text(database_url: str) -> str:
 
 def row(database_url: str, query_id: str) -> dict:
     with psycopg.connect(database_url) as conn:
-        cur = conn.execute("SELECT status, redacted_question, answer FROM queries WHERE query_id = %s",
-                           (query_id,))
+        cur = conn.execute(
+            "SELECT status, redacted_question, answer FROM queries WHERE query_id = %s", (query_id,)
+        )
         status, redacted, answer = cur.fetchone()
     return {"status": status, "redacted_question": redacted, "answer": answer}
 
@@ -104,7 +107,9 @@ def test_question_with_personal_data_is_answered_persisted_and_nothing_leaks(sta
 
 
 def test_which_commission_for_45_lakh_claim_gets_a_cited_answer(stack: Stack):
-    response = stack.http.post("/query", json={"question": "Which commission do I approach for a Rs 45 lakh claim?"})
+    response = stack.http.post(
+        "/query", json={"question": "Which commission do I approach for a Rs 45 lakh claim?"}
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["answered"] is True
@@ -122,7 +127,9 @@ def test_off_topic_question_is_not_answered_from_thin_air(stack: Stack):
 
 
 def test_every_service_logs_the_same_query_id(stack: Stack):
-    response = stack.http.post("/query", json={"question": "How long do I have to file a consumer complaint?"})
+    response = stack.http.post(
+        "/query", json={"question": "How long do I have to file a consumer complaint?"}
+    )
     query_id = response.json()["query_id"]
 
     def services_that_logged() -> set[str]:
@@ -135,8 +142,11 @@ def test_every_service_logs_the_same_query_id(stack: Stack):
                         seen.add(entry.get("service"))
         return seen
 
-    wait_until(lambda: services_that_logged() >= {"pii_filter", "rag_core", "llm_connector", "psql_worker"},
-               timeout=10, message="a log line with the query id from every service")
+    wait_until(
+        lambda: services_that_logged() >= {"pii_filter", "rag_core", "llm_connector", "psql_worker"},
+        timeout=10,
+        message="a log line with the query id from every service",
+    )
 
 
 def test_canary_burst_leaves_no_identifier_anywhere(stack: Stack, tap: Tap, knowledge_index):
@@ -159,7 +169,11 @@ def test_canary_burst_leaves_no_identifier_anywhere(stack: Stack, tap: Tap, know
     canaries = {i.value for e in examples for i in e.identifiers if len(i.value) >= 6}
     assert len(canaries) >= 60
     index_bytes = b"".join(p.read_bytes() for p in knowledge_index.rglob("*") if p.is_file())
-    haystacks = {"postgres": database_text(stack.database_url), "messages": b"\n".join(tap.drain()).decode(),
-                 "logs": stack.logs(), "index": index_bytes.decode("latin-1")}
+    haystacks = {
+        "postgres": database_text(stack.database_url),
+        "messages": b"\n".join(tap.drain()).decode(),
+        "logs": stack.logs(),
+        "index": index_bytes.decode("latin-1"),
+    }
     leaks = [(value, where) for value in canaries for where, text in haystacks.items() if value in text]
     assert leaks == []

@@ -39,7 +39,9 @@ def queue_depth(amqp_url: str, queue: str) -> int:
             return 0
 
 
-def wait_until(predicate, *, timeout: float = 20.0, interval: float = 0.1, message: str = "condition") -> None:
+def wait_until(
+    predicate, *, timeout: float = 20.0, interval: float = 0.1, message: str = "condition"
+) -> None:
     """Poll `predicate` until true; fail the test with `message` after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -55,15 +57,20 @@ def close_connections_named(name: str) -> int:
 
     listing = subprocess.run(
         ["rabbitmqctl", "-q", "list_connections", "pid", "client_properties"],
-        capture_output=True, text=True, check=True, timeout=30,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
     ).stdout
     closed = 0
     for line in listing.splitlines():
-        if f'"{name}"' in line or f"<<\"{name}\">>" in line:
+        if f'"{name}"' in line or f'<<"{name}">>' in line:
             pid = line.split("\t", 1)[0]
             subprocess.run(
                 ["rabbitmqctl", "-q", "close_connection", pid, "test: forced close"],
-                check=True, timeout=30, capture_output=True,
+                check=True,
+                timeout=30,
+                capture_output=True,
             )
             closed += 1
     return closed
