@@ -26,7 +26,7 @@ from pii_filter.schemas import ErrorBody, QueryRecord, QueryRequest, QueryRespon
 from pii_filter.settings import GatewaySettings
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (413, 422, 502, 503, 504)
+    code: {"model": ErrorBody} for code in (400, 413, 422, 502, 503, 504)
 }
 # what /query and /queries/{id} may also answer: no or a wrong API key, too many requests
 GUARDED: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (401, 429)}
