@@ -204,7 +204,7 @@ def report(results: list[Scores], separation: dict[str, list[float]], *, backend
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.retrieval", description=__doc__)
-    parser.add_argument("--backend", default=os.environ.get("EMBEDDING_BACKEND", "onnx"))
+    parser.add_argument("--backend", default=os.environ.get("EMBEDDING_BACKEND", "onnx-int8"))
     parser.add_argument("--no-knowledge", action="store_true", help="skip the Act + knowledge/ row")
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()

@@ -20,7 +20,7 @@ from embedder.snapshot import MANIFEST, SNAPSHOTS, BuildInvalid, SnapshotExists,
 log = logging.getLogger(__name__)
 
 
-class BuildIncomplete(RuntimeError):  # noqa: N818
+class BuildIncomplete(RuntimeError):
     """The end marker came before every batch; retried by redelivery."""
 
 

@@ -36,9 +36,11 @@ def verify(*, collection: Any, records: list[dict[str, Any]], embedder: Any, pro
     if not sample:
         return
     vectors = embedder.embed([embedding_text(r) for r in sample])
-    result = collection.query(query_embeddings=vectors.tolist(), n_results=1, include=["distances"])
+    result = collection.query(
+        query_embeddings=vectors.tolist(), n_results=min(5, len(ids)), include=["distances"]
+    )
     for record, distances in zip(sample, result["distances"], strict=True):
-        if not distances or distances[0] > 0.05:
+        if not distances or min(distances) > 0.05:
             raise BuildInvalid(
                 f"passage {record['chunk_id']} does not retrieve itself (distance {distances})"
             )

@@ -25,7 +25,7 @@ from rag_core.terms import defining
 log = logging.getLogger(__name__)
 
 
-class IndexUnavailable(RuntimeError):  # noqa: N818 - the name the handler imports
+class IndexUnavailable(RuntimeError):
     """No index snapshot has been built yet (or none could be opened)."""
 
 

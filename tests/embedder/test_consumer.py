@@ -69,7 +69,7 @@ def test_queued_builds_are_idempotent_and_drop_deleted_sources(tmp_path: Path, r
 
 
 def test_end_marker_before_all_batches_is_retried_and_not_switched(tmp_path: Path) -> None:
-    consumer = BuildConsumer(index_dir=tmp_path, embedder=load_embedder(backend="onnx"))
+    consumer = BuildConsumer(index_dir=tmp_path, embedder=load_embedder(backend="onnx-int8"))
     finished = BuildFinished(build_id="b1", sources={"a.md": "x"}, batches=2, chunks=0)
     consumer(ChunkBatch(build_id="b1", source="a.md", source_sha256="x", batch_no=0, last=False))
     with pytest.raises(BuildIncomplete):

@@ -95,7 +95,7 @@ def test_adding_a_document_keeps_what_was_indexed_before(tmp_path: Path) -> None
 
 
 def test_one_writer_per_snapshot_directory(tmp_path: Path) -> None:
-    embedder = load_embedder(backend="onnx")
+    embedder = load_embedder(backend="onnx-int8")
     writer = SnapshotWriter(index_dir=tmp_path, build_id="b1", embedder=embedder)
     try:
         with pytest.raises(SnapshotExists):
