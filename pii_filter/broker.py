@@ -35,6 +35,19 @@ class BrokerUnavailable(Exception):
     """The query could not be handed to RabbitMQ (not connected, or the publish was not confirmed)."""
 
 
+class PublishUnconfirmed(BrokerUnavailable):
+    """The query was sent but the connection failed before the broker confirmed it: it may be queued."""
+
+
+# raised by basic_publish before anything was sent: the query certainly did not reach the broker
+_NOT_SENT = (
+    pika.exceptions.ConnectionWrongStateError,
+    pika.exceptions.ChannelWrongStateError,
+    pika.exceptions.UnroutableError,  # returned by the broker: no queue took it
+    pika.exceptions.NackError,  # refused by the broker
+)
+
+
 class GatewayBroker:
     """Publishes redacted queries with confirms and resolves replies into asyncio futures."""
 
@@ -114,13 +127,17 @@ class GatewayBroker:
             raise BrokerUnavailable("not connected to the message broker") from exc
         try:
             await asyncio.wait_for(asyncio.wrap_future(done), timeout=PUBLISH_TIMEOUT_S)
+        except BrokerUnavailable:
+            raise
         except (TimeoutError, pika.exceptions.AMQPError, OSError) as exc:
+            if done.running():  # sent (or being sent) and never confirmed: the broker may have it
+                raise PublishUnconfirmed("the message broker did not confirm the query") from exc
             raise BrokerUnavailable("the message broker did not confirm the query") from exc
 
     # -- broker thread -------------------------------------------------------------------------------
 
     def _publish(self, query: RedactedQuery, done: concurrent.futures.Future[None]) -> None:
-        if done.cancelled():
+        if not done.set_running_or_notify_cancel():  # the request gave up before we got here
             return
         try:
             self._channel.basic_publish(
@@ -130,10 +147,10 @@ class GatewayBroker:
                 properties=properties_for(query, message_id=str(query.query_id), reply_to=self.reply_queue),
                 mandatory=True,
             )
-        except Exception as exc:  # any failure here means "not accepted"
-            done.set_exception(
-                exc if isinstance(exc, pika.exceptions.AMQPError) else BrokerUnavailable(str(exc))
-            )
+        except _NOT_SENT as exc:
+            done.set_exception(BrokerUnavailable(f"query not published: {exc.__class__.__name__}"))
+        except Exception as exc:  # e.g. the connection closed while waiting for the confirm
+            done.set_exception(PublishUnconfirmed(f"publish not confirmed: {exc.__class__.__name__}"))
         else:
             done.set_result(None)
 
@@ -157,6 +174,8 @@ class GatewayBroker:
                 self._serve()
             except (pika.exceptions.AMQPError, OSError) as exc:
                 log.warning("broker connection lost: %s", exc.__class__.__name__)
+            except Exception:  # e.g. pika's ValueError after a close inside a callback: reconnect anyway
+                log.exception("broker connection failed unexpectedly; reconnecting")
             finally:
                 self._channel = None
                 self._connection = None

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from common.logging import query_context
 from common.messages import QueryResult, RedactedQuery
-from pii_filter.broker import BrokerUnavailable, GatewayBroker
+from pii_filter.broker import BrokerUnavailable, GatewayBroker, PublishUnconfirmed
 from pii_filter.errors import ApiError
 from pii_filter.metrics import PII_ENTITIES
 from pii_filter.schemas import QueryRecord, QueryRequest, QueryResponse
@@ -104,6 +104,15 @@ class QueryFlow:
         reply = self.broker.expect_reply(key)
         try:
             await self.broker.publish_query(query)
+        except PublishUnconfirmed as exc:  # it may be queued: give the id so the client can check
+            self.broker.forget(key)
+            log.warning("query publish not confirmed: the broker may have it")
+            raise ApiError(
+                503, "acceptance_unconfirmed",
+                "The service could not confirm that your question was received. Check "
+                f"GET /queries/{query.query_id} in a minute before asking again.",
+                query_id=query.query_id,
+            ) from exc
         except BrokerUnavailable as exc:
             self.broker.forget(key)
             log.warning("query not accepted: broker unavailable")
