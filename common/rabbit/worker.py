@@ -101,7 +101,7 @@ def _query_id_of(message: Message | None, properties: pika.BasicProperties) -> U
         return None
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: one object per delivery
 class _Delivery:
     channel: BlockingChannel
     tag: int
@@ -137,9 +137,13 @@ class Worker:
         self._stop = threading.Event()
         self._connection: pika.BlockingConnection | None = None
         self._consuming = False
-        self._in_flight = 0
+        self._pending: set[_Delivery] = set()  # received on the current connection, not yet settled
         self._lock = threading.Lock()
         self._last_tick = time.monotonic()
+
+    @property
+    def _in_flight(self) -> int:
+        return len(self._pending)
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -155,6 +159,8 @@ class Worker:
                 self._consume_until_closed(backoff)
             except (pika.exceptions.AMQPError, OSError) as exc:
                 log.warning("broker connection lost: %s", exc.__class__.__name__)
+            except Exception:  # e.g. pika's ValueError after a close inside a callback: reconnect anyway
+                log.exception("broker connection failed unexpectedly; reconnecting")
             finally:
                 self._consuming = False
                 self._connection = None
@@ -224,6 +230,17 @@ class Worker:
             if connection.is_open:
                 with contextlib.suppress(pika.exceptions.AMQPError):
                     connection.close()
+            self._forget_deliveries_of(connection)
+
+    def _forget_deliveries_of(self, connection: pika.BlockingConnection) -> None:
+        """The broker requeues what was unsettled on a closed connection; acks queued for it were dropped.
+
+        pika discards callbacks still queued by add_callback_threadsafe when the connection closes, so
+        their `_finish` never runs: without this, those deliveries stayed "in flight" forever and the
+        next SIGTERM waited the whole drain timeout for them.
+        """
+        with self._lock:
+            self._pending = {d for d in self._pending if d.channel.connection is not connection}
 
     def _drain(self, connection: pika.BlockingConnection, channel: BlockingChannel, tags: list[str]) -> None:
         """Stop taking new messages and give in-flight work time to publish and ack."""
@@ -249,7 +266,7 @@ class Worker:
                 self._reject_poison(delivery)
                 return
             with self._lock:
-                self._in_flight += 1
+                self._pending.add(delivery)
             self._executor.submit(self._work, delivery, message)
 
         return on_message
@@ -319,7 +336,7 @@ class Worker:
             STAGE_SECONDS.labels(queue=queue).observe(time.perf_counter() - delivery.started)
         finally:
             with self._lock:
-                self._in_flight -= 1
+                self._pending.discard(delivery)
 
     # -- worker threads ---------------------------------------------------------------------------
 
@@ -372,5 +389,5 @@ class Worker:
             connection.add_callback_threadsafe(lambda: self._finish(delivery, outgoing, outcome))
         except (pika.exceptions.AMQPError, OSError, RuntimeError):
             with self._lock:
-                self._in_flight -= 1
+                self._pending.discard(delivery)
             log.warning("connection gone before ack; the broker will redeliver")
