@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -99,6 +100,15 @@ class FaultStack:
     def service_alive(self, service: str) -> bool:
         """/health: the liveness a container check probes (a failing one gets the task replaced)."""
         return _ready(self.local.port(service), "/health")
+
+    def probe(self, service: str, path: str = "/ready") -> dict[str, Any]:
+        """A worker's /ready (or /health) JSON, whatever its status code."""
+        url = f"http://127.0.0.1:{self.local.port(service)}{path}"
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return dict(json.loads(response.read()))
+        except urllib.error.HTTPError as exc:
+            return dict(json.loads(exc.read()))
 
     def ready(self) -> bool:
         return all(self.service_ready(s) for s in SERVICES)

@@ -52,6 +52,7 @@ class Outcome:
     body: dict[str, Any]
     seconds: float
     transport_error: str = ""
+    started_at: float = 0.0  # time.monotonic() when the request was sent
 
     @property
     def query_id(self) -> UUID | None:
@@ -60,15 +61,18 @@ class Outcome:
 
     @property
     def kind(self) -> str:
-        """answered | failed | timeout (all three: accepted) | rejected (clear 503) | unexpected."""
+        """answered | failed | timeout (accepted) | rejected (clear 503) | unconfirmed | unexpected."""
         if self.status is not None and 200 <= self.status < 300 and self.query_id:
             return "answered"
-        if self.status in (502, 503) and self.query_id and self.body.get("message"):
+        error, message = self.body.get("error"), self.body.get("message")
+        if self.status in (502, 503) and self.query_id and message and error != "acceptance_unconfirmed":
             return "failed"  # accepted, then a stage reported a clear failure
         if self.status == 504 and self.query_id and self.body.get("error") == "answer_timeout":
             return "timeout"  # accepted but slow: the row must still end final
         if self.status == 503 and self.body.get("error") == "broker_unavailable" and self.body.get("message"):
             return "rejected"
+        if self.status == 503 and self.body.get("error") == "acceptance_unconfirmed" and self.query_id:
+            return "unconfirmed"  # sent, but the broker went away before confirming: may or may not run
         return "unexpected"
 
 
@@ -122,13 +126,15 @@ class Burst:
         try:
             response = client.post("/query", json={"question": question})
         except httpx.HTTPError as exc:
-            outcome = Outcome(index, None, {}, time.monotonic() - started, f"{exc.__class__.__name__}: {exc}")
+            outcome = Outcome(index, None, {}, time.monotonic() - started, f"{exc.__class__.__name__}: {exc}",
+                              started_at=started)
         else:
             try:
                 body = response.json()
             except ValueError:
                 body = {"raw": response.text[:200]}
-            outcome = Outcome(index, response.status_code, body, time.monotonic() - started)
+            seconds = time.monotonic() - started
+            outcome = Outcome(index, response.status_code, body, seconds, started_at=started)
         with self._lock:
             self.outcomes.append(outcome)
 
@@ -158,8 +164,14 @@ class Tally:
     def accepted(self) -> int:
         return sum(o.kind in ("answered", "failed", "timeout") for o in self.outcomes)
 
+    def accepted_spanning(self, moment: float) -> int:
+        """Accepted queries whose request was open at `moment` (in the pipeline when the fault hit)."""
+        accepted = ("answered", "failed", "timeout")
+        return sum(o.kind in accepted and o.started_at < moment < o.started_at + o.seconds
+                   for o in self.outcomes)
+
     def counts(self) -> dict[str, int]:
-        kinds = ("answered", "failed", "timeout", "rejected", "unexpected")
+        kinds = ("answered", "failed", "timeout", "rejected", "unconfirmed", "unexpected")
         return {k: len(self.of(k)) for k in kinds}
 
     def describe_unexpected(self) -> str:
@@ -175,6 +187,11 @@ def table_counts(database_url: str) -> tuple[int, int]:
     with psycopg.connect(database_url, connect_timeout=5) as conn:
         rows, distinct = conn.execute("SELECT count(*), count(DISTINCT query_id) FROM queries").fetchone()
     return int(rows), int(distinct)
+
+
+def all_ids(database_url: str) -> set[UUID]:
+    with psycopg.connect(database_url, connect_timeout=5) as conn:
+        return {r[0] for r in conn.execute("SELECT query_id FROM queries").fetchall()}
 
 
 def statuses(database_url: str, ids: Iterable[UUID]) -> dict[UUID, str]:

@@ -78,7 +78,8 @@ def test_poison_messages_are_dead_lettered_and_the_rest_flows_on(stack: FaultSta
     found = statuses(stack.database_url, tally.accepted_ids)
     dead = _dead_letters(stack)
 
-    assert counts == {"answered": QUERIES, "failed": 0, "timeout": 0, "rejected": 0, "unexpected": 0}
+    assert counts == {"answered": QUERIES, "failed": 0, "timeout": 0, "rejected": 0, "unconfirmed": 0,
+                      "unexpected": 0}
     assert set(found) == tally.accepted_ids and set(found.values()) == {"answered"}
     # one row per accepted query, plus the failed row of the invalid live-path message
     assert rows_after - rows_before == QUERIES + 1 and rows_after == distinct_after
