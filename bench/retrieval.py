@@ -65,6 +65,36 @@ def golden(path: Path = GOLDEN) -> list[dict[str, str]]:
         return [{k: v.strip() for k, v in row.items()} for row in csv.DictReader(handle)]
 
 
+INTRO = """`python -m bench.retrieval` (`make bench-retrieval`; `--write-docs` rewrites this section).
+Both pipelines
+index only `../shared/corpus/consumer_protection_act_2019.pdf` and answer the 10 questions of
+`../shared/eval/golden_dev.csv` in the same process. coverage@k = share of the ground-truth passage's
+distinct words found in the first 4,000 characters of the top-k passages' text, averaged over questions;
+"≥0.8" counts questions at or above 0.8. Naive = 500-character windows with 50 overlap, dense top-k,
+torch. Ours = structure-aware chunks (a section when it fits in 200 word pieces, otherwise packed
+sub-sections; one chunk per defined term in section 2; split with 40-token overlap; heading with act,
+chapter, section and title embedded with the text), hybrid retrieval (Chroma dense + bm25s with
+Snowball stems, 40 candidates each) fused by reciprocal rank (k=60), plus a defined-term lookup
+(a question that names a term in quotes or as "what is X / meaning of X" also ranks the clause
+defining it), int8 ONNX embeddings. The Act + knowledge/ row is what the service actually serves
+(the Act plus the project's 36 guides). Query p50 = embed + retrieve one question, k=5, warm.
+
+Honesty notes: these are the 10 dev questions; the ablation rows show what each mechanism adds on
+them. Structure-aware chunking alone (dense only) already reaches 0.984; BM25 without the term
+lookup lowers coverage@3 (it pulls product-liability sections for the "harm" question), the term
+lookup recovers it. The term lookup is a general mechanism (no question-specific rules), but all
+five definition questions in the dev set quote their term, which flatters it; unquoted "what is X"
+questions are matched by pattern and are untested here. The remaining gap on question 3 is the
+ground truth's own prefix "From Section 2(16):", which is not passage text.
+
+No-context threshold (RELEVANCE_THRESHOLD, default 0.22): best-passage cosine for the 10 dev
+questions plus 8 everyday consumer questions written for this check, against 10 clearly off-topic
+questions (capital of France, biryani recipe, football, ...), lines below. The gap runs from ~0.16
+(highest off-topic) to ~0.27 (lowest consumer question, an airline refund against the Act alone);
+0.22 sits in the middle. Only 28 questions: treat the margin as indicative and re-measure when the
+knowledge base changes."""
+
+
 @dataclass
 class Scores:
     name: str
@@ -212,11 +242,7 @@ def main() -> None:
     text = report(results, separation, backend=args.backend)
     print(text)
     if args.write_docs:
-        update_section("Retrieval quality (bench.retrieval)", text)
-
-
-if __name__ == "__main__":
-    main()
+        update_section("Retrieval quality (bench.retrieval)", INTRO + "\n\n" + text)
 
 
 def update_section(title: str, body: str, path: Path = ROOT / "docs" / "benchmarks.md") -> None:
@@ -243,3 +269,7 @@ def update_section(title: str, body: str, path: Path = ROOT / "docs" / "benchmar
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -23,8 +23,12 @@ def build_lexical(path: Path, records: list[dict[str, Any]]) -> None:
     retriever.save(str(path))
 
 
-def verify(*, collection: Any, records: list[dict[str, Any]], embedder: Any, probes: int = 3) -> None:
-    """Same ids in Chroma and chunks.jsonl, and a few passages find themselves by their own text."""
+def verify(*, collection: Any, records: list[dict[str, Any]], embedder: Any, probes: int = 5) -> None:
+    """Same ids in Chroma and chunks.jsonl, and sampled passages find themselves by their own text.
+
+    HNSW is approximate, so one miss among the probes is tolerated; a majority of misses means
+    wrong or missing vectors (another model, a broken write) and the build is refused.
+    """
     from embedder.snapshot import BuildInvalid
 
     ids = [r["chunk_id"] for r in records]
@@ -36,11 +40,12 @@ def verify(*, collection: Any, records: list[dict[str, Any]], embedder: Any, pro
     if not sample:
         return
     vectors = embedder.embed([embedding_text(r) for r in sample])
-    result = collection.query(
-        query_embeddings=vectors.tolist(), n_results=min(5, len(ids)), include=["distances"]
+    depth = max(1, min(10, len(ids) // 20))  # small indexes: the passage itself must come first
+    result = collection.query(query_embeddings=vectors.tolist(), n_results=depth, include=["distances"])
+    found = sum(
+        1
+        for record, hits, distances in zip(sample, result["ids"], result["distances"], strict=True)
+        if record["chunk_id"] in hits or (distances and min(distances) < 1e-3)  # identical text elsewhere
     )
-    for record, distances in zip(sample, result["distances"], strict=True):
-        if not distances or min(distances) > 0.05:
-            raise BuildInvalid(
-                f"passage {record['chunk_id']} does not retrieve itself (distance {distances})"
-            )
+    if found < len(sample) - 1 or found == 0:
+        raise BuildInvalid(f"only {found} of {len(sample)} sampled passages retrieve themselves")

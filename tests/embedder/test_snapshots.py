@@ -121,3 +121,35 @@ def test_pointer_switch_is_atomic_and_pruning_keeps_current(tmp_path: Path) -> N
         "20200102T000000Z-b",
         "20200103T000000Z-c",
     ]
+
+
+class _OtherModel:
+    """Stands in for a different embedding model: vectors unrelated to the stored ones."""
+
+    def __init__(self, real) -> None:
+        self.fingerprint, self.dimension = real.fingerprint, real.dimension
+
+    def embed(self, texts: list[str], *, batch_size: int = 64):
+        import numpy as np
+
+        vectors = np.random.default_rng(1).normal(size=(len(texts), self.dimension)).astype(np.float32)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_verification_refuses_vectors_that_do_not_match_their_text(tmp_path: Path) -> None:
+    from chunker.pipeline import Chunker
+    from chunker.settings import ChunkerSettings
+    from embedder.snapshot import BuildInvalid
+
+    knowledge = write_knowledge(tmp_path / "knowledge")
+    chunker = Chunker(settings=ChunkerSettings())
+    files, roots = chunker.plan([str(knowledge)])
+    *batches, end = chunker.messages(build_id="b1", sources=chunker.chunk_files(files), roots=roots)
+    real = load_embedder(backend="onnx-int8")
+    writer = SnapshotWriter(index_dir=tmp_path / "index", build_id="b1", embedder=_OtherModel(real))
+    for batch in batches:
+        writer.add(batch.chunks, source=batch.source, batch_no=batch.batch_no)
+    writer.embedder = real  # verification embeds with the model the index claims to use
+    with pytest.raises(BuildInvalid):
+        writer.finish(end.finished)
+    assert read_pointer(tmp_path / "index") is None
