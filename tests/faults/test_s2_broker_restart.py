@@ -21,7 +21,7 @@ from tests.faults.support import (
 pytestmark = [pytest.mark.faults, pytest.mark.e2e, pytest.mark.integration]
 
 QUERIES = 480
-RATE = 40.0  # per second, above what the stack answers: 16 queries are in the pipeline when the broker
+RATE = 60.0  # per second, above what the stack answers, so queries are in the pipeline when the broker
 # stops, requests keep arriving through the outage, and the burst continues after the restart
 DOWN_S = 4.0  # the broker stays stopped this long (plus the time stop_app/start_app take)
 
@@ -56,7 +56,8 @@ def test_broker_restart_mid_burst_every_accepted_query_persisted_once(stack: Fau
     assert counts["rejected"] > 0, "no request reached the gateway during the outage"
     assert done_in_outage < QUERIES, "the burst did not continue after the restart"
     in_pipeline = tally.accepted_spanning(stop_started)
-    assert in_pipeline >= 4, f"only {in_pipeline} accepted queries in the pipeline when the broker stopped"
+    # how many were in flight depends on the machine's speed; the fault must catch at least one
+    assert in_pipeline >= 1, "no accepted query was in the pipeline when the broker stopped"
     settle_s = stack.settle(tally.accepted_ids)
     rows_after, distinct_after = table_counts(stack.database_url)
     new_ids = all_ids(stack.database_url) - ids_before
