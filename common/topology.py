@@ -91,15 +91,14 @@ class Topology:
         channel.queue_declare(self.dead_letter_queue, durable=True, arguments={"x-queue-type": "quorum"})
         channel.queue_bind(self.dead_letter_queue, self.dead_letter_exchange)
         for queue, routing_key in self.bindings().items():
-            channel.queue_declare(
-                queue,
-                durable=True,
-                arguments={
-                    "x-queue-type": "quorum",
-                    "x-delivery-limit": DELIVERY_LIMIT,
-                    "x-dead-letter-exchange": self.dead_letter_exchange,
-                },
-            )
+            arguments: dict[str, object] = {
+                "x-queue-type": "quorum",
+                "x-delivery-limit": DELIVERY_LIMIT,
+                "x-dead-letter-exchange": self.dead_letter_exchange,
+            }
+            if queue == self.embedder_chunks:  # one writer per snapshot: one active embedder at a time
+                arguments["x-single-active-consumer"] = True
+            channel.queue_declare(queue, durable=True, arguments=arguments)
             channel.queue_bind(queue, self.events, routing_key=routing_key)
 
     def declare_reply_queue(self, channel: BlockingChannel, instance: str) -> str:

@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from common.index_layout import MANIFEST, SNAPSHOTS
 from common.messages import ChunkBatch
 from common.rabbit.worker import Outgoing, PermanentFailure
-from embedder.snapshot import MANIFEST, SNAPSHOTS, BuildInvalid, SnapshotExists, SnapshotWriter
+from embedder.snapshot import BuildInvalid, SnapshotExists, SnapshotWriter
 
 log = logging.getLogger(__name__)
 

@@ -6,12 +6,12 @@ import logging
 from pathlib import Path
 
 from chunker.settings import ChunkerSettings
+from common.index_layout import read_pointer
 from common.messages import ChunkBatch
 from common.rabbit.worker import Subscription, Worker
 from embedder.consumer import BuildConsumer
 from embedder.ingest import embedder_for, ingest
 from embedder.settings import EmbedderSettings
-from embedder.snapshot import read_pointer
 
 log = logging.getLogger(__name__)
 

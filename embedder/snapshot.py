@@ -21,16 +21,12 @@ from typing import Any
 
 import numpy as np
 
+from common.index_layout import CHUNKS, COLLECTION, MANIFEST, POINTER, SNAPSHOTS, read_pointer
 from common.messages import BuildFinished, Chunk
 from embedder.records import is_under, record_for
 
 log = logging.getLogger(__name__)
 
-POINTER = "current"
-SNAPSHOTS = "snapshots"
-MANIFEST = "manifest.json"
-CHUNKS = "chunks.jsonl"
-COLLECTION = "passages"
 WRITER = "WRITER"
 # search_ef 10 (the default) misses exact neighbours in large indexes; 100 costs well under a millisecond
 HNSW = {"hnsw:space": "cosine", "hnsw:construction_ef": 200, "hnsw:search_ef": 100, "hnsw:M": 32}
@@ -42,13 +38,6 @@ class SnapshotExists(RuntimeError):
 
 class BuildInvalid(RuntimeError):
     """The build is incomplete or failed verification; `current` was not switched."""
-
-
-def read_pointer(index_dir: Path) -> str | None:
-    try:
-        return (index_dir / POINTER).read_text(encoding="utf-8").strip() or None
-    except FileNotFoundError:
-        return None
 
 
 def switch_pointer(index_dir: Path, snapshot_id: str) -> None:

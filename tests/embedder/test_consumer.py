@@ -12,11 +12,11 @@ import pytest
 from chunker.pipeline import run as publish_build
 from chunker.settings import ChunkerSettings
 from common.embedding import load_embedder
+from common.index_layout import read_pointer
 from common.messages import BuildFinished, ChunkBatch
 from embedder.consumer import BuildConsumer, BuildIncomplete
 from embedder.service import build_worker
 from embedder.settings import EmbedderSettings
-from embedder.snapshot import read_pointer
 from tests.embedder.helpers import write_knowledge
 from tests.support.broker import wait_until
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from common.embedding import load_embedder
-from embedder.snapshot import MANIFEST, SnapshotExists, SnapshotWriter, prune, read_pointer, switch_pointer
+from common.index_layout import MANIFEST, read_pointer
+from embedder.snapshot import SnapshotExists, SnapshotWriter, prune, switch_pointer
 from tests.embedder.helpers import ingest_paths, write_guide, write_knowledge
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from chunker.pipeline import run as publish_build
 from chunker.settings import ChunkerSettings
-from embedder.snapshot import read_pointer
+from common.index_layout import read_pointer
 from rag_core.retrieval import Retriever
 from rag_core.settings import RagSettings
 from tests.embedder.helpers import ingest_paths, write_guide, write_knowledge
