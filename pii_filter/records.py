@@ -28,7 +28,7 @@ FROM queries WHERE query_id = %s
 _SPEND = "SELECT COALESCE(sum(cost_usd), 0) FROM queries WHERE completed_at >= %s"
 
 
-class RecordsUnavailable(RuntimeError):  # noqa: N818 - the name the gateway's API layer uses
+class RecordsUnavailable(RuntimeError):
     """The database cannot be reached (or is not migrated yet); try again later."""
 
 

@@ -61,8 +61,12 @@ def _answer_stage(query: RedactedQuery) -> list[Publish]:
     if "slow" in query.redacted_question:
         time.sleep(3)
     result = QueryResult(
-        query_id=query.query_id, status="answered", answered=True, model="echo",
-        answer=f"You asked: {query.redacted_question}", redacted_question=query.redacted_question,
+        query_id=query.query_id,
+        status="answered",
+        answered=True,
+        model="echo",
+        answer=f"You asked: {query.redacted_question}",
+        redacted_question=query.redacted_question,
         citations=[Citation(source="guide.md", section="35", title="Complaints", page="", snippet="...")],
         timings_ms={"retrieve": 1.0, "llm": 2.0},
     )
@@ -96,8 +100,9 @@ def stages(amqp_url: str, namespace: str) -> Iterator[None]:
 def _client(amqp_url: str, namespace: str, **overrides: object) -> TestClient:
     overrides = {"auth_disabled": True, **overrides}  # API keys are tested in tests/security
     settings = GatewaySettings(amqp_url=amqp_url, namespace=namespace, **overrides)  # type: ignore[arg-type]
-    broker = GatewayBroker(amqp_url=settings.amqp_url, topology=settings.topology, instance_id="test",
-                           reconnect_max_delay_s=1)
+    broker = GatewayBroker(
+        amqp_url=settings.amqp_url, topology=settings.topology, instance_id="test", reconnect_max_delay_s=1
+    )
     app = create_app(settings=settings, redactor=FakeRedactor(), broker=broker, records=None)
     return TestClient(app, raise_server_exceptions=False)
 
@@ -177,7 +182,9 @@ def test_too_long_question_names_the_limit(client):
 
 
 def test_malformed_json_is_422(client):
-    response = client.post("/query", content=b'{"question": "x"', headers={"content-type": "application/json"})
+    response = client.post(
+        "/query", content=b'{"question": "x"', headers={"content-type": "application/json"}
+    )
     body = _assert_clear_error(response, 422, "invalid_request")
     assert "JSON" in body["message"]
 
