@@ -100,7 +100,7 @@ def in_process_stage_ms(database_url: str, index_dir: Path, qs: list[str], round
             )
             [grounded] = rag(query)
             t2 = time.perf_counter()
-            [answer] = llm(grounded.message)  # type: ignore[attr-defined]
+            answer = llm(grounded.message)[0]  # type: ignore[attr-defined]
             t3 = time.perf_counter()
             repository.record_accepted(query)
             repository.record_result(answer.message)  # type: ignore[attr-defined]

@@ -2,7 +2,8 @@ r"""Exchanges, queues and routing keys: the one place the message flow is declar
 
     gateway --query.accepted--> rag_core.queries ----prompt.built--> llm_connector.prompts
                           \--> psql_worker.accepted      llm_connector --query.result--> psql_worker.results
-    psql_worker (after persisting) --> the gateway's reply queue named in `reply_to`
+    the stage that ends a query (llm_connector, or any failing stage) --> the gateway's reply queue
+        named in `reply_to`, at once; psql_worker replies again once the result is stored
     any stage that cannot finish    --query.result (status failed)--> psql_worker.results
     chunker --chunks.batch--> embedder.chunks
 

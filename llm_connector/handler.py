@@ -6,7 +6,7 @@ import logging
 import time
 
 from common.messages import GroundedPrompt, QueryResult
-from common.rabbit.worker import PermanentFailure, Publish
+from common.rabbit.worker import PermanentFailure, Publish, Reply
 from common.topology import QUERY_RESULT
 from llm_connector.citations import FALLBACK_CITATIONS, citations_for, resolve_markers
 from llm_connector.extractive import ExtractiveProvider
@@ -72,7 +72,7 @@ class AnswerHandler:
                 "llm_ms": llm_ms,
             },
         )
-        return [Publish(result, QUERY_RESULT)]
+        return [Publish(result, QUERY_RESULT), Reply(result)]
 
     def _complete(self, prompt: GroundedPrompt, provider: LlmProvider) -> Completion:
         """No context: say so without calling a model (nothing to ground an answer on, and no cost)."""

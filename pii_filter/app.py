@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
 from uuid import UUID
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from prometheus_client import make_asgi_app
@@ -69,14 +69,7 @@ def create_app(
         route = scope.get("route") or _matching_route(app.router.routes, scope)
         return getattr(route, "path", "unmatched")
 
-    @app.middleware("http")
-    async def measure(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        path = label(request.scope)
-        HTTP_REQUESTS.labels(route=path, method=request.method, status=str(response.status_code)).inc()
-        HTTP_SECONDS.labels(route=path, method=request.method).observe(time.perf_counter() - started)
-        return response
+    app.add_middleware(RequestMetrics, label=label)  # outermost: sees what the guards answered too
 
     @app.post("/query", response_model=QueryResponse, responses={**ERRORS, **GUARDED}, tags=["questions"],
               openapi_extra=security)
@@ -166,3 +159,31 @@ def _spend_cap(settings: GatewaySettings, records: RecordsLike | None) -> SpendC
         source=source, daily_usd=settings.daily_budget_usd, monthly_usd=settings.monthly_budget_usd,
         action=settings.budget_exceeded_action, tz=settings.budget_timezone, cache_s=settings.budget_cache_s,
     )
+
+
+class RequestMetrics:
+    """Pure ASGI middleware counting requests and latency by route and status (no per-request task)."""
+
+    def __init__(self, app: Any, *, label: Callable[[MutableMapping[str, Any]], str]) -> None:
+        self.app = app
+        self.label = label
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_and_note(message: MutableMapping[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note)
+        finally:
+            path, method = self.label(scope), scope["method"]
+            HTTP_REQUESTS.labels(route=path, method=method, status=str(status)).inc()
+            HTTP_SECONDS.labels(route=path, method=method).observe(time.perf_counter() - started)

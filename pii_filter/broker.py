@@ -2,8 +2,9 @@
 
 pika's BlockingConnection is not thread-safe, so every broker call runs on this module's thread;
 the asyncio side hands work over with `add_callback_threadsafe` and gets results back through
-futures. Replies arrive on a per-instance queue (`reply_to`) keyed by the query id; persistence
-never depends on them (psql_worker replies only after the result is stored).
+futures. Replies arrive on a per-instance queue (`reply_to`) keyed by the query id: first from the
+stage that ended the query, again from psql_worker once the result is stored (the first one wins;
+the second covers a reply lost in a broker restart). Persistence never depends on a reply.
 """
 
 from __future__ import annotations

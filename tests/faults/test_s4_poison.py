@@ -121,16 +121,16 @@ def test_a_message_no_consumer_ever_settles_is_dead_lettered_at_the_delivery_lim
         channel = connection.channel()
         channel.confirm_delivery()
         _publish(channel, stack.topology.events, CHUNKS_BATCH, b'{"crash": "every time"}', "crasher")
-        deliveries = 0
-        while deliveries <= DELIVERY_LIMIT + 5:
-            method, _props, _body = channel.basic_get(queue)
+        deliveries = 0  # a consumer, not basic.get: the queue has a single active consumer
+        for method, _props, _body in channel.consume(queue, inactivity_timeout=2.0):
             if method is None:
                 wait_until(lambda: stack.dead_letters() == 1, timeout=10, message="the message dead-lettered")
                 break
             deliveries += 1
+            if deliveries > DELIVERY_LIMIT + 5:
+                raise AssertionError(f"still deliverable after {deliveries} deliveries")
             channel.basic_nack(method.delivery_tag, requeue=True)
-        else:
-            raise AssertionError(f"still deliverable after {deliveries} deliveries")
+        channel.cancel()
     finally:
         connection.close()
     dead = _dead_letters(stack)

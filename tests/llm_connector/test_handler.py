@@ -9,7 +9,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from common.messages import GroundedPrompt, QueryResult, TokenUsage
-from common.rabbit.worker import PermanentFailure
+from common.rabbit.worker import PermanentFailure, Publish, Reply
 from common.topology import QUERY_RESULT
 from llm_connector.extractive import ExtractiveProvider
 from llm_connector.handler import AnswerHandler
@@ -37,8 +37,9 @@ def _metric(name: str, **labels: str) -> float:
 
 
 def _result(handler: AnswerHandler, prompt: GroundedPrompt) -> QueryResult:
-    [publish] = handler(prompt)
-    assert publish.routing_key == QUERY_RESULT
+    publish, reply = handler(prompt)  # persisted via the results queue, and straight to the gateway
+    assert isinstance(publish, Publish) and publish.routing_key == QUERY_RESULT
+    assert isinstance(reply, Reply) and reply.message is publish.message
     assert isinstance(publish.message, QueryResult)
     return publish.message
 
