@@ -62,12 +62,15 @@ def database_text(database_url: str) -> str:
     return "\n".join(out)
 
 
-def row(database_url: str, query_id: str) -> dict:
+def row(database_url: str, query_id: str) -> dict | None:
     with psycopg.connect(database_url) as conn:
         cur = conn.execute(
             "SELECT status, redacted_question, answer FROM queries WHERE query_id = %s", (query_id,)
         )
-        status, redacted, answer = cur.fetchone()
+        found = cur.fetchone()
+    if found is None:
+        return None
+    status, redacted, answer = found
     return {"status": status, "redacted_question": redacted, "answer": answer}
 
 
@@ -92,8 +95,14 @@ def test_question_with_personal_data_is_answered_persisted_and_nothing_leaks(sta
         assert raw not in body["redacted_question"]
     assert "Rs 45,000" in body["redacted_question"] and "Vijay Sales" in body["redacted_question"]
 
+    # the answer is sent as soon as it exists; the row follows within moments (psql_worker)
+    wait_until(
+        lambda: row(stack.database_url, body["query_id"])["status"] != "pending",
+        timeout=10,
+        message="the result persisted",
+    )
     persisted = row(stack.database_url, body["query_id"])
-    assert persisted["status"] == "answered"
+    assert persisted is not None and persisted["status"] == "answered"
     assert persisted["redacted_question"] == body["redacted_question"]
     record = stack.http.get(f"/queries/{body['query_id']}").json()
     assert record["status"] == "answered" and record["query_id"] == body["query_id"]
