@@ -35,10 +35,10 @@ bench-pii: $(STAMP)
 	$(PY) -m bench.pii_quality
 
 bench-retrieval: $(STAMP)
-	$(PY) -m bench.retrieval
+	$(PY) -m bench.retrieval --write-docs
 
 bench-embed: $(STAMP)
-	$(PY) -m bench.embedding
+	$(PY) -m bench.embedding --write-docs
 
 bench-e2e: $(STAMP)
 	$(PY) -m bench.e2e
