@@ -72,7 +72,8 @@ class AnswerHandler:
                 "llm_ms": llm_ms,
             },
         )
-        return [Publish(result, QUERY_RESULT), Reply(result)]
+        # the reply first: each publish waits for its confirm, and the person is waiting on this one
+        return [Reply(result), Publish(result, QUERY_RESULT)]
 
     def _complete(self, prompt: GroundedPrompt, provider: LlmProvider) -> Completion:
         """No context: say so without calling a model (nothing to ground an answer on, and no cost)."""

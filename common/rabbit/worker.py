@@ -377,7 +377,7 @@ class Worker:
         if not self.emits_failures or query_id is None:
             return None
         event = failure_event(message, query_id=query_id, stage=stage, code=code, text=text)
-        return [Publish(event, QUERY_RESULT), Reply(event)]
+        return [Reply(event), Publish(event, QUERY_RESULT)]  # the reply first: someone is waiting
 
     def _call_on_connection(
         self, delivery: _Delivery, outgoing: Sequence[Outgoing] | None, outcome: str

@@ -37,7 +37,7 @@ def _metric(name: str, **labels: str) -> float:
 
 
 def _result(handler: AnswerHandler, prompt: GroundedPrompt) -> QueryResult:
-    publish, reply = handler(prompt)  # persisted via the results queue, and straight to the gateway
+    reply, publish = handler(prompt)  # straight to the gateway, and persisted via the results queue
     assert isinstance(publish, Publish) and publish.routing_key == QUERY_RESULT
     assert isinstance(reply, Reply) and reply.message is publish.message
     assert isinstance(publish.message, QueryResult)
