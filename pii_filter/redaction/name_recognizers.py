@@ -61,10 +61,8 @@ class _NameRules:
         ) and not self.lexicon.is_name_word(bare)
 
 
-class PersonCueRecognizer(LocalRecognizer):
-    """Names right after a cue: "my name is priya sharma", "Regards, R. Venkatesh", "Mrs. Kaur"."""
-
-    MAX_TOKENS = 4
+class _PersonRecognizer(LocalRecognizer):
+    """What both name recognizers share: the PERSON entity and the name lexicon's rules."""
 
     def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
         super().__init__(
@@ -75,6 +73,12 @@ class PersonCueRecognizer(LocalRecognizer):
 
     def load(self) -> None:
         self._rules = _NameRules(load_lexicon())
+
+
+class PersonCueRecognizer(_PersonRecognizer):
+    """Names right after a cue: "my name is priya sharma", "Regards, R. Venkatesh", "Mrs. Kaur"."""
+
+    MAX_TOKENS = 4
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -143,18 +147,8 @@ class PersonCueRecognizer(LocalRecognizer):
         return words[0][0], words[-1][1]
 
 
-class IndianNameRecognizer(LocalRecognizer):
+class IndianNameRecognizer(_PersonRecognizer):
     """Capitalised runs containing a listed Indian given name or surname, plus one unlisted neighbour."""
-
-    def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
-        super().__init__(
-            supported_entities=["PERSON"],
-            supported_language=supported_language,
-            name=name or type(self).__name__,
-        )
-
-    def load(self) -> None:
-        self._rules = _NameRules(load_lexicon())
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
