@@ -8,14 +8,11 @@ import json
 import subprocess
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 from uuid import UUID
 
 import httpx
@@ -23,7 +20,8 @@ import pika
 import pika.exceptions
 import psycopg
 
-from tests.llm_connector.support import converse_response
+from tests.support import fake_bedrock
+from tests.support.fake_bedrock import Reply, converse_response
 
 # A mix of plain questions and questions carrying personal data (redacted at the gateway).
 QUESTIONS = [
@@ -360,14 +358,6 @@ class LogCursor:
 # -- fake Bedrock ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    body: dict[str, Any]
-    error_type: str | None = None
-    delay_s: float = 0.0
-
-
 def answer(text: str, *, delay_s: float = 0.0) -> Reply:
     return Reply(200, converse_response(text, input_tokens=900, output_tokens=60), delay_s=delay_s)
 
@@ -376,59 +366,18 @@ def failure(status: int, code: str) -> Reply:
     return Reply(status, {"message": "injected by the fault test"}, error_type=code)
 
 
-@dataclass
-class FakeBedrock:
-    """`POST /model/{id}/converse` over real HTTP, answered by `behaviour(n, prompt)` for the n-th call."""
+class FakeBedrock(fake_bedrock.FakeBedrock):
+    """Answers the n-th call with `behaviour(n, prompt)`, so a scenario can throttle, fail or stall."""
 
-    behaviour: Callable[[int, str], Reply] = field(default=lambda _n, _p: answer("Unset [1]."))
-    calls: list[tuple[float, str, str]] = field(default_factory=list)  # (monotonic time, model id, prompt)
-
-    def __post_init__(self) -> None:
-        fake = self
-        lock = threading.Lock()
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                return
-
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
-                prompt = "".join(c.get("text", "") for m in body.get("messages", []) for c in m["content"])
-                parts = self.path.split("/")
-                model = unquote(parts[2]) if len(parts) > 3 and parts[3] == "converse" else ""
-                with lock:
-                    n = len(fake.calls)
-                    fake.calls.append((time.monotonic(), model, prompt))
-                reply = fake.behaviour(n, prompt)
-                if reply.delay_s:
-                    time.sleep(reply.delay_s)
-                payload = json.dumps(reply.body).encode()
-                self.send_response(reply.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
-                if reply.error_type:
-                    self.send_header("x-amzn-ErrorType", f"{reply.error_type}:http://internal.amazon.com/")
-                self.end_headers()
-                self.wfile.write(payload)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def reset(self, behaviour: Callable[[int, str], Reply]) -> None:
-        self.calls.clear()
+    def __init__(self, behaviour: Callable[[int, str], Reply] = lambda _n, _p: answer("Unset [1].")) -> None:
+        super().__init__(lambda n, request: self.behaviour(n, request.prompt))
         self.behaviour = behaviour
 
-    def start(self) -> FakeBedrock:
-        self._thread.start()
-        return self
+    @property
+    def calls(self) -> list[tuple[float, str, str]]:
+        """(monotonic time, model id, prompt) of every call since the last reset."""
+        return [(r.time, r.model_id, r.prompt) for r in self.requests]
 
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+    def reset(self, behaviour: Callable[[int, str], Reply]) -> None:
+        self.requests.clear()
+        self.behaviour = behaviour

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import threading
 import uuid
 from collections import deque
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import unquote
 
 from common.messages import GroundedPrompt, Passage, RedactedQuery
 from rag_core.prompt import build_prompt
+from tests.support import fake_bedrock
+from tests.support.fake_bedrock import Recorded, Reply, converse_response
 
 LIMITATION = Passage(
     chunk_id="cpa-69",
@@ -96,29 +93,6 @@ def grounded(
     )
 
 
-def converse_response(
-    text: str, *, input_tokens: int = 1200, output_tokens: int = 150, stop_reason: str = "end_turn"
-) -> dict[str, Any]:
-    """A Converse API response body."""
-    return {
-        "output": {"message": {"role": "assistant", "content": [{"text": text}]}},
-        "stopReason": stop_reason,
-        "usage": {
-            "inputTokens": input_tokens,
-            "outputTokens": output_tokens,
-            "totalTokens": input_tokens + output_tokens,
-        },
-        "metrics": {"latencyMs": 900},
-    }
-
-
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    body: dict[str, Any]
-    error_type: str | None = None
-
-
 def ok(text: str, **kwargs: Any) -> Reply:
     return Reply(200, converse_response(text, **kwargs))
 
@@ -127,64 +101,19 @@ def error(status: int, code: str, message: str = "injected by the fake") -> Repl
     return Reply(status, {"message": message}, error_type=code)
 
 
-@dataclass
-class Recorded:
-    path: str
-    model_id: str
-    headers: dict[str, str]
-    body: dict[str, Any]
+class FakeBedrock(fake_bedrock.FakeBedrock):
+    """Replies from a script, then `default`, so each test states exactly what Bedrock says and when."""
 
-
-@dataclass
-class FakeBedrock:
-    """A local bedrock-runtime: answers `POST /model/{modelId}/converse` from a script, then `default`."""
-
-    default: Reply | None = None
-    script: deque[Reply] = field(default_factory=deque)
-    requests: list[Recorded] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                return
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", 0))
-                body = json.loads(self.rfile.read(length) or b"{}")
-                parts = self.path.split("/")
-                model_id = unquote(parts[2]) if len(parts) > 3 and parts[3] == "converse" else ""
-                fake.requests.append(Recorded(self.path, model_id, dict(self.headers), body))
-                reply = fake.script.popleft() if fake.script else fake.default
-                if reply is None or not model_id:
-                    reply = error(404, "ResourceNotFoundException", "no scripted reply")
-                payload = json.dumps(reply.body).encode()
-                self.send_response(reply.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
-                if reply.error_type:
-                    self.send_header("x-amzn-ErrorType", f"{reply.error_type}:http://internal.amazon.com/")
-                self.end_headers()
-                self.wfile.write(payload)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+    def __init__(self, default: Reply | None = None) -> None:
+        super().__init__(self._next_reply)
+        self.default = default
+        self.script: deque[Reply] = deque()
 
     def queue(self, *replies: Reply) -> None:
         self.script.extend(replies)
 
-    def start(self) -> FakeBedrock:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+    def _next_reply(self, _n: int, request: Recorded) -> Reply:
+        reply = self.script.popleft() if self.script else self.default
+        if reply is None or not request.model_id:
+            return error(404, "ResourceNotFoundException", "no scripted reply")
+        return reply

@@ -1,0 +1,107 @@
+"""A fake bedrock-runtime over real HTTP, so calls go through botocore's own signing and retries."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Self
+from urllib.parse import unquote
+
+
+def converse_response(
+    text: str, *, input_tokens: int = 1200, output_tokens: int = 150, stop_reason: str = "end_turn"
+) -> dict[str, Any]:
+    """A Converse API response body."""
+    return {
+        "output": {"message": {"role": "assistant", "content": [{"text": text}]}},
+        "stopReason": stop_reason,
+        "usage": {
+            "inputTokens": input_tokens,
+            "outputTokens": output_tokens,
+            "totalTokens": input_tokens + output_tokens,
+        },
+        "metrics": {"latencyMs": 900},
+    }
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One HTTP answer; `error_type` goes in x-amzn-ErrorType, which botocore reads the error code from."""
+
+    status: int
+    body: dict[str, Any]
+    error_type: str | None = None
+    delay_s: float = 0.0
+
+
+@dataclass
+class Recorded:
+    """One request as the fake received it, so tests can check what was sent and how often."""
+
+    path: str
+    model_id: str  # "" when the path is not /model/{modelId}/converse
+    headers: dict[str, str]
+    body: dict[str, Any]
+    time: float = field(default_factory=time.monotonic)
+
+    @property
+    def prompt(self) -> str:
+        """All the text of the request's messages (the fault tests key their behaviour on it)."""
+        return "".join(c.get("text", "") for m in self.body.get("messages", []) for c in m["content"])
+
+
+class FakeBedrock:
+    """Answers `POST /model/{modelId}/converse` with `behaviour(n, request)` for the n-th request."""
+
+    def __init__(self, behaviour: Callable[[int, Recorded], Reply]) -> None:
+        self._behaviour = behaviour
+        self.requests: list[Recorded] = []
+        lock = threading.Lock()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                return
+
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                parts = self.path.split("/")
+                model_id = unquote(parts[2]) if len(parts) > 3 and parts[3] == "converse" else ""
+                with lock:
+                    n = len(fake.requests)
+                    request = Recorded(self.path, model_id, dict(self.headers), body)
+                    fake.requests.append(request)
+                reply = fake._behaviour(n, request)
+                if reply.delay_s:
+                    time.sleep(reply.delay_s)
+                payload = json.dumps(reply.body).encode()
+                self.send_response(reply.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+                if reply.error_type:
+                    self.send_header("x-amzn-ErrorType", f"{reply.error_type}:http://internal.amazon.com/")
+                self.end_headers()
+                self.wfile.write(payload)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> Self:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
