@@ -6,7 +6,7 @@ import logging
 import time
 
 from common.messages import GroundedPrompt, QueryResult
-from common.rabbit.worker import PermanentFailure, Publish, Reply
+from common.rabbit.worker import Outgoing, PermanentFailure, Publish, Reply
 from common.topology import QUERY_RESULT
 from llm_connector.citations import FALLBACK_CITATIONS, citations_for, resolve_markers
 from llm_connector.extractive import ExtractiveProvider
@@ -29,7 +29,7 @@ class AnswerHandler:
     def _provider_for(self, prompt: GroundedPrompt) -> LlmProvider:
         return self.fallback if prompt.query.llm_provider == "extractive" else self.provider
 
-    def __call__(self, prompt: GroundedPrompt) -> list[Publish]:
+    def __call__(self, prompt: GroundedPrompt) -> list[Outgoing]:
         started = time.perf_counter()
         provider = self._provider_for(prompt)
         completion = self._complete(prompt, provider)
