@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,8 +24,8 @@ import pika
 import pytest
 
 from common.topology import Topology
-from deploy.local import ROOT, LocalStack, free_port
-from tests.conftest import AMQP_URL, PG_ADMIN_URL, _create_database, _drop_database
+from deploy.local import ROOT, LocalStack
+from tests.conftest import AMQP_URL, PG_ADMIN_URL
 from tests.faults.support import (
     all_final,
     ensure_broker_running,
@@ -36,7 +33,8 @@ from tests.faults.support import (
     namespace_queues,
     work_queues_empty,
 )
-from tests.support.broker import delete_namespace, queue_depth, wait_until
+from tests.support.broker import queue_depth, wait_until
+from tests.support.stack import build_index, isolated_services
 
 WORKERS = ("rag_core", "llm_connector", "psql_worker")
 SERVICES = ("pii_filter", *WORKERS)
@@ -144,19 +142,12 @@ class FaultStack:
 @pytest.fixture(scope="session")
 def faults_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """INDEX_DIR with a snapshot of part of knowledge/, built by the ingest command."""
-    index_dir = tmp_path_factory.mktemp("faults_index")
-    env = {**os.environ, "INDEX_DIR": str(index_dir), "HF_HUB_OFFLINE": "1"}
-    paths = [str(ROOT / "knowledge" / name) for name in INDEX_DOCUMENTS]
-    subprocess.run([sys.executable, "-m", "embedder.ingest", *paths], cwd=ROOT, env=env,
-                   check=True, capture_output=True, timeout=600)
-    return index_dir
+    paths = [ROOT / "knowledge" / name for name in INDEX_DOCUMENTS]
+    return build_index(tmp_path_factory.mktemp("faults_index"), *paths)
 
 
-def stack_env(*, namespace: str, database_url: str, index_dir: Path) -> dict[str, str]:
+def stack_env(*, index_dir: Path) -> dict[str, str]:
     return {
-        "AMQP_URL": AMQP_URL,
-        "NAMESPACE": namespace,
-        "DATABASE_URL": database_url,
         "INDEX_DIR": str(index_dir),
         "LLM_PROVIDER": "extractive",
         "LOG_FORMAT": "json",
@@ -173,26 +164,19 @@ def stack_env(*, namespace: str, database_url: str, index_dir: Path) -> dict[str
 def fault_stack(faults_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultStack]:
     ensure_broker_running(AMQP_URL)
     ensure_database_running(PG_ADMIN_URL)
-    namespace = f"f{uuid.uuid4().hex[:10]}"
-    db_name = f"cr_faults_{uuid.uuid4().hex[:10]}"
-    database_url = _create_database(db_name)
     log_dir = tmp_path_factory.mktemp("fault_logs")
-    ports = {name: free_port() for name in SERVICES}
-    local = LocalStack(env=stack_env(namespace=namespace, database_url=database_url, index_dir=faults_index),
-                       log_dir=log_dir, ports=ports)
-    try:
-        local.start_all(timeout=180)
-        stack = FaultStack(local, namespace=namespace, database_url=database_url, log_dir=log_dir)
-        stack.wait_ready(timeout=60)
-        with httpx.Client(base_url=stack.gateway_url, timeout=60) as http:  # warm every stage once
-            assert http.post("/query", json={"question": "How do I get a refund?"}).status_code == 200
-        yield stack
-    finally:
-        local.stop_all()
-        ensure_broker_running(AMQP_URL)
-        ensure_database_running(PG_ADMIN_URL)
-        delete_namespace(AMQP_URL, namespace)
-        _drop_database(db_name)
+    env = stack_env(index_dir=faults_index)
+    with isolated_services(env=env, prefix="faults", log_dir=log_dir) as services:
+        try:
+            stack = FaultStack(services.local, namespace=services.namespace,
+                               database_url=services.database_url, log_dir=log_dir)
+            stack.wait_ready(timeout=60)
+            with httpx.Client(base_url=stack.gateway_url, timeout=60) as http:  # warm every stage once
+                assert http.post("/query", json={"question": "How do I get a refund?"}).status_code == 200
+            yield stack
+        finally:  # a scenario may have left the broker or the database stopped: bring them back first
+            ensure_broker_running(AMQP_URL)
+            ensure_database_running(PG_ADMIN_URL)
 
 
 @pytest.fixture

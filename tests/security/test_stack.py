@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -24,9 +21,10 @@ from common.messages import GroundedPrompt
 from common.topology import PROMPT_BUILT, Topology
 from deploy.local import ROOT, LocalStack, free_port
 from rag_core.prompt import SYSTEM_PROMPT
-from tests.conftest import AMQP_URL, _create_database, _drop_database
+from tests.conftest import AMQP_URL
 from tests.security.support import DIGESTS, KEY, auth
-from tests.support.broker import delete_namespace, wait_until
+from tests.support.broker import wait_until
+from tests.support.stack import build_index, isolated_services
 
 pytestmark = pytest.mark.e2e
 
@@ -53,11 +51,7 @@ def hostile_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """INDEX_DIR built by the ingest command from knowledge/ plus one planted hostile guide."""
     uploads = tmp_path_factory.mktemp("uploads")
     (uploads / HOSTILE_FILE).write_text(HOSTILE_GUIDE, encoding="utf-8")
-    index_dir = tmp_path_factory.mktemp("index")
-    env = {**os.environ, "INDEX_DIR": str(index_dir), "HF_HUB_OFFLINE": "1"}
-    subprocess.run([sys.executable, "-m", "embedder.ingest", str(ROOT / "knowledge"), str(uploads)], cwd=ROOT,
-                   env=env, check=True, capture_output=True, timeout=900)
-    return index_dir
+    return build_index(tmp_path_factory.mktemp("index"), ROOT / "knowledge", uploads)
 
 
 class Stack:
@@ -75,27 +69,17 @@ class Stack:
 
 @pytest.fixture(scope="module")
 def stack(hostile_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    namespace = f"s{uuid.uuid4().hex[:10]}"
-    db_name = f"cr_sec_{uuid.uuid4().hex[:10]}"
-    database_url = _create_database(db_name)
-    log_dir = tmp_path_factory.mktemp("logs")
     env = {
-        "AMQP_URL": AMQP_URL, "NAMESPACE": namespace, "DATABASE_URL": database_url,
         "INDEX_DIR": str(hostile_index), "LLM_PROVIDER": "extractive",
         "LOG_FORMAT": "json", "LOG_LEVEL": "INFO",
         "AUTH_DISABLED": "false", "API_KEYS_SHA256": DIGESTS,
     }
-    local = LocalStack(env=env, log_dir=log_dir, ports={name: free_port() for name in SERVICES})
-    try:
-        local.start_all(timeout=240)
-        s = Stack(local, env, database_url, log_dir)
+    log_dir = tmp_path_factory.mktemp("logs")
+    with isolated_services(env=env, prefix="sec", log_dir=log_dir, start_timeout=240) as services:
+        s = Stack(services.local, services.env, services.database_url, services.log_dir)
         wait_until(lambda: s.http.get("/ready").status_code == 200, timeout=60, message="gateway ready")
         yield s
         s.http.close()
-    finally:
-        local.stop_all()
-        delete_namespace(AMQP_URL, namespace)
-        _drop_database(db_name)
 
 
 def ask_and_capture(stack: Stack, question: str) -> tuple[dict, GroundedPrompt]:
