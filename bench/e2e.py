@@ -207,14 +207,15 @@ def main(argv: list[str] | None = None) -> None:
                 for c in (int(x) for x in args.levels.split(","))
             }
             memory = {name: rss_mb(p.pid) for name, p in stack.processes.items()}
-        finally:
+            stack.stop_all()
+            stage = in_process_stage_ms(database_url, index_dir, qs, args.rounds)
+        finally:  # leave nothing behind, also when a run fails half-way
             stack.stop_all()
             from tests.support.broker import delete_namespace
 
             delete_namespace(AMQP_URL, namespace)
-        stage = in_process_stage_ms(database_url, index_dir, qs, args.rounds)
-        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+            with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
     report = _report(results, stage, memory, args.seconds)
     print(report)
     if not args.no_write:
