@@ -11,7 +11,9 @@ class EmbedderSettings(IndexSettings):
     """Read from the environment only (INDEX_DIR, EMBEDDING_BACKEND, BOOTSTRAP_PATHS, ...)."""
 
     health_port: int = 8084
-    embedding_batch_size: int = Field(default=16, ge=1, description="16 is fastest with onnxruntime here")
+    embedding_batch_size: int = Field(
+        default=8, ge=1, description="8 is fastest with onnxruntime here (docs/benchmarks.md)"
+    )
     keep_snapshots: int = Field(default=3, ge=1, description="complete snapshots kept besides `current`")
     bootstrap_paths: str = Field(
         default="", description="comma-separated paths ingested at start-up when no snapshot exists yet"
