@@ -1,7 +1,8 @@
 """Per-caller rate limits (per API key, or per client IP when keys are off): 429 with Retry-After.
 
-A moving window in process memory (the `limits` library): the check costs microseconds and happens
-before the body is read, so a noisy caller is turned away cheaply and never queues behind, or ahead
+A moving window in process memory (the `limits` library, its asyncio flavour: the synchronous memory
+storage starts a timer thread on almost every hit, about 0.5 ms on the request's path here). The check
+happens before the body is read, so a noisy caller is turned away cheaply and never queues behind, or ahead
 of, anyone else. Each gateway replica counts on its own, so N replicas allow up to N times the limit.
 """
 
@@ -12,8 +13,8 @@ import time
 from collections.abc import Callable
 
 from limits import RateLimitItem, parse_many
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pii_filter.auth import CALLER_KEY
@@ -28,11 +29,11 @@ class RateLimiter:
         self.items: list[RateLimitItem] = parse_many(spec)
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
 
-    def retry_after(self, caller: str) -> tuple[RateLimitItem, int] | None:
+    async def retry_after(self, caller: str) -> tuple[RateLimitItem, int] | None:
         """Count one request; return the exceeded limit and the seconds to wait, or None."""
         for item in self.items:
-            if not self._limiter.hit(item, caller):
-                reset_at, _remaining = self._limiter.get_window_stats(item, caller)
+            if not await self._limiter.hit(item, caller):
+                reset_at, _remaining = await self._limiter.get_window_stats(item, caller)
                 return item, max(1, math.ceil(reset_at - time.time()))
         return None
 
@@ -59,7 +60,7 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         caller = caller_of(scope)
-        exceeded = self.limiter.retry_after(caller)
+        exceeded = await self.limiter.retry_after(caller)
         if exceeded is None:
             await self.app(scope, receive, send)
             return
