@@ -59,6 +59,14 @@ def create_app(
         "Personal data is removed before the question leaves this gateway.",
         version="0.1.0",
         lifespan=lifespan,
+        # FastAPI's built-in OpenTelemetry exports spans, and logs with exception messages and stack
+        # traces (which can quote a raw question), to any OTel provider or OTEL_* endpoint the
+        # environment sets up. Off: nothing from a request leaves this process that way, and no
+        # per-request span cost. Prometheus /metrics covers the HTTP counts.
+        telemetry={
+            "tracing": False, "metrics": False, "logs": False, "operation_spans": False,
+            "auto_configure": False,
+        },
     )
     install_error_handlers(app)
     app.mount("/metrics", make_asgi_app())
