@@ -223,9 +223,9 @@ GELU (Attention, SkipLayerNormalization, EmbedLayerNormalization), then per-chan
 weights (QAttention, MatMulInteger); sessions are single-threaded and two batches of 8 run side by
 side (measured faster than two intra-op threads, for bulk embedding and for one question).
 The ingest rows time a whole build end to end (read the PDF, chunk, embed, write Chroma, verify),
-next to the naive pipeline doing the same steps. Reading the Act's 39 pages with pypdf takes about
-1.4 s of our ~5 s build; pypdfium2 reads them in 0.07 s but renders the footnote rule and soft hyphens
-differently, so the statute parser would need adjusting before it can switch."""
+next to the naive pipeline doing the same steps with pypdf. Our chunker reads PDFs with PDFium
+(pypdfium2): the Act's 39 pages in about 0.07 s instead of pypdf's 1.4 s, with the same 261 chunks
+(one word differs: PDFium joins "incidental thereto" in the preamble)."""
 
 
 def report(speed, quality_rows, latency, backend: str) -> str:  # type: ignore[no-untyped-def]

@@ -74,11 +74,27 @@ def read(path: Path, source: str) -> Document:
     return Document(source, sha, kind, [(0, text)])
 
 
-def _pdf_pages(path: Path) -> list[tuple[int, str]]:
-    import pypdf
+# PDFium's marks for a hyphen it considers soft (line-break hyphens, "sub-section" in India Code PDFs)
+_PDFIUM_HYPHENS = str.maketrans({"\ufffe": "-", "\x02": "-"})
 
-    reader = pypdf.PdfReader(str(path))
-    return [(number, page.extract_text() or "") for number, page in enumerate(reader.pages, start=1)]
+
+def _pdf_pages(path: Path) -> list[tuple[int, str]]:
+    """Text of each page, one line per printed line (PDFium: the Act in 0.07 s, pypdf took 1.4 s)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        pages = []
+        for number in range(1, len(document) + 1):
+            page = document[number - 1]
+            textpage = page.get_textpage()
+            text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+            pages.append((number, text.translate(_PDFIUM_HYPHENS)))
+            textpage.close()
+            page.close()
+        return pages
+    finally:
+        document.close()
 
 
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)

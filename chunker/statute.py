@@ -18,7 +18,8 @@ HEADING = re.compile(
 HEADING_START = re.compile(r"^(\d{1,3}[A-Z]{0,2})\.\s+[A-Z]")
 MARKER = re.compile(r"^(?:\((?:\d+[A-Z]*|[a-z]{1,4})\)|Provided\b|Explanation\b|Illustrations?\b|\d*\[\(\d)")
 TOC_MARKERS = ("ARRANGEMENT OF SECTIONS", "TABLE OF CONTENTS")
-FOOTNOTE_RULE = re.compile(r"^\s{20,}$")
+FOOTNOTE_RULE = re.compile(r"^[ \t\u00a0]+$")  # PDFium renders the rule as a line of spaces only
+FOOTNOTE = re.compile(r"^\s*(?:\*+|\d{1,2})\.\s")  # `*. Vide notification`, `1. Ins. by Act 33 of 2021`
 PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
 
 
@@ -60,16 +61,27 @@ def clean_pages(pages: list[tuple[int, str]]) -> list[tuple[int, str]]:
             body.pop(0)
         while body and (PAGE_NUMBER.match(body[-1]) or _shape(body[-1].strip()) in running):
             body.pop()
+        # an amendment's footnote mark printed on a line of its own, above its `[(1A) ...`
+        body = [ln for i, ln in enumerate(body) if not _lone_mark(ln, body[i + 1 : i + 2])]
         out.extend((number, _scrub(line)) for line in body)
     return out
 
 
 def _above_footnotes(lines: list[str]) -> list[str]:
-    """India Code prints footnotes under a rule that text extraction renders as a run of spaces."""
+    """India Code prints footnotes under a rule that text extraction renders as a line of spaces.
+
+    The line after the rule must read like a footnote and not like a section heading (`12. Title.—`),
+    so a stray blank line never cuts enacted text off."""
     for i, line in enumerate(lines):
-        if FOOTNOTE_RULE.match(line):
+        following = next((ln for ln in lines[i + 1 :] if ln.strip()), "")
+        if FOOTNOTE_RULE.match(line) and FOOTNOTE.match(following) and not HEADING.match(following.strip()):
             return [ln.rstrip() for ln in lines[:i]]
     return [ln.rstrip() for ln in lines]
+
+
+def _lone_mark(line: str, following: list[str]) -> bool:
+    marks_next = bool(following) and following[0].lstrip().startswith("[")
+    return marks_next and bool(re.fullmatch(r"\d{1,2}", line.strip()))
 
 
 def _shape(line: str) -> str:
@@ -77,10 +89,10 @@ def _shape(line: str) -> str:
 
 
 def _scrub(line: str) -> str:
-    """Footnote reference marks: `date1 as`, `Kashmir*.`, `1[(1A)`."""
-    line = re.sub(r"(?<=[a-z]{3})\d(?=[\s,.;:])", "", line)
+    """Footnote reference marks: `date1 as`, `Kashmir*.`, `1[(1A)` (`1 [(1A)` from PDFium)."""
+    line = re.sub(r"(?<=[a-z]{3})\d(?=[\s,.;:]|$)", "", line)
     line = re.sub(r"(?<=\w)\*+", "", line)
-    line = re.sub(r"(?<![\w(])\d{1,2}\[", "[", line)
+    line = re.sub(r"(?<![\w(])\d{1,2} ?\[", "[", line)
     return re.sub(r"\s+", " ", line).strip()
 
 

@@ -54,3 +54,10 @@ def test_no_page_headers_footnotes_or_arrangement_table(act_chunks) -> None:
         assert "Vide notification" not in chunk.text and "w.e.f." not in chunk.text
     # the arrangement table lists every title; the enacted text has each heading once
     assert not any("Short title, extent, commencement and application." in c.text for c in act_chunks)
+
+
+def test_hyphens_and_amendment_marks_come_out_clean(act_chunks) -> None:
+    text = "\n".join(c.text for c in act_chunks)
+    assert "\ufffe" not in text and "\x02" not in text  # PDFium's soft-hyphen marks
+    assert "sub-section" in text
+    assert "[(1A) Notwithstanding" in text and "1 [(1A)" not in text

@@ -165,3 +165,32 @@ def test_oversized_paragraph_is_cut_with_overlap(count) -> None:
     assert all(count(w.text) <= 80 for w in windows)
     for before, after in itertools.pairwise(windows):
         assert after.pieces[0].text in before.text  # the next window repeats the last sentence(s)
+
+
+def test_footnotes_under_a_rule_of_spaces_go_and_a_blank_line_before_a_section_stays() -> None:
+    pages = [
+        (
+            1,
+            "1\nCHAPTER I\n2. Definitions.—In this Act the sky is blue.\n \n"
+            "1. Ins. by Act 33 of 2021, s. 30 (w.e.f. 4-4-2021).\n*. Vide notification No. S.O. 3912(E).",
+        ),
+        (
+            2,
+            "2\nit is also wide.\n \n3. Limitation period.—(1) Two years from the cause of action.\n"
+            "age of sixty-seven years.\n1\n[(1A) Notwithstanding anything contained in sub-section (1)]",
+        ),
+    ]
+    lines = [line for _, line in clean_pages(pages)]
+    assert not any("Ins. by Act" in line or "Vide notification" in line for line in lines)
+    assert "3. Limitation period.—(1) Two years from the cause of action." in lines
+    assert "1" not in lines  # the amendment's mark on its own line
+    assert "[(1A) Notwithstanding anything contained in sub-section (1)]" in lines
+
+
+def test_pdf_reader_keeps_hyphens_and_lines(tmp_path: Path) -> None:
+    pdf = tmp_path / "act.pdf"
+    pdf.write_bytes(make_pdf([["Section 5. Refunds.", "within thirty days of the sub-section (2) notice."]]))
+    document = read(pdf, "act.pdf")
+    text = "\n".join(page_text for _, page_text in document.pages)
+    assert "sub-section (2)" in text and "\ufffe" not in text
+    assert "Refunds." in text
