@@ -4,8 +4,8 @@ from __future__ import annotations
 
 HELPLINE = (
     "For help with a consumer complaint, call the National Consumer Helpline on 1915 or 1800-11-4000 "
-    "(toll-free), or file a complaint online with the Consumer Commission through e-Daakhil "
-    "(https://edaakhil.nic.in)."
+    "(toll-free), or file a complaint online with the Consumer Commission through e-Jagriti "
+    "(https://e-jagriti.gov.in), which replaced e-Daakhil in January 2025."
 )
 
 DISCLAIMER = "This is general information, not legal advice."
