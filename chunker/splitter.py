@@ -30,9 +30,15 @@ class TokenCounter:
         self._tokenizer = Tokenizer.from_file(str(Path(model_path) / "tokenizer.json"))
         self._tokenizer.no_truncation()
         self._tokenizer.no_padding()
+        self._counts: dict[str, int] = {}  # packing asks about the same pieces several times
 
     def __call__(self, text: str) -> int:
-        return len(self._tokenizer.encode(text, add_special_tokens=False).ids)
+        count = self._counts.get(text)
+        if count is None:
+            if len(self._counts) > 50_000:
+                self._counts.clear()
+            count = self._counts[text] = len(self._tokenizer.encode(text, add_special_tokens=False).ids)
+        return count
 
     def head(self, text: str, tokens: int) -> str:
         """The longest prefix of `text` with at most `tokens` word pieces, cut between words."""

@@ -156,24 +156,28 @@ class Embedder:
         return int8
 
     def _embed_onnx(self, texts: list[str], *, batch_size: int) -> np.ndarray:
-        """Length-sorted batches (little padding), run `threads` at a time, written back in input order."""
-        order = np.argsort([-len(t) for t in texts], kind="stable")
+        """Texts tokenized together, batched by word-piece length (almost no padding), `threads` batches
+        at a time, written back in input order."""
+        encodings = self._batch_tokenizer.encode_batch(texts)
+        lengths = [len(e.ids) - e.attention_mask.count(0) for e in encodings]
+        order = np.argsort([-n for n in lengths], kind="stable")
+        batch_size = max(1, min(batch_size, -(-len(texts) // self.threads)))  # a small call uses every thread
         batches = [order[start : start + batch_size] for start in range(0, len(texts), batch_size)]
         if len(batches) == 1 or self.threads == 1:
-            results = [self._run_batch(texts, idx) for idx in batches]
+            results = [self._run_batch(encodings, lengths, idx) for idx in batches]
         else:
-            results = list(self._pool().map(lambda idx: self._run_batch(texts, idx), batches))
+            results = list(self._pool().map(lambda idx: self._run_batch(encodings, lengths, idx), batches))
         out = np.empty((len(texts), results[0].shape[1]), dtype=np.float32)
         for idx, vectors in zip(batches, results, strict=True):
             out[idx] = vectors
         return out
 
-    def _run_batch(self, texts: list[str], idx: np.ndarray) -> np.ndarray:
-        encodings = self._batch_tokenizer.encode_batch([texts[i] for i in idx])
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+    def _run_batch(self, encodings: list[Any], lengths: list[int], idx: np.ndarray) -> np.ndarray:
+        width = max(lengths[i] for i in idx)  # the whole call was padded to its longest text
+        ids = np.array([encodings[i].ids[:width] for i in idx], dtype=np.int64)
         feeds = {
             "input_ids": ids,
-            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+            "attention_mask": np.array([encodings[i].attention_mask[:width] for i in idx], dtype=np.int64),
             "token_type_ids": np.zeros_like(ids),
         }
         return np.asarray(self._session.run(None, {k: feeds[k] for k in self._input_names})[0])
