@@ -87,6 +87,7 @@ def _windows(pieces: list[Piece], heading: str, count: TokenCounter, sizes: Size
 
 def _statute(doc: Document, count: TokenCounter, sizes: Sizes) -> list[Draft]:
     statute = parse(doc.pages)
+    count.prime([p.text for part in (statute.preamble, *(s.pieces for s in statute.sections)) for p in part])
     act = statute.act or doc.meta.get("act", "")
     drafts: list[Draft] = []
     if statute.preamble:

@@ -139,8 +139,7 @@ class Embedder:
         self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self._input_names = [i.name for i in self._session.get_inputs()]
         self._batch_tokenizer = self._tokenizer.__class__.from_str(self._tokenizer.to_str())
-        self._batch_tokenizer.enable_truncation(MAX_TOKENS)
-        self._batch_tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self._batch_tokenizer.enable_truncation(MAX_TOKENS)  # no padding: batches are padded in numpy
 
     def _onnx_file(self, *, quantized: bool) -> Path:
         folder = self.cache_dir / f"{_fingerprint(self.model_path)}-r{EXPORT_REVISION}"
@@ -158,28 +157,27 @@ class Embedder:
     def _embed_onnx(self, texts: list[str], *, batch_size: int) -> np.ndarray:
         """Texts tokenized together, batched by word-piece length (almost no padding), `threads` batches
         at a time, written back in input order."""
-        encodings = self._batch_tokenizer.encode_batch(texts)
-        lengths = [len(e.ids) - e.attention_mask.count(0) for e in encodings]
-        order = np.argsort([-n for n in lengths], kind="stable")
+        pieces = [e.ids for e in self._batch_tokenizer.encode_batch(texts)]
+        order = np.argsort([-len(p) for p in pieces], kind="stable")
         batch_size = max(1, min(batch_size, -(-len(texts) // self.threads)))  # a small call uses every thread
         batches = [order[start : start + batch_size] for start in range(0, len(texts), batch_size)]
         if len(batches) == 1 or self.threads == 1:
-            results = [self._run_batch(encodings, lengths, idx) for idx in batches]
+            results = [self._run_batch(pieces, idx) for idx in batches]
         else:
-            results = list(self._pool().map(lambda idx: self._run_batch(encodings, lengths, idx), batches))
+            results = list(self._pool().map(lambda idx: self._run_batch(pieces, idx), batches))
         out = np.empty((len(texts), results[0].shape[1]), dtype=np.float32)
         for idx, vectors in zip(batches, results, strict=True):
             out[idx] = vectors
         return out
 
-    def _run_batch(self, encodings: list[Any], lengths: list[int], idx: np.ndarray) -> np.ndarray:
-        width = max(lengths[i] for i in idx)  # the whole call was padded to its longest text
-        ids = np.array([encodings[i].ids[:width] for i in idx], dtype=np.int64)
-        feeds = {
-            "input_ids": ids,
-            "attention_mask": np.array([encodings[i].attention_mask[:width] for i in idx], dtype=np.int64),
-            "token_type_ids": np.zeros_like(ids),
-        }
+    def _run_batch(self, pieces: list[list[int]], idx: np.ndarray) -> np.ndarray:
+        rows = [pieces[i] for i in idx]
+        ids = np.zeros((len(rows), max(len(r) for r in rows)), dtype=np.int64)  # 0 is [PAD]
+        mask = np.zeros_like(ids)
+        for n, row in enumerate(rows):
+            ids[n, : len(row)] = row
+            mask[n, : len(row)] = 1
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         return np.asarray(self._session.run(None, {k: feeds[k] for k in self._input_names})[0])
 
     def _pool(self) -> ThreadPoolExecutor:

@@ -57,6 +57,10 @@ class BuildConsumer:
         self.builds[build_id] = writer
         return writer
 
+    def _abandon(self, build_id: str, writer: SnapshotWriter) -> None:
+        writer.abandon()
+        del self.builds[build_id]
+
     def __call__(self, batch: ChunkBatch) -> Sequence[Outgoing]:
         with self._lock:
             writer = self._writer(batch.build_id)
@@ -64,7 +68,11 @@ class BuildConsumer:
                 log.info("ignoring a message for completed build %s", batch.build_id)
                 return []
             if batch.finished is None:
-                writer.add(batch.chunks, source=batch.source, batch_no=batch.batch_no)
+                try:
+                    writer.add(batch.chunks, source=batch.source, batch_no=batch.batch_no)
+                except BuildInvalid as exc:
+                    self._abandon(batch.build_id, writer)
+                    raise PermanentFailure("build_invalid", str(exc)) from exc
                 return []
             if len(writer.batches) < batch.finished.batches:
                 raise BuildIncomplete(
@@ -73,8 +81,7 @@ class BuildConsumer:
             try:
                 manifest = writer.finish(batch.finished, keep=self.keep)
             except BuildInvalid as exc:
-                writer.abandon()
-                del self.builds[batch.build_id]
+                self._abandon(batch.build_id, writer)
                 raise PermanentFailure("build_invalid", str(exc)) from exc
             del self.builds[batch.build_id]
             self.finished.append(manifest)

@@ -16,6 +16,7 @@ from typing import Any
 from chunker.pipeline import ChunkedSource, Chunker, new_build_id
 from chunker.settings import ChunkerSettings
 from common.embedding import load_embedder
+from common.rabbit.worker import PermanentFailure
 from embedder.consumer import BuildConsumer
 from embedder.settings import EmbedderSettings
 
@@ -90,9 +91,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     Path(EmbedderSettings().index_dir).mkdir(parents=True, exist_ok=True)
-    summary = ingest(
-        args.paths, settings=EmbedderSettings(), chunker_settings=ChunkerSettings(), progress=not args.quiet
-    )
+    try:
+        summary = ingest(
+            args.paths,
+            settings=EmbedderSettings(),
+            chunker_settings=ChunkerSettings(),
+            progress=not args.quiet,
+        )
+    except PermanentFailure as exc:  # nothing was switched: `current` still names the previous snapshot
+        print(f"ingest failed, the index was not changed: {exc.message}", file=sys.stderr)
+        return 1
     print(summary.line())
     return 0
 

@@ -16,6 +16,7 @@ import socket
 import time
 import uuid
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -113,13 +114,20 @@ class SnapshotWriter:
         self.reuse = self.base.manifest.get("embedding") == embedder.fingerprint
         self._client = _chroma(self.path / "chroma")
         self._collection = self._client.create_collection(COLLECTION, metadata=HNSW)
+        # One thread writes Chroma while the next batch is embedded: still one writer per snapshot,
+        # and writes stay in order. finish() waits for them (and re-raises a failed write).
+        self._write_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"write-{build_id}")
+        self._writes: list[Future[None]] = []
         self.records: dict[str, dict[str, Any]] = {}
         self.batches: set[tuple[str, int]] = set()
         self.embedded = 0
         self.reused = 0
 
     def add(self, chunks: list[Chunk], *, source: str = "", batch_no: int = 0) -> None:
-        """Embed (or reuse the base's vectors for unchanged text) and upsert into this snapshot only."""
+        """Embed (or reuse the base's vectors for unchanged text) and upsert into this snapshot only.
+
+        The upsert runs on the writer thread; the records count as added at once (finish() waits)."""
+        self._raise_failed_writes()
         if source:
             self.batches.add((source, batch_no))
         if not chunks:
@@ -137,7 +145,8 @@ class SnapshotWriter:
         missing = [i for i in range(len(chunks)) if i not in known]
         if missing:
             vectors[missing] = self.embedder.embed([texts[i] for i in missing], batch_size=self.batch_size)
-        self._upsert(records, texts, vectors)
+        self._writes.append(self._write_thread.submit(self._upsert, records, texts, vectors))
+        self.records.update((r["chunk_id"], r) for r in records)
         self.embedded += len(missing)
         self.reused += len(known)
 
@@ -151,7 +160,18 @@ class SnapshotWriter:
                 metadatas=metadatas[start:end],
                 embeddings=vectors[start:end],
             )
-        self.records.update((r["chunk_id"], r) for r in records)
+
+    def _raise_failed_writes(self, *, wait: bool = False) -> None:
+        """A write that failed fails the whole build (its batch was already handed over)."""
+        if wait:
+            for write in self._writes:
+                write.exception()
+        done = [w for w in self._writes if w.done()]
+        self._writes = [w for w in self._writes if not w.done()]
+        for write in done:
+            error = write.exception()
+            if error is not None:
+                raise BuildInvalid(f"writing vectors to Chroma failed: {error}") from error
 
     def _carry_over(self, finished: BuildFinished) -> int:
         """Keep the base's sources this build did not touch; drop deleted ones under the scanned roots."""
@@ -168,6 +188,7 @@ class SnapshotWriter:
         vectors = np.stack([stored[r["chunk_id"]] for r in kept])
         texts = [f"{r['heading']}\n{r['text']}" if r.get("heading") else r["text"] for r in kept]
         self._upsert(kept, texts, vectors)
+        self.records.update((r["chunk_id"], r) for r in kept)
         return len(kept)
 
     def finish(self, finished: BuildFinished, *, switch: bool = True, keep: int = 3) -> dict[str, Any]:
@@ -182,6 +203,7 @@ class SnapshotWriter:
                 f"build {self.build_id} incomplete: {len(self.batches)}/{finished.batches} batches, "
                 f"{built}/{finished.chunks} chunks"
             )
+        self._raise_failed_writes(wait=True)
         carried = self._carry_over(finished)
         ordered = sorted(self.records.values(), key=lambda r: (r["source"], r["position"], r["chunk_id"]))
         with (self.path / CHUNKS).open("w", encoding="utf-8") as handle:
@@ -214,6 +236,7 @@ class SnapshotWriter:
         return manifest
 
     def close(self) -> None:
+        self._write_thread.shutdown(wait=True)
         self._client.close()
         self.base.close()
 

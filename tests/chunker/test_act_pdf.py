@@ -61,3 +61,18 @@ def test_hyphens_and_amendment_marks_come_out_clean(act_chunks) -> None:
     assert "\ufffe" not in text and "\x02" not in text  # PDFium's soft-hyphen marks
     assert "sub-section" in text
     assert "[(1A) Notwithstanding" in text and "1 [(1A)" not in text
+
+
+def test_word_pieces_add_up_across_newlines(count) -> None:
+    """`fits` sums the pieces' counts instead of re-tokenizing the joined text: exact for this tokenizer."""
+    if not ACT.exists():
+        pytest.skip(f"reference corpus not found at {ACT}")
+    from chunker.statute import parse
+
+    statute = parse(read(ACT, ACT.name).pages)
+    sections = [s.pieces for s in statute.sections if len(s.pieces) > 1]
+    assert len(sections) > 50
+    fresh = type(count)()  # no cached counts
+    for pieces in sections:
+        joined = "\n".join(p.text for p in pieces)
+        assert fresh(joined) == sum(fresh(p.text) for p in pieces), joined[:80]

@@ -154,3 +154,32 @@ def test_verification_refuses_vectors_that_do_not_match_their_text(tmp_path: Pat
     with pytest.raises(BuildInvalid):
         writer.finish(end.finished)
     assert read_pointer(tmp_path / "index") is None
+
+
+def test_a_failed_background_write_fails_the_build(tmp_path: Path) -> None:
+    """Chroma writes run beside the next batch's embedding; a failed one must not yield a snapshot."""
+    from chunker.pipeline import Chunker
+    from chunker.settings import ChunkerSettings
+    from embedder.snapshot import BuildInvalid
+
+    knowledge = write_knowledge(tmp_path / "knowledge")
+    chunker = Chunker(settings=ChunkerSettings())
+    files, roots = chunker.plan([str(knowledge)])
+    *batches, end = chunker.messages(build_id="b1", sources=chunker.chunk_files(files), roots=roots)
+    assert len(batches) >= 2
+    real = load_embedder(backend="onnx-int8")
+    writer = SnapshotWriter(index_dir=tmp_path / "index", build_id="b1", embedder=real)
+    upsert, calls = writer._collection.upsert, []
+
+    def upsert_then_fail(**kwargs: object) -> None:  # the disk filling up after the first write, say
+        calls.append(1)
+        if len(calls) > 1:
+            raise OSError("No space left on device")
+        upsert(**kwargs)
+
+    writer._collection.upsert = upsert_then_fail
+    with pytest.raises(BuildInvalid, match="writing vectors to Chroma failed"):
+        for batch in batches:
+            writer.add(batch.chunks, source=batch.source, batch_no=batch.batch_no)
+        writer.finish(end.finished)
+    assert read_pointer(tmp_path / "index") is None
