@@ -14,14 +14,19 @@ from llm_connector.settings import LlmSettings
 def main() -> None:
     settings = LlmSettings()
     configure_logging(service="llm_connector", level=settings.log_level, fmt=settings.log_format)
+    provider = build_provider(settings)
     handler = AnswerHandler(
-        provider=build_provider(settings),
+        provider=provider,
         fallback=ExtractiveProvider(max_sentences=settings.extractive_max_sentences),
     )
+    # the extractive provider answers in milliseconds; a Bedrock call must stay off the connection thread
+    fast = isinstance(provider, ExtractiveProvider)
     Worker(
         settings=settings,
         subscriptions=[
-            Subscription(settings.topology.llm_prompts, GroundedPrompt, handler, stage="llm_connector")
+            Subscription(
+                settings.topology.llm_prompts, GroundedPrompt, handler, stage="llm_connector", inline=fast
+            )
         ],
         name="llm_connector",
         prefetch=settings.prefetch,

@@ -14,7 +14,9 @@ def main() -> None:
     settings = RagSettings()
     configure_logging(service="rag_core", level=settings.log_level, fmt=settings.log_format)
     handler = QueryHandler(retriever=Retriever.from_settings(settings))
-    subscription = Subscription(settings.topology.rag_queries, RedactedQuery, handler, stage="rag_core")
+    subscription = Subscription(  # retrieval takes milliseconds: inline when idle (common/rabbit/worker.py)
+        settings.topology.rag_queries, RedactedQuery, handler, stage="rag_core", inline=True
+    )
     Worker(
         settings=settings,
         subscriptions=[subscription],

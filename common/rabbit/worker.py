@@ -7,6 +7,10 @@
   event is emitted for its query id, so the user still gets a clear error.
 - A `PermanentFailure` becomes a failure event; any other exception is retried by redelivery until
   HANDLER_ATTEMPTS, and the last attempt emits a failure event instead of looping forever.
+- A subscription marked `inline` (a handler that takes milliseconds) runs on the connection thread
+  whenever nothing else is in flight, which saves the two thread hand-overs per message (pool and
+  back, about 0.3 ms end to end). While it runs no other delivery is taken, so a worker with only
+  inline subscriptions handles one message at a time: right for a CPU-bound stage on a small task.
 - The connection is re-established with capped back-off; SIGTERM stops consuming, lets in-flight
   work finish (unfinished messages are requeued by the broker) and returns.
 """
@@ -77,6 +81,9 @@ class Subscription(Generic[M]):
     model: type[M]
     handler: Callable[[M], Sequence[Outgoing]]
     stage: str
+    # Only for handlers that finish in milliseconds: while it runs, the connection thread sends no
+    # heartbeats and takes no other message. Never for a call to a remote model.
+    inline: bool = False
 
 
 def failure_event(
@@ -266,8 +273,12 @@ class Worker:
                 self._reject_poison(delivery)
                 return
             with self._lock:
+                idle = not self._pending
                 self._pending.add(delivery)
-            self._executor.submit(self._work, delivery, message)
+            if sub.inline and idle:
+                self._finish(delivery, *self._handle(delivery, message))
+            else:
+                self._executor.submit(self._work, delivery, message)
 
         return on_message
 
@@ -341,6 +352,10 @@ class Worker:
     # -- worker threads ---------------------------------------------------------------------------
 
     def _work(self, delivery: _Delivery, message: Message) -> None:
+        self._call_on_connection(delivery, *self._handle(delivery, message))
+
+    def _handle(self, delivery: _Delivery, message: Message) -> tuple[Sequence[Outgoing] | None, str]:
+        """Run the handler: (what to publish, outcome), or (None, outcome) to requeue / dead-letter."""
         sub = delivery.subscription
         query_id = _query_id_of(message, delivery.properties)
         outgoing: Sequence[Outgoing] | None
@@ -368,7 +383,7 @@ class Worker:
                     log.exception("%s failed (attempt %d); will be redelivered", sub.stage, attempts)
                     self._stop.wait(min(5.0, 0.2 * 2**attempts))
                     outgoing, outcome = None, "retry"
-        self._call_on_connection(delivery, outgoing, outcome)
+        return outgoing, outcome
 
     def _failure(
         self, message: Message, query_id: UUID | None, stage: str, code: str, text: str

@@ -18,7 +18,13 @@ from tests.support.broker import close_connections_named, queue_depth, wait_unti
 pytestmark = pytest.mark.integration
 
 
+THREADS: list[str] = []  # where each handler call ran
+
+
 def _handler(query: RedactedQuery) -> list[Publish]:
+    THREADS.append(threading.current_thread().name)
+    if "slow" in query.redacted_question:
+        threading.Event().wait(0.3)
     if "permanent" in query.redacted_question:
         raise PermanentFailure("no_index", "The knowledge base is not available.")
     if "crash" in query.redacted_question:
@@ -27,15 +33,16 @@ def _handler(query: RedactedQuery) -> list[Publish]:
     return [Publish(result, QUERY_RESULT)]
 
 
-@pytest.fixture
-def worker(amqp_url: str, namespace: str) -> Iterator[Worker]:
+@pytest.fixture(params=[False, True], ids=["pool", "inline"])
+def worker(request: pytest.FixtureRequest, amqp_url: str, namespace: str) -> Iterator[Worker]:
+    """Every test runs with the handler on the pool and with an `inline` subscription."""
     settings = ServiceSettings(amqp_url=amqp_url, namespace=namespace)
     topology = Topology(namespace)
-    w = Worker(
-        settings=settings,
-        subscriptions=[Subscription(topology.rag_queries, RedactedQuery, _handler, stage="rag_core")],
-        name=f"test-worker-{namespace}",
+    subscription = Subscription(
+        topology.rag_queries, RedactedQuery, _handler, stage="rag_core", inline=request.param
     )
+    THREADS.clear()
+    w = Worker(settings=settings, subscriptions=[subscription], name=f"test-worker-{namespace}")
     thread = threading.Thread(target=w.run, kwargs={"install_signal_handlers": False}, daemon=True)
     thread.start()
     wait_until(lambda: w.health()["ok"], message="worker consuming")
@@ -114,3 +121,18 @@ def test_worker_reconnects_after_connection_is_closed_by_broker(worker, channel,
     _send(channel, namespace, "again")
     [result] = _results(channel, namespace, 1)
     assert result.answer == "AGAIN"
+
+
+def test_inline_handlers_run_one_at_a_time_on_the_connection_thread(worker, channel, namespace, amqp_url):
+    inline = worker.subscriptions[0].inline
+    _send(channel, namespace, "slow one")  # in flight for 0.3 s ...
+    wait_until(lambda: len(THREADS) == 1, message="first message taken")
+    _send(channel, namespace, "second")  # ... so this one arrives while the worker is busy
+    results = _results(channel, namespace, 2)
+    assert sorted(r.answer or "" for r in results) == ["SECOND", "SLOW ONE"]
+    wait_until(lambda: worker.health()["in_flight"] == 0)
+    assert queue_depth(amqp_url, Topology(namespace).rag_queries) == 0
+    pool = [name.startswith(f"{worker.name}-work") for name in THREADS]
+    # inline: the first runs on the connection thread, which is then busy, so the broker's second
+    # delivery waits in the socket until the first is acked and finds the worker idle again
+    assert pool == ([False, False] if inline else [True, True])
