@@ -220,12 +220,18 @@ comparison of backends); "our chunks" are the structure-aware chunks the service
 in word pieces, so the same per-token speed gives fewer chunks per second. onnx-int8 is the all-MiniLM-L6-v2
 graph exported with eager attention, so onnxruntime's BERT optimizer fuses attention, layer norms and
 GELU (Attention, SkipLayerNormalization, EmbedLayerNormalization), then per-channel dynamic int8
-weights (QAttention, MatMulInteger); sessions are single-threaded and two batches of 8 run side by
-side (measured faster than two intra-op threads, for bulk embedding and for one question).
+weights (QAttention, DynamicQuantizeMatMul); sessions are single-threaded and two batches of 4, cut
+from the texts sorted by word-piece length (almost no padding), run side by side (measured faster
+than two intra-op threads, for bulk embedding and for one question; token-length batches 5-8% faster
+than character-length ones, interleaved A/B). Per query, onnxruntime's profiler puts 37% of the time
+in the int8 matrix products, 33% in attention, 19% in the fp32 layer norms, 8% in GELU.
 The ingest rows time a whole build end to end (read the PDF, chunk, embed, write Chroma, verify),
 next to the naive pipeline doing the same steps with pypdf. Our chunker reads PDFs with PDFium
 (pypdfium2): the Act's 39 pages in about 0.07 s instead of pypdf's 1.4 s, with the same 261 chunks
-(one word differs: PDFium joins "incidental thereto" in the preamble)."""
+(one word differs: PDFium joins "incidental thereto" in the preamble); it counts a statute's pieces
+in one tokenizer call. Chroma writes run on one writer thread while the next batch is embedded.
+Phases of one ingest of the Act (5 runs, same process): chunking 0.18-0.25 s, embedding and writing
+2.3-2.5 s (embedding alone 2.0-2.2 s), verify + lexical index + switch 0.09 s."""
 
 
 def report(speed, quality_rows, latency, backend: str) -> str:  # type: ignore[no-untyped-def]
