@@ -12,7 +12,7 @@ class EmbedderSettings(IndexSettings):
 
     health_port: int = 8084
     embedding_batch_size: int = Field(
-        default=4, ge=1, description="4 is fastest with onnxruntime here (docs/benchmarks.md)"
+        default=2, ge=1, description="2 is fastest with onnxruntime here (docs/benchmarks.md)"
     )
     keep_snapshots: int = Field(default=3, ge=1, description="complete snapshots kept besides `current`")
     bootstrap_paths: str = Field(
