@@ -39,24 +39,30 @@ PERSONAL = [
 ]
 
 
-NOTES = """Where the difference goes, from one instrumented run at concurrency 1 (timestamps logged at
-each hand-over, same machine, 2026-11-26; the instrumentation is not in the code):
-- RabbitMQ hops (quorum queue, persistent message, delivered at commit): gateway -> rag_core 1.2 ms,
-  rag_core -> llm_connector 1.4 ms, the reply to the gateway 0.9 ms.
-- Thread hand-overs inside the services (connection thread <-> worker pool, event loop <-> broker
-  thread, event loop <-> redaction thread): 0.15-0.26 ms each, about 1 ms in all.
-- HTTP (uvicorn + FastAPI + the httpx client): about 2.5 ms; a bare GET /health round trip is 0.8 ms.
-- The stages themselves run slower in the services than in the hot in-process loop (redact 4.9 vs
-  3.4 ms, retrieve 5.8 vs 4.8 ms): each process wakes cold for every query. The same in-process loop
-  with a 20 ms pause between questions already costs +0.5-0.9 ms (redact) and +0.3-0.6 ms (retrieve).
-Classic queues instead of quorum queues would save about 0.2 ms a hop (measured with a bare pika
-chain), at the cost of the delivery limit that turns poison messages into dead letters; not taken.
-Fixed on the way: the rate limiter's synchronous memory storage started a timer thread on nearly
-every request, which cost about 2 ms per query end to end (1.75x before the fix in the same setup).
-The in-process sum includes persisting (both writes), which is off the answer's path: llm_connector
-replies to the gateway directly and psql_worker stores the result in parallel. pii_filter's resident
-memory here includes about 210 MB of torch, which spaCy's thinc imports whenever torch is installed in
-the same environment (this shared venv); the pii-filter image does not install torch."""
+NOTES = """Where the difference goes. Decomposed on 2026-11-30 from the timings each answer carries (300
+questions at concurrency 1 with a 20 ms pause, 4 runs): HTTP (client send to response received,
+minus the gateway's own `total`) 2.3-2.7 ms, against 0.75 ms for a bare GET /health; the three
+RabbitMQ hops with the services' code around them (`total` minus the stages' own timings) 5.2-6.0 ms;
+the stages inside the services 14.5-15 ms (redact 3.8-4.3, retrieve 6.3-6.9, compose 3.3-3.8).
+A bare pika chain of the same shape (quorum queues, persistent messages, confirms) costs about
+1.2 ms a hop here (2026-11-26), so about 3.6 ms of the 5.2-6.0 ms is the broker path itself.
+- Changed on the way: fast stages skip thread hand-overs (rag_core and the extractive llm_connector
+  handle a message on their connection thread when idle; the gateway redacts on its event loop when it
+  is the only request): hops 5.5 -> 5.3 ms and redact 4.05 -> 3.8 ms in an A/B of two runs each; at
+  concurrency 32 throughput stayed above 68 queries/s.
+- Tried and not taken: a lower CPU priority for psql_worker (its writes run beside the live path on
+  2 cores): no difference. Classic instead of quorum queues: about 0.2 ms a hop (bare pika chain), at
+  the cost of the delivery limit that dead-letters poison messages.
+- A sampling profile (py-spy) of the gateway's event loop: 80% of its busy time is Presidio/spaCy,
+  about 0.75 ms a request is Starlette/FastAPI routing, validation and serialisation.
+- The stages also run slower in the services than in the hot in-process loop (each process wakes
+  cold for every query): the hot-loop ratio above is the pessimistic reading.
+Fixed earlier: the rate limiter's synchronous memory storage started a timer thread on nearly every
+request (about 2 ms per query). The in-process sum includes persisting (both writes), which is off
+the answer's path: llm_connector replies to the gateway directly and psql_worker stores the result in
+parallel. pii_filter's resident memory here includes about 210 MB of torch, which spaCy's thinc
+imports whenever torch is installed in the same environment (this shared venv); the pii-filter image
+does not install torch."""
 
 
 def questions() -> list[str]:
