@@ -92,9 +92,9 @@ questions plus 8 everyday consumer questions written for this check, against 10 
 questions (capital of France, biryani recipe, football, ...), lines below. The gap runs from
 ~0.16-0.18 (highest off-topic) to ~0.27 (lowest consumer question, an airline refund against the Act
 alone); 0.22 sits in the middle. Only 28 questions: treat the margin as indicative and re-measure
-when the knowledge base changes. int8 activations are quantised per batch, so a vector moves by a
-few thousandths with the batch it was embedded in (these figures moved that much when the embedder's
-batches changed from 8 to 2 texts)."""
+when the knowledge base changes. These cosines move by up to ~0.02 with how passages are batched
+(int8 activations are quantised per model call); the embedder now embeds one text per call, so a
+passage's vector is the one its text gets as a question."""
 
 
 @dataclass
