@@ -250,10 +250,12 @@ next to the naive pipeline doing the same steps with pypdf: one untimed round, t
 the pipelines interleaved, median (every model is loaded before its timed part). Our chunker reads
 PDFs with PDFium (pypdfium2): the Act's 39 pages in about 0.07 s instead of pypdf's 1.4 s, with the
 same 261 chunks (one word differs: PDFium joins "incidental thereto" in the preamble); it counts a
-statute's pieces in one tokenizer call. Chroma writes run on one writer thread while the next batch
-is embedded. Phases of one ingest of the Act (5 runs, same process, batches of 4): chunking
-0.18-0.25 s, embedding and writing 2.3-2.5 s (embedding alone 2.0-2.2 s), verify + lexical index +
-switch 0.09 s."""
+statute's pieces in one tokenizer call. Chroma holds vectors only, keyed by chunk id (text and
+metadata are in the snapshot's chunks.jsonl, which rag_core reads): writing the Act's 261 chunks took
+0.235 s with documents and metadata (Chroma also builds a full-text index of documents), 0.056 s
+without. Those writes run on one writer thread while the next batch is embedded. Phases of one ingest
+of the Act before that last change (5 runs, same process, batches of 4): chunking 0.18-0.25 s,
+embedding and writing 2.3-2.5 s (embedding alone 2.0-2.2 s), verify + lexical index + switch 0.09 s."""
 
 
 def report(speed, quality_rows, latency, backend: str) -> str:  # type: ignore[no-untyped-def]

@@ -145,20 +145,18 @@ class SnapshotWriter:
         missing = [i for i in range(len(chunks)) if i not in known]
         if missing:
             vectors[missing] = self.embedder.embed([texts[i] for i in missing], batch_size=self.batch_size)
-        self._writes.append(self._write_thread.submit(self._upsert, records, texts, vectors))
+        self._writes.append(self._write_thread.submit(self._upsert, records, vectors))
         self.records.update((r["chunk_id"], r) for r in records)
         self.embedded += len(missing)
         self.reused += len(known)
 
-    def _upsert(self, records: list[dict[str, Any]], texts: list[str], vectors: np.ndarray) -> None:
-        metadatas = [{k: v for k, v in r.items() if k not in ("chunk_id", "text")} for r in records]
+    def _upsert(self, records: list[dict[str, Any]], vectors: np.ndarray) -> None:
+        """Vectors only, keyed by chunk id: text and metadata live in chunks.jsonl, which is what
+        rag_core reads. Storing them in Chroma too cost 4x the write time (its full-text index)."""
         for start in range(0, len(records), 1000):
             end = start + 1000
             self._collection.upsert(
-                ids=[r["chunk_id"] for r in records[start:end]],
-                documents=texts[start:end],
-                metadatas=metadatas[start:end],
-                embeddings=vectors[start:end],
+                ids=[r["chunk_id"] for r in records[start:end]], embeddings=vectors[start:end]
             )
 
     def _raise_failed_writes(self, *, wait: bool = False) -> None:
@@ -186,8 +184,7 @@ class SnapshotWriter:
             return 0
         stored = self.base.embeddings([r["chunk_id"] for r in kept])
         vectors = np.stack([stored[r["chunk_id"]] for r in kept])
-        texts = [f"{r['heading']}\n{r['text']}" if r.get("heading") else r["text"] for r in kept]
-        self._upsert(kept, texts, vectors)
+        self._upsert(kept, vectors)
         self.records.update((r["chunk_id"], r) for r in kept)
         return len(kept)
 
