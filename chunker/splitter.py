@@ -35,19 +35,20 @@ class TokenCounter:
     def __call__(self, text: str) -> int:
         count = self._counts.get(text)
         if count is None:
-            if len(self._counts) > 50_000:
-                self._counts.clear()
-            count = self._counts[text] = len(self._tokenizer.encode(text, add_special_tokens=False).ids)
+            count = len(self._tokenizer.encode(text, add_special_tokens=False).ids)
+            self._remember({text: count})
         return count
 
     def prime(self, texts: list[str]) -> None:
         """Count many texts in one call (the tokenizer spreads it over the cores)."""
         new = [t for t in dict.fromkeys(texts) if t not in self._counts]
-        if len(self._counts) + len(new) > 50_000:
-            self._counts.clear()
         encodings = self._tokenizer.encode_batch(new, add_special_tokens=False)
-        for text, encoding in zip(new, encodings, strict=True):
-            self._counts[text] = len(encoding.ids)
+        self._remember({text: len(e.ids) for text, e in zip(new, encodings, strict=True)})
+
+    def _remember(self, counts: dict[str, int]) -> None:
+        if len(self._counts) + len(counts) > 50_000:  # bounded: a long-running chunker sees many texts
+            self._counts.clear()
+        self._counts.update(counts)
 
     def head(self, text: str, tokens: int) -> str:
         """The longest prefix of `text` with at most `tokens` word pieces, cut between words."""

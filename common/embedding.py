@@ -159,6 +159,10 @@ class Embedder:
         at a time, written back in input order."""
         pieces = [e.ids for e in self._batch_tokenizer.encode_batch(texts)]
         order = np.argsort([-len(p) for p in pieces], kind="stable")
+        if self.backend == "onnx-int8":
+            # activations are quantised per call, so a text batched with others would get a vector that
+            # depends on them (cosine down to 0.983 at 8): one text per call, the vector a question gets
+            batch_size = 1
         batch_size = max(1, min(batch_size, -(-len(texts) // self.threads)))  # a small call uses every thread
         batches = [order[start : start + batch_size] for start in range(0, len(texts), batch_size)]
         if len(batches) == 1 or self.threads == 1:

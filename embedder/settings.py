@@ -14,10 +14,8 @@ class EmbedderSettings(IndexSettings):
     embedding_batch_size: int = Field(
         default=1,
         ge=1,
-        description="texts per model call. 1 with the int8 backend: its activations are quantised per "
-        "call, so a passage embedded with others differs from the same text embedded alone (cosine down "
-        "to 0.983 at 8); one at a time on each thread gives passages exactly the vectors a question of "
-        "the same text gets, and ingests as fast as 2 here (docs/benchmarks.md)",
+        description="texts per model call for the torch and onnx backends; onnx-int8 always embeds one "
+        "text per call (common/embedding.py), which ingests as fast as batches here (docs/benchmarks.md)",
     )
     keep_snapshots: int = Field(default=3, ge=1, description="complete snapshots kept besides `current`")
     bootstrap_paths: str = Field(

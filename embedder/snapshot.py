@@ -16,6 +16,7 @@ import socket
 import time
 import uuid
 from collections.abc import Iterable
+from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -162,8 +163,7 @@ class SnapshotWriter:
     def _raise_failed_writes(self, *, wait: bool = False) -> None:
         """A write that failed fails the whole build (its batch was already handed over)."""
         if wait:
-            for write in self._writes:
-                write.exception()
+            futures.wait(self._writes)
         done = [w for w in self._writes if w.done()]
         self._writes = [w for w in self._writes if not w.done()]
         for write in done:

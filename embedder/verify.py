@@ -39,7 +39,7 @@ def verify(*, collection: Any, records: list[dict[str, Any]], embedder: Any, pro
     sample = random.Random(len(ids)).sample(records, min(probes, len(records)))
     if not sample:
         return
-    vectors = embedder.embed([embedding_text(r) for r in sample], batch_size=1)  # side by side
+    vectors = embedder.embed([embedding_text(r) for r in sample])
     depth = max(1, min(10, len(ids) // 20))  # small indexes: the passage itself must come first
     result = collection.query(query_embeddings=vectors.tolist(), n_results=depth, include=["distances"])
     found = sum(
