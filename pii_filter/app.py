@@ -40,15 +40,15 @@ def create_app(
     broker: GatewayBroker,
     records: RecordsLike | None,
 ) -> FastAPI:
-    """Wire the routes to a QueryFlow; the broker thread starts and stops with the app."""
+    """Wire the routes to a QueryFlow; the broker link starts and stops with the app."""
     flow = QueryFlow(settings=settings, redactor=redactor, broker=broker, records=records)
     spend_cap = _spend_cap(settings, records)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        broker.start()
+        await broker.start()
         yield
-        broker.stop()
+        await broker.stop()
         close = getattr(records, "close", None)
         if close:
             close()

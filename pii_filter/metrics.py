@@ -37,6 +37,6 @@ BUDGET_EXCEEDED = Counter(
     ["period", "action"],
 )
 
-# the live path's queues as the gateway's broker thread sees them (refreshed every 2 s)
+# the live path's queues as the gateway's broker link sees them (refreshed every 2 s)
 QUEUE_MESSAGES = Gauge("cr_queue_messages", "Messages ready in a queue", ["queue"])
 QUEUE_CONSUMERS = Gauge("cr_queue_consumers", "Consumers attached to a queue", ["queue"])

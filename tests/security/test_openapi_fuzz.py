@@ -50,7 +50,7 @@ def _without_lifespan(app):
 
 
 # schemathesis parametrizes at collection time, so the app is built at import; nothing connects until
-# the module fixture below runs its lifespan (the broker thread) and the records pool opens on first use.
+# the module fixture below runs its lifespan (the broker link) and the records pool opens on first use.
 NAMESPACE = f"t{uuid.uuid4().hex[:10]}"
 DB_NAME = f"cr_test_{uuid.uuid4().hex[:10]}"
 DATABASE_URL = f"{PG_ADMIN_URL.rpartition('/')[0]}/{DB_NAME}"
