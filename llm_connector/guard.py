@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _INSTRUCTION_PATTERNS = [
@@ -40,7 +41,7 @@ def _shingles(words: list[str]) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
 
 
-def _covered(text_words: list[str], reference: set[tuple[str, ...]]) -> set[int]:
+def _covered(text_words: list[str], reference: set[tuple[str, ...]] | frozenset[tuple[str, ...]]) -> set[int]:
     """Positions of `text_words` inside a run of SHINGLE words that also occurs in the reference."""
     covered: set[int] = set()
     for i in range(len(text_words) - SHINGLE + 1):
@@ -49,12 +50,19 @@ def _covered(text_words: list[str], reference: set[tuple[str, ...]]) -> set[int]
     return covered
 
 
+@functools.lru_cache(maxsize=16)
+def _reference_shingles(reference: str) -> frozenset[tuple[str, ...]]:
+    """The reference's shingles, computed once: the extractive answer checks every candidate sentence
+    against the same system prompt (recomputing them was 40% of llm_connector's CPU under load)."""
+    return frozenset(_shingles(_words(reference)))
+
+
 def echoes(text: str, reference: str, *, share: float = 0.5) -> bool:
     """True when at least `share` of the text's words are copied from `reference` in runs of 6+ words."""
     words = _words(text)
     if len(words) < SHINGLE:
         return False
-    return len(_covered(words, _shingles(_words(reference)))) >= share * len(words)
+    return len(_covered(words, _reference_shingles(reference))) >= share * len(words)
 
 
 def leaks_system_prompt(answer: str, system_prompt: str) -> bool:
