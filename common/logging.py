@@ -6,6 +6,7 @@ import contextlib
 import contextvars
 import logging
 import sys
+import traceback
 from collections.abc import Iterator
 
 from pythonjsonlogger.json import JsonFormatter
@@ -39,10 +40,44 @@ class _QueryIdFilter(logging.Filter):
         return True
 
 
-def configure_logging(*, service: str, level: str = "INFO", fmt: str = "json") -> None:
-    """Route all logging to stdout as one JSON object per line (or plain text for humans)."""
+class _WithholdExceptionMessages(logging.Filter):
+    """Tracebacks keep their frames and exception types but not the exceptions' messages.
+
+    A message can quote the data that caused it (a validation error shows its input, a library error
+    the text it choked on); in the gateway that data may be a raw question. Frames show code, not values.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = _frames_and_types(record.exc_info[1])
+            record.exc_info = None
+        return True
+
+
+def _frames_and_types(exc: BaseException) -> str:
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        frames = "".join(traceback.format_tb(current.__traceback__))
+        parts.append(f"Traceback (most recent call last):\n{frames}{type(current).__qualname__}: "
+                     "(message withheld: it may quote personal data)")
+        current = current.__cause__ or current.__context__
+    return "\n\nwhile handling, or caused by:\n".join(reversed(parts))
+
+
+def configure_logging(
+    *, service: str, level: str = "INFO", fmt: str = "json", withhold_exception_messages: bool = False
+) -> None:
+    """Route all logging to stdout as one JSON object per line (or plain text for humans).
+
+    `withhold_exception_messages` is for the process that holds raw personal data (the gateway).
+    """
     handler = logging.StreamHandler(sys.stdout)
     handler.addFilter(_QueryIdFilter(service))
+    if withhold_exception_messages:
+        handler.addFilter(_WithholdExceptionMessages())
     if fmt == "json":
         handler.setFormatter(
             JsonFormatter(

@@ -17,7 +17,8 @@ from pii_filter.settings import GatewaySettings
 
 def build_app(settings: GatewaySettings) -> FastAPI:
     """Configure logging, load the redactor once, and connect the broker and the records store."""
-    configure_logging(service="pii_filter", level=settings.log_level, fmt=settings.log_format)
+    configure_logging(service="pii_filter", level=settings.log_level, fmt=settings.log_format,
+                      withhold_exception_messages=True)  # the only process that sees raw questions
     instance = settings.instance_id or f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}"
     broker = GatewayBroker(
         amqp_url=settings.amqp_url,
