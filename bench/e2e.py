@@ -39,24 +39,36 @@ PERSONAL = [
 ]
 
 
-NOTES = """Where the difference goes. Decomposed on 2026-11-30 from the timings each answer carries (300
-questions at concurrency 1 with a 20 ms pause, 4 runs): HTTP (client send to response received,
-minus the gateway's own `total`) 2.3-2.7 ms, against 0.75 ms for a bare GET /health; the three
-RabbitMQ hops with the services' code around them (`total` minus the stages' own timings) 5.2-6.0 ms;
-the stages inside the services 14.5-15 ms (redact 3.8-4.3, retrieve 6.3-6.9, compose 3.3-3.8).
-A bare pika chain of the same shape (quorum queues, persistent messages, confirms) costs about
-1.2 ms a hop here (2026-11-26), so about 3.6 ms of the 5.2-6.0 ms is the broker path itself.
-- Changed on the way: fast stages skip thread hand-overs (rag_core and the extractive llm_connector
-  handle a message on their connection thread when idle; the gateway redacts on its event loop when it
-  is the only request): hops 5.5 -> 5.3 ms and redact 4.05 -> 3.8 ms in an A/B of two runs each; at
-  concurrency 32 throughput stayed above 68 queries/s.
-- Tried and not taken: a lower CPU priority for psql_worker (its writes run beside the live path on
-  2 cores): no difference. Classic instead of quorum queues: about 0.2 ms a hop (bare pika chain), at
-  the cost of the delivery limit that dead-letters poison messages.
-- A sampling profile (py-spy) of the gateway's event loop: 80% of its busy time is Presidio/spaCy,
-  about 0.75 ms a request is Starlette/FastAPI routing, validation and serialisation.
-- The stages also run slower in the services than in the hot in-process loop (each process wakes
-  cold for every query): the hot-loop ratio above is the pessimistic reading.
+NOTES = """Where the difference goes. Traced on 2026-12-01 with a timestamp at every hand-over (300
+questions at concurrency 1 with a 20 ms pause, one run; p50 ms): HTTP in 1.7 and out 1.2 (client
+send to the gateway's handler, and its response to the client); the three RabbitMQ hops with the
+code around them 6.8 (gateway publish -> rag_core 2.7, rag_core -> llm_connector 2.3, reply -> the
+waiting request 1.7); the stages 17.4 (redact 5.2, retrieve + prompt 9.2, compose 3.0).
+- Changed on 2026-12-01:
+  - The gateway's broker link runs on its event loop (aio-pika) instead of a pika thread: no thread
+    hand-over on publish or reply. In each of three interleaved A/B pairs the two hand-overs took 0.4
+    to 0.7 ms less (the pairs' totals fell by more, 1.9 to 7.6 ms, while the machine drifted); at
+    concurrency 32 throughput was the same within noise (42.8/43.1 vs 42.7/40.7 queries/s, slow hour).
+  - The extractive answer computed the system prompt's shingles again for every candidate sentence:
+    40% of llm_connector's CPU at concurrency 32. Compose fell from 3.8 to 1.9 ms per question, and
+    the CPU per answered query from 8.4 to 4.9 ms (py-spy and /proc CPU times during a 15 s run).
+  - CPU per answered query at concurrency 32 after both (ms): pii_filter 10.6, rag_core 10.4,
+    rabbitmq 5.1, llm_connector 4.9, psql_worker 4.3, postgres 0.4; the closed-loop client takes about a
+    sixth of the two cores on top.
+- What this machine does to small hand-offs: a bare HTTP request to the gateway app takes 0.7-0.9 ms
+  back to back but 1.9-2.4 ms after the client paused 2 or 20 ms (raw socket client, the same app),
+  with or without idle-priority load on both cores. Each process that sleeps between queries pays
+  this on waking, so every hop costs more at concurrency 1 than in a hot loop.
+- psql_worker's pending-row write runs beside rag_core's retrieval: without it the concurrency-1
+  p50 was 2.2-3.4 ms lower (two A/B pairs), but the in-process sum counts that write too, so
+  deferring it would not change the ratio; not done.
+- Tried and not taken: classic instead of quorum queues (about 1 ms a hop less in a bare pika chain
+  on 2026-12-01, 0.2 ms on 2026-11-26) would lose the delivery limit that dead-letters a message that
+  keeps killing its consumer; direct reply-to instead of the reply queue: no difference measurable
+  here; a lower CPU priority for psql_worker: no difference; dropping psql_worker's backup reply: -0.3 ms
+  on average over three A/B pairs, within noise.
+- This machine's speed drifts by up to 1.7x within an hour (a pure-Python loop took 0.89 to 1.55 s),
+  so only the figures of one run compare.
 Fixed earlier: the rate limiter's synchronous memory storage started a timer thread on nearly every
 request (about 2 ms per query). The in-process sum includes persisting (both writes), which is off
 the answer's path: llm_connector replies to the gateway directly and psql_worker stores the result in
