@@ -62,15 +62,25 @@ waiting request 1.7); the stages 17.4 (redact 5.2, retrieve + prompt 9.2, compos
   with or without idle-priority load on both cores. Each process that sleeps between queries pays
   this on waking, so every hop costs more at concurrency 1 than in a hot loop.
 - psql_worker's pending-row write runs beside rag_core's retrieval: without it the concurrency-1
-  p50 was 2.2-3.4 ms lower (two A/B pairs), but the in-process sum counts that write too, so
-  deferring it would not change the ratio; not done.
-- Tried and not taken: classic instead of quorum queues (about 1 ms a hop less in a bare pika chain
-  on 2026-12-01, 0.2 ms on 2026-11-26) would lose the delivery limit that dead-letters a message that
-  keeps killing its consumer; direct reply-to instead of the reply queue: no difference measurable
-  here; a lower CPU priority for psql_worker: no difference; dropping psql_worker's backup reply: -0.3 ms
-  on average over three A/B pairs, within noise.
+  p50 was 2.2-3.4 ms lower (two A/B pairs). Delivering the accepted event to psql_worker a second
+  late (a TTL queue; the result, carrying top_k, writes the whole row first and the late event only
+  reads) was then measured in three interleaved pairs with the timestamps: no consistent gain
+  (totals 36.5/36.4/38.5 ms against 32.3/38.3/40.2 without), so not taken.
+- Tried and not taken: classic instead of quorum queues for rag_core's and llm_connector's queues
+  (about 1 ms a hop less in a bare pika chain on 2026-12-01; in the full system two interleaved
+  pairs gave 1.24/1.21x against 1.26/1.24x) would lose the delivery limit that dead-letters a
+  message that keeps killing its consumer; direct reply-to instead of the reply queue: no difference
+  measurable here; aiohttp instead of httpx for the concurrency-8/32 clients (httpx's async client
+  took 5.1-5.7 ms of CPU a request against aiohttp's 0.4 in isolation, yet concurrency 32 gave
+  36.8/36.7 queries/s with httpx and 36.9/37.5 with aiohttp, interleaved); a lower CPU priority
+  for psql_worker: no difference; dropping psql_worker's backup reply: -0.3 ms on average over three
+  A/B pairs, within noise.
 - This machine's speed drifts by up to 1.7x within an hour (a pure-Python loop took 0.89 to 1.55 s),
-  so only the figures of one run compare.
+  so only the figures of one run compare. With the code of this section, on 2026-12-01: the
+  concurrency-1 ratio came out 1.21-1.31x in 9 runs (1.31 once, on the fastest hour: fixed costs
+  such as the broker's commits weigh more when the Python stages run fast), and concurrency 32 gave
+  36-59 queries/s (below 50 in the slowest hours, where the in-process sum was 27-30 ms instead of
+  20-24).
 Fixed earlier: the rate limiter's synchronous memory storage started a timer thread on nearly every
 request (about 2 ms per query). The in-process sum includes persisting (both writes), which is off
 the answer's path: llm_connector replies to the gateway directly and psql_worker stores the result in
