@@ -197,7 +197,7 @@ class GatewayBroker:
                 self.reply_queue, durable=False, arguments={"x-expires": 60_000}
             )
             await replies.consume(self._on_reply, no_ack=True)
-            checks = await connection.channel(publisher_confirms=False)
+            checks = await connection.channel(publisher_confirms=False)  # for the passive declares
             exchange = await channel.get_exchange(self.topology.events, ensure=False)
             self._connection, self._exchange = connection, exchange
             self._backoff.reset()
@@ -205,7 +205,7 @@ class GatewayBroker:
             lost = asyncio.Event()
             connection.close_callbacks.add(lambda *_: lost.set())
             while not (self._stop.is_set() or lost.is_set()):
-                await self._refresh_consumer_counts(checks)
+                checks = await self._refresh_consumer_counts(connection, checks)
                 await _first_of(self._stop, lost, timeout=CONSUMER_CHECK_INTERVAL_S)
             if lost.is_set() and not self._stop.is_set():
                 raise ConnectionError("the broker closed the connection")
@@ -220,14 +220,28 @@ class GatewayBroker:
         with contextlib.closing(pika.BlockingConnection(params)) as connection:
             self.topology.declare(connection.channel())
 
-    async def _refresh_consumer_counts(self, channel: aio_pika.abc.AbstractChannel) -> None:
+    async def _refresh_consumer_counts(
+        self, connection: aio_pika.abc.AbstractConnection, channel: aio_pika.abc.AbstractChannel
+    ) -> aio_pika.abc.AbstractChannel:
+        """Consumers and messages of every work queue; returns the channel to use next time.
+
+        A queue deleted under us counts as having no consumer (so /ready says 503); the broker closes
+        the channel of a failed passive declare, and a new one is opened, not a new connection.
+        """
         counts: dict[str, int] = {}
         for queue in self.topology.bindings():
-            declared: Any = (await channel.declare_queue(queue, passive=True)).declaration_result
+            if channel.is_closed:
+                channel = await connection.channel(publisher_confirms=False)
+            try:
+                declared: Any = (await channel.declare_queue(queue, passive=True)).declaration_result
+            except aio_pika.exceptions.ChannelNotFoundEntity:
+                counts[queue] = 0
+                continue
             counts[queue] = declared.consumer_count
             QUEUE_CONSUMERS.labels(queue=queue).set(declared.consumer_count)
             QUEUE_MESSAGES.labels(queue=queue).set(declared.message_count)
         self.consumer_counts = counts
+        return channel
 
 
 async def _first_of(*events: asyncio.Event, timeout: float) -> None:

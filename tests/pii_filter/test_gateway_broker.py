@@ -12,7 +12,7 @@ import pytest
 
 from common.messages import QueryResult, RedactedQuery
 from common.topology import Topology
-from pii_filter.broker import BrokerUnavailable, GatewayBroker, PublishUnconfirmed
+from pii_filter.broker import CONSUMER_CHECK_INTERVAL_S, BrokerUnavailable, GatewayBroker, PublishUnconfirmed
 from tests.support.broker import close_connections_named
 
 pytestmark = pytest.mark.timeout(120)
@@ -93,11 +93,15 @@ def test_an_unroutable_query_is_refused_not_left_unconfirmed(amqp_url, namespace
                 for queue in (topology.rag_queries, topology.psql_accepted):
                     connection.channel().queue_delete(queue)
 
+        connection = broker._connection
         await asyncio.to_thread(delete_bound_queues)
         with pytest.raises(BrokerUnavailable) as refused:
             await broker.publish_query(_query())
         assert not isinstance(refused.value, PublishUnconfirmed)
         assert broker.connected  # a refusal is not a broken connection
+        await asyncio.sleep(CONSUMER_CHECK_INTERVAL_S + 0.5)  # a consumer-count refresh misses the queues
+        assert broker._connection is connection and broker.connected  # the same connection, still up
+        assert broker.consumer_counts[topology.rag_queries] == 0 and not broker.ready()
 
     _with_broker(amqp_url, namespace, body)
 
