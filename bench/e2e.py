@@ -77,10 +77,11 @@ waiting request 1.7); the stages 17.4 (redact 5.2, retrieve + prompt 9.2, compos
   A/B pairs, within noise.
 - This machine's speed drifts by up to 1.7x within an hour (a pure-Python loop took 0.89 to 1.55 s),
   so only the figures of one run compare. With the code of this section, on 2026-12-01: the
-  concurrency-1 ratio came out 1.21-1.31x in 9 runs (1.31 once, on the fastest hour: fixed costs
+  concurrency-1 ratio came out 1.21-1.31x in 10 runs (1.31 once, on the fastest hour: fixed costs
   such as the broker's commits weigh more when the Python stages run fast), and concurrency 32 gave
-  36-59 queries/s (below 50 in the slowest hours, where the in-process sum was 27-30 ms instead of
-  20-24).
+  36-59 queries/s. Throughput follows the CPU each query costs, which moved with the host: the same
+  code took 35.7 ms of CPU per answered query at 02:00 UTC (46.8 queries/s) and 45.2 ms at 02:52 UTC
+  (36.9 queries/s), summed over the four services, RabbitMQ and PostgreSQL from /proc.
 Fixed earlier: the rate limiter's synchronous memory storage started a timer thread on nearly every
 request (about 2 ms per query). The in-process sum includes persisting (both writes), which is off
 the answer's path: llm_connector replies to the gateway directly and psql_worker stores the result in
