@@ -129,6 +129,7 @@ class GatewayBroker:
         if exchange is None or not self.connected:
             raise BrokerUnavailable("not connected to the message broker")
         key = str(query.query_id)
+        # the properties every service sets (common.rabbit.connection.properties_for), in aio-pika's terms
         message = aio_pika.Message(
             body=query.model_dump_json().encode(),
             content_type=JSON,
