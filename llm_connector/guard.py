@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Set
 
 _INSTRUCTION_PATTERNS = [
     r"\b(ignore|disregard|forget|override|bypass)\b[^.]{0,40}\b(instructions?|prompts?|rules?|directions?|guidelines?)\b",
@@ -41,7 +42,7 @@ def _shingles(words: list[str]) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
 
 
-def _covered(text_words: list[str], reference: set[tuple[str, ...]] | frozenset[tuple[str, ...]]) -> set[int]:
+def _covered(text_words: list[str], reference: Set[tuple[str, ...]]) -> set[int]:
     """Positions of `text_words` inside a run of SHINGLE words that also occurs in the reference."""
     covered: set[int] = set()
     for i in range(len(text_words) - SHINGLE + 1):
