@@ -49,6 +49,7 @@ def create_app(
         await broker.start()
         yield
         await broker.stop()
+        flow.close()
         close = getattr(records, "close", None)
         if close:
             close()

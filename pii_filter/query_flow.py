@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from typing import Literal, Protocol
 from uuid import UUID
 
@@ -15,6 +15,7 @@ from common.messages import QueryResult, RedactedQuery
 from pii_filter.broker import BrokerUnavailable, GatewayBroker, PublishUnconfirmed
 from pii_filter.errors import ApiError
 from pii_filter.metrics import PII_ENTITIES
+from pii_filter.redaction_batches import RedactionBatches
 from pii_filter.schemas import QueryRecord, QueryRequest, QueryResponse
 from pii_filter.settings import GatewaySettings
 
@@ -39,6 +40,8 @@ class RedactionLike(Protocol):
 class RedactorLike(Protocol):
     def redact(self, text: str) -> RedactionLike: ...
 
+    def redact_many(self, texts: list[str]) -> Sequence[RedactionLike]: ...
+
 
 class RecordsLike(Protocol):
     def get(self, query_id: UUID) -> dict | None: ...
@@ -59,8 +62,13 @@ class QueryFlow:
         self.redactor = redactor
         self.broker = broker
         self.records = records
-        self._redact_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redact")
+        self._batches: RedactionBatches[RedactionLike] = RedactionBatches(
+            redact=redactor.redact, redact_many=redactor.redact_many
+        )
         self._in_flight = 0  # requests inside answer(), counted on the event loop
+
+    def close(self) -> None:
+        self._batches.close()
 
     def check_limits(self, request: QueryRequest) -> int:
         """Validate what depends on settings; return the top_k to use."""
@@ -115,11 +123,11 @@ class QueryFlow:
 
     async def _redact(self, question: str) -> RedactionLike:
         """On the event loop when this is the only request (a few ms; saves two thread hand-overs, the
-        common case at this service's load), else on the redaction thread so the loop keeps serving."""
+        common case at this service's load), else in a batch with the other waiting questions on the
+        redaction thread, so the loop keeps serving (pii_filter/redaction_batches.py)."""
         if self._in_flight == 1:
             return self.redactor.redact(question)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._redact_pool, self.redactor.redact, question)
+        return await self._batches.redact(question)
 
     async def _publish_and_wait(self, query: RedactedQuery) -> QueryResult:
         key = str(query.query_id)

@@ -53,6 +53,9 @@ class FakeRedactor:
 
         return FakeRedaction(PHONE.sub(swap, text), mapping)
 
+    def redact_many(self, texts: list[str]) -> list[FakeRedaction]:
+        return [self.redact(text) for text in texts]
+
 
 def _answer_stage(query: RedactedQuery) -> list[Publish]:
     """Stands in for rag_core + llm_connector: echoes the redacted question as the answer."""

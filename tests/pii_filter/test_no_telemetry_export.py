@@ -44,6 +44,9 @@ SCRIPT = textwrap.dedent(
         def redact(self, text):
             raise AssertionError("never reached: the body is invalid")
 
+        def redact_many(self, texts):
+            raise AssertionError("never reached: the body is invalid")
+
     broker = GatewayBroker(amqp_url="amqp://unused", topology=Topology("otel"), instance_id="t")
     app = create_app(settings=GatewaySettings(auth_disabled=True), redactor=NoRedactor(), broker=broker,
                      records=None)

@@ -97,3 +97,19 @@ def test_weak_pattern_lifted_only_by_whole_context_word(redactor: Redactor) -> N
     # "company" contains "pan"; a ten-character word must not become a PAN
     text = "Urban Company sold a Titan smartwatch for Rs 12,999 and ignored me."
     assert redactor.redact(text).redacted == text
+
+
+def test_a_batch_redacts_each_text_as_alone(redactor: Redactor) -> None:
+    """The gateway batches concurrent questions through spaCy: the outcome must not depend on it."""
+    from bench.pii_dataset import generate
+
+    texts = [e.text for e in generate(count=120, seed=11, split="heldout")]
+    alone = [(r.redacted, r.entities) for r in map(redactor.redact, texts)]
+    for size in (7, 32):
+        batched = [
+            (r.redacted, r.entities)
+            for start in range(0, len(texts), size)
+            for r in redactor.redact_many(texts[start : start + size])
+        ]
+        assert batched == alone
+    assert sum(1 for redacted, _ in alone if "<" in redacted) > 60  # the texts do carry identifiers
