@@ -75,13 +75,20 @@ def leaks_system_prompt(answer: str, system_prompt: str) -> bool:
     """
     if not system_prompt.strip():
         return False
-    answer_words = _words(answer)
-    prompt_words = _words(system_prompt)
-    answer_shingles = _shingles(answer_words)
-    copied = _covered(prompt_words, answer_shingles)
+    prompt_words, instruction_shingles = _prompt_profile(system_prompt)
+    answer_shingles = _shingles(_words(answer))
+    copied = _covered(list(prompt_words), answer_shingles)
     if prompt_words and len(copied) >= LEAK_SHARE * len(prompt_words):
         return True
+    return not instruction_shingles.isdisjoint(answer_shingles)
+
+
+@functools.lru_cache(maxsize=16)
+def _prompt_profile(system_prompt: str) -> tuple[tuple[str, ...], frozenset[tuple[str, ...]]]:
+    """The system prompt's words, and the shingles of its lines about instructions: the same for every
+    answer, so computed once (they were a tenth of llm_connector's CPU under load)."""
+    instruction_shingles: set[tuple[str, ...]] = set()
     for line in system_prompt.splitlines():
-        if re.search(r"\binstructions?\b", line, re.IGNORECASE) and _shingles(_words(line)) & answer_shingles:
-            return True
-    return False
+        if re.search(r"\binstructions?\b", line, re.IGNORECASE):
+            instruction_shingles |= _shingles(_words(line))
+    return tuple(_words(system_prompt)), frozenset(instruction_shingles)
