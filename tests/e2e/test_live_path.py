@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pika
 import psycopg
@@ -186,3 +187,11 @@ def test_canary_burst_leaves_no_identifier_anywhere(stack: Stack, tap: Tap, know
     }
     leaks = [(value, where) for value in canaries for where, text in haystacks.items() if value in text]
     assert leaks == []
+
+
+def test_the_gateway_process_does_not_load_torch(stack: Stack):
+    """As in its image: spaCy's small pipeline runs without it, and torch costs hundreds of MB."""
+    gateway = stack.local.processes["pii_filter"]
+    loaded = Path(f"/proc/{gateway.pid}/maps").read_text()
+    assert "/spacy/" in loaded  # the map does list the gateway's compiled libraries
+    assert "libtorch" not in loaded
