@@ -115,17 +115,25 @@ def test_a_batch_redacts_each_text_as_alone(redactor: Redactor) -> None:
     assert sum(1 for redacted, _ in alone if "<" in redacted) > 60  # the texts do carry identifiers
 
 
-def test_phone_numbers_are_matched_with_the_regions_the_configuration_names(redactor: Redactor) -> None:
-    """Presidio's config model drops `supported_regions`; eight countries' plans tripled the cost."""
+def test_the_analyzer_has_the_regions_and_context_words_the_configuration_names(redactor: Redactor) -> None:
+    """Presidio's config loading silently dropped both (eight countries' phone plans tripled the cost)."""
     from pii_filter.redaction.engine import DEFAULT_CONFIG_PATH, load_analyzer, read_config
 
-    configured = next(
-        c["supported_regions"]
-        for c in read_config(DEFAULT_CONFIG_PATH)["recognizer_registry"]["recognizers"]
-        if isinstance(c, dict) and c.get("name") == "PhoneRecognizer"
-    )
+    configured = [c for c in read_config(DEFAULT_CONFIG_PATH)["recognizer_registry"]["recognizers"]
+                  if isinstance(c, dict) and c.get("type") == "predefined"]
     analyzer = load_analyzer(config_path="", spacy_model=GatewaySettings(auth_disabled=True).spacy_model)
-    phone = next(r for r in analyzer.registry.recognizers if r.name == "PhoneRecognizer")
-    assert tuple(phone.supported_regions) == tuple(configured) == ("IN",)
+    loaded = {r.name: r for r in analyzer.registry.recognizers}
+    contexts = {
+        conf["name"]: language["context"]
+        for conf in configured
+        for language in conf.get("supported_languages", [])
+        if isinstance(language, dict) and language.get("context")
+    }
+    assert len(contexts) >= 5
+    assert not [c["name"] for c in configured if "context" in c]  # beside the languages it is ignored
+    for name, words in contexts.items():
+        assert loaded[name].context == words, name
+    phone = next(c for c in configured if c["name"] == "PhoneRecognizer")
+    assert tuple(loaded["PhoneRecognizer"].supported_regions) == tuple(phone["supported_regions"]) == ("IN",)
     for number in ("98450 12345", "+91 98450 12345", "+1 415 555 0132", "+44 20 7946 0958"):
         assert number not in redactor.redact(f"My number is {number}, call after six.").redacted, number
