@@ -43,6 +43,9 @@ class PlainRedactor:
     def redact(self, text: str) -> PlainRedaction:
         return PlainRedaction(text)
 
+    def redact_many(self, texts: list[str]) -> list[PlainRedaction]:
+        return [PlainRedaction(text) for text in texts]
+
 
 def answer_stage(cost_usd: float):
     """Stands in for rag_core + llm_connector: answers, names the provider asked for, costs `cost_usd`."""
