@@ -9,6 +9,7 @@ A text that makes the batch fail is redacted on its own, so it cannot fail the o
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future as ThreadFuture
 from concurrent.futures import ThreadPoolExecutor
@@ -61,7 +62,7 @@ class RedactionBatches(Generic[R]):
                 future.set_exception(exc)
             self._running = False
             return
-        work.add_done_callback(lambda done: loop.call_soon_threadsafe(self._finish, loop, batch, done))
+        work.add_done_callback(lambda done: self._back_on_loop(loop, batch, done))
 
     def _run(self, texts: list[str]) -> list[R | BaseException]:
         """On the redaction thread: the batch, or each text alone if the batch fails."""
@@ -75,6 +76,16 @@ class RedactionBatches(Generic[R]):
                 except Exception as exc:  # reaches only this text's request (a 500 without details)
                     outcomes.append(exc)
             return outcomes
+
+    def _back_on_loop(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        batch: list[tuple[str, asyncio.Future[R]]],
+        done: ThreadFuture[list[R | BaseException]],
+    ) -> None:
+        """On the redaction thread: hand the outcomes to the event loop, unless it has already closed."""
+        with contextlib.suppress(RuntimeError):  # the app stopped while the last batch ran
+            loop.call_soon_threadsafe(self._finish, loop, batch, done)
 
     def _finish(
         self,

@@ -225,3 +225,45 @@ def test_openapi_and_metrics_are_served(client):
     assert client.get("/docs").status_code == 200
     client.post("/query", json={"question": ""})
     assert "cr_http_requests_total" in client.get("/metrics/").text
+
+
+class BatchRecordingRedactor(FakeRedactor):
+    """Slow enough that concurrent questions queue up; remembers the size of each batch."""
+
+    def __init__(self) -> None:
+        self.batch_sizes: list[int] = []
+
+    def redact(self, text: str) -> FakeRedaction:
+        time.sleep(0.02)
+        return super().redact(text)
+
+    def redact_many(self, texts: list[str]) -> list[FakeRedaction]:
+        self.batch_sizes.append(len(texts))
+        time.sleep(0.05)
+        return [super(BatchRecordingRedactor, self).redact(text) for text in texts]
+
+
+def test_concurrent_questions_are_redacted_in_batches_and_each_gets_its_own_answer(
+    amqp_url, namespace, stages
+):
+    from concurrent.futures import ThreadPoolExecutor
+
+    settings = GatewaySettings(amqp_url=amqp_url, namespace=namespace, auth_disabled=True)
+    broker = GatewayBroker(amqp_url=amqp_url, topology=settings.topology, instance_id="batch",
+                           reconnect_max_delay_s=1)
+    redactor = BatchRecordingRedactor()
+    app = create_app(settings=settings, redactor=redactor, broker=broker, records=None)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        wait_until(lambda: c.get("/ready").status_code == 200, message="ready")
+        phones = [f"98765{n:05d}" for n in range(12)]
+
+        def ask(phone: str) -> tuple[str, dict]:
+            return phone, c.post("/query", json={"question": f"Call {phone} about my refund"}).json()
+
+        with ThreadPoolExecutor(len(phones)) as pool:
+            answers = list(pool.map(ask, phones))
+    for phone, body in answers:
+        assert body["redacted_question"] == "Call <PHONE_1> about my refund"
+        assert body["answer"] == f"You asked: Call {phone} about my refund"  # its own number restored
+    assert max(redactor.batch_sizes) > 1
+    assert sum(redactor.batch_sizes) < len(phones)  # at least one question went through inline
