@@ -25,6 +25,7 @@ import time
 import uuid
 from pathlib import Path
 
+import aiohttp
 import httpx
 import psycopg
 
@@ -79,6 +80,11 @@ waiting request 1.7); the stages 17.4 (redact 5.2, retrieve + prompt 9.2, compos
     reply for answered results: without it the CPU per answered query fell from 31.5 to 30.1 and 32.1
     to 30.2 ms in two pairs (about 5%), kept because it answers the questions in flight across a
     broker restart without waiting for the answer timeout.
+  - The concurrency-8/32 load client is now aiohttp instead of httpx. The client runs on the same two
+    cores as the system it measures: per answered query it took 3.0 ms of CPU with httpx and 1.0 ms
+    with aiohttp (from /proc, two interleaved pairs: 55.4/55.9 queries/s with httpx, 61.8/57.7 with
+    aiohttp). An earlier try on the AMD host (36.8/36.7 against 36.9/37.5) showed no difference
+    within that hour's noise.
 - What this machine does to small hand-offs: a bare HTTP request to the gateway app takes 0.7-0.9 ms
   back to back but 1.9-2.4 ms after the client paused 2 or 20 ms (raw socket client, the same app),
   with or without idle-priority load on both cores. Each process that sleeps between queries pays
@@ -92,9 +98,7 @@ waiting request 1.7); the stages 17.4 (redact 5.2, retrieve + prompt 9.2, compos
   (about 1 ms a hop less in a bare pika chain on 2026-12-01; in the full system two interleaved
   pairs gave 1.24/1.21x against 1.26/1.24x) would lose the delivery limit that dead-letters a
   message that keeps killing its consumer; direct reply-to instead of the reply queue: no difference
-  measurable here; aiohttp instead of httpx for the concurrency-8/32 clients (httpx's async client
-  took 5.1-5.7 ms of CPU a request against aiohttp's 0.4 in isolation, yet concurrency 32 gave
-  36.8/36.7 queries/s with httpx and 36.9/37.5 with aiohttp, interleaved); a lower CPU priority
+  measurable here; a lower CPU priority
   for psql_worker: no difference; dropping psql_worker's backup reply: -0.3 ms on average over three
   A/B pairs, within noise.
 - This machine's speed drifts by up to 1.7x within an hour (a pure-Python loop took 0.89 to 1.55 s),
@@ -255,26 +259,32 @@ def paired_concurrency_1(
 
 
 async def drive(url: str, qs: list[str], *, concurrency: int, seconds: float) -> dict[str, float]:
-    """Closed loop: `concurrency` clients each sending the next question as soon as one is answered."""
+    """Closed loop: `concurrency` clients each sending the next question as soon as one is answered.
+
+    aiohttp: the load client shares the two cores with the system it measures, and httpx's async
+    client took about 3 ms of CPU per request against aiohttp's 1 ms (bench notes)."""
     latencies: list[float] = []
     errors = 0
     deadline = time.perf_counter() + seconds
     counter = iter(range(10**9))
 
-    async def client(http: httpx.AsyncClient) -> None:
+    async def client(http: aiohttp.ClientSession) -> None:
         nonlocal errors
         while time.perf_counter() < deadline:
             question = qs[next(counter) % len(qs)]
             t0 = time.perf_counter()
-            response = await http.post("/query", json={"question": question})
-            if response.status_code == 200:
-                latencies.append((time.perf_counter() - t0) * 1000)
-            else:
-                errors += 1
+            async with http.post(f"{url}/query", json={"question": question}) as response:
+                await response.read()
+                if response.status == 200:
+                    latencies.append((time.perf_counter() - t0) * 1000)
+                else:
+                    errors += 1
 
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
-        await http.post("/query", json={"question": qs[0]})  # warm-up
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:
+        async with http.post(f"{url}/query", json={"question": qs[0]}) as warm_up:
+            await warm_up.read()
         started = time.perf_counter()
         await asyncio.gather(*(client(http) for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
