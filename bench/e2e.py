@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
@@ -298,6 +299,42 @@ async def drive(url: str, qs: list[str], *, concurrency: int, seconds: float) ->
     }
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU a process has used so far (all its threads), from /proc; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def infrastructure_pids() -> dict[str, list[int]]:
+    """The local RabbitMQ and PostgreSQL processes, when they run on this machine."""
+    found: dict[str, list[int]] = {}
+    for name, pattern in (("RabbitMQ", "beam.smp"), ("PostgreSQL", "postgres")):
+        out = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()
+        if out:
+            found[name] = [int(pid) for pid in out]
+    return found
+
+
+def cpu_per_query(
+    run: Callable[[], dict[str, float]], processes: dict[str, list[int]]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Run one load level; return its results and the CPU each process spent per answered query (ms).
+
+    Throughput on two shared cores follows this sum, which moves with the host's speed: it tells a
+    slow hour from a slower system."""
+    before = {name: sum(cpu_seconds(p) for p in pids) for name, pids in processes.items()}
+    own = os.times()
+    result = run()
+    spent = {name: sum(cpu_seconds(p) for p in pids) - before[name] for name, pids in processes.items()}
+    after = os.times()
+    spent["load client"] = (after.user + after.system) - (own.user + own.system)
+    answered = max(1.0, result["n"])
+    return result, {name: seconds * 1000 / answered for name, seconds in spent.items()}
+
+
 def rss_mb(pid: int) -> tuple[float, float]:
     """(current, peak) resident memory of a process in MB."""
     fields = dict(
@@ -344,13 +381,18 @@ def main(argv: list[str] | None = None) -> None:
             results: dict[int, dict[str, float]] = {}
             stage: dict[str, float] = {}
             hot: dict[str, float] = {}
+            cpu: dict[int, dict[str, float]] = {}
             for c in (int(x) for x in args.levels.split(",")):
                 if c == 1:
                     results[1], stage = paired_concurrency_1(stack.gateway_url, stages, qs, args.seconds)
                     hot = hot_loop(stages, qs)
                 else:
-                    results[c] = asyncio.run(
-                        drive(stack.gateway_url, qs, concurrency=c, seconds=args.seconds)
+                    processes = {n: [p.pid] for n, p in stack.processes.items()} | infrastructure_pids()
+                    results[c], cpu[c] = cpu_per_query(
+                        lambda c=c: asyncio.run(
+                            drive(stack.gateway_url, qs, concurrency=c, seconds=args.seconds)
+                        ),
+                        processes,
                     )
             memory = {name: rss_mb(p.pid) for name, p in stack.processes.items()}
         finally:  # leave nothing behind, also when a run fails half-way
@@ -362,7 +404,7 @@ def main(argv: list[str] | None = None) -> None:
             delete_namespace(AMQP_URL, namespace)
             with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
-    report = _report(results, stage, memory, args.seconds, hot)
+    report = _report(results, stage, memory, args.seconds, hot, cpu)
     print(report)
     if not args.no_write:
         write_section("End-to-end latency and throughput", report)
@@ -396,6 +438,7 @@ def _report(
     memory: dict[str, tuple[float, float]],
     seconds: float,
     hot: dict[str, float] | None = None,
+    cpu: dict[int, dict[str, float]] | None = None,
 ) -> str:
     lines = [
         f"Measured {machine()}; `python -m bench.e2e` (extractive provider, knowledge/ index, "
@@ -433,6 +476,15 @@ def _report(
             f"Sustained at concurrency 32: **{r['qps']:.1f} queries/s** with {r['errors']} errors "
             "(target ≥ 50/s, no error)."
         )
+    if cpu and 32 in cpu:
+        spent = cpu[32]
+        lines += [
+            "",
+            "CPU per answered query at concurrency 32 (ms, from /proc; the system's processes and the load "
+            "client share the two cores): "
+            + ", ".join(f"{name} {ms:.1f}" for name, ms in spent.items())
+            + f"; total {sum(spent.values()):.1f}.",
+        ]
     lines += [
         "",
         "Resident memory after the run (MB, current / peak): "
