@@ -81,9 +81,9 @@ waiting request 1.7); the stages 17.4 (redact 5.2, retrieve + prompt 9.2, compos
     reply for answered results: without it the CPU per answered query fell from 31.5 to 30.1 and 32.1
     to 30.2 ms in two pairs (about 5%), kept because it answers the questions in flight across a
     broker restart without waiting for the answer timeout.
-  - With the code of this section, five runs between 04:32 and 04:41 UTC gave 56.7-65.8 queries/s at
-    concurrency 32 (28.7-33.8 ms of CPU per answered query, all processes) and 1.24-1.27x at
-    concurrency 1.
+  - With the code of this section, seven runs between 04:32 and 05:01 UTC gave 50.5-65.8 queries/s
+    at concurrency 32 (28.7-37.6 ms of CPU per answered query, all processes: throughput is close to
+    1,900 ms/s divided by it) and 1.24-1.27x at concurrency 1.
   - The concurrency-8/32 load client is now aiohttp instead of httpx. The client runs on the same two
     cores as the system it measures: per answered query it took 3.0 ms of CPU with httpx and 1.0 ms
     with aiohttp (from /proc, two interleaved pairs: 55.4/55.9 queries/s with httpx, 61.8/57.7 with
