@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Set
+from collections.abc import Sequence, Set
 
 _INSTRUCTION_PATTERNS = [
     r"\b(ignore|disregard|forget|override|bypass)\b[^.]{0,40}\b(instructions?|prompts?|rules?|directions?|guidelines?)\b",
@@ -42,7 +42,7 @@ def _shingles(words: list[str]) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
 
 
-def _covered(text_words: list[str], reference: Set[tuple[str, ...]]) -> set[int]:
+def _covered(text_words: Sequence[str], reference: Set[tuple[str, ...]]) -> set[int]:
     """Positions of `text_words` inside a run of SHINGLE words that also occurs in the reference."""
     covered: set[int] = set()
     for i in range(len(text_words) - SHINGLE + 1):
@@ -77,7 +77,7 @@ def leaks_system_prompt(answer: str, system_prompt: str) -> bool:
         return False
     prompt_words, instruction_shingles = _prompt_profile(system_prompt)
     answer_shingles = _shingles(_words(answer))
-    copied = _covered(list(prompt_words), answer_shingles)
+    copied = _covered(prompt_words, answer_shingles)
     if prompt_words and len(copied) >= LEAK_SHARE * len(prompt_words):
         return True
     return not instruction_shingles.isdisjoint(answer_shingles)

@@ -9,9 +9,7 @@ A text that makes the batch fail is redacted on its own, so it cannot fail the o
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future as ThreadFuture
 from concurrent.futures import ThreadPoolExecutor
 from typing import Generic, TypeVar
 
@@ -34,8 +32,6 @@ class RedactionBatches(Generic[R]):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redact")
         self._waiting: list[tuple[str, asyncio.Future[R]]] = []
         self._running = False
-        self.batches = 0  # batches started, for tests and metrics
-        self.largest = 0
 
     async def redact(self, text: str) -> R:
         loop = asyncio.get_running_loop()
@@ -52,17 +48,15 @@ class RedactionBatches(Generic[R]):
         self._running = bool(batch)
         if not batch:
             return
-        self.batches += 1
-        self.largest = max(self.largest, len(batch))
         texts = [text for text, _ in batch]
         try:
-            work = self._pool.submit(self._run, texts)
+            work = asyncio.wrap_future(self._pool.submit(self._run, texts), loop=loop)
         except RuntimeError as exc:  # closed: the app is shutting down
             for _, future in batch:
                 future.set_exception(exc)
             self._running = False
             return
-        work.add_done_callback(lambda done: self._back_on_loop(loop, batch, done))
+        work.add_done_callback(lambda done: self._finish(loop, batch, done))
 
     def _run(self, texts: list[str]) -> list[R | BaseException]:
         """On the redaction thread: the batch, or each text alone if the batch fails."""
@@ -77,22 +71,13 @@ class RedactionBatches(Generic[R]):
                     outcomes.append(exc)
             return outcomes
 
-    def _back_on_loop(
-        self,
-        loop: asyncio.AbstractEventLoop,
-        batch: list[tuple[str, asyncio.Future[R]]],
-        done: ThreadFuture[list[R | BaseException]],
-    ) -> None:
-        """On the redaction thread: hand the outcomes to the event loop, unless it has already closed."""
-        with contextlib.suppress(RuntimeError):  # the app stopped while the last batch ran
-            loop.call_soon_threadsafe(self._finish, loop, batch, done)
-
     def _finish(
         self,
         loop: asyncio.AbstractEventLoop,
         batch: list[tuple[str, asyncio.Future[R]]],
-        done: ThreadFuture[list[R | BaseException]],
+        done: asyncio.Future[list[R | BaseException]],
     ) -> None:
+        """On the event loop (asyncio.wrap_future brings the thread's outcome back to it)."""
         try:
             outcomes: list[R | BaseException] = done.result()
         except BaseException as exc:  # the pool was shut down under the batch
