@@ -12,6 +12,7 @@ from psql_worker.handlers import PersistenceHandlers
 from psql_worker.migrate import apply_migrations_when_available
 from psql_worker.repository import QueryRepository
 from psql_worker.settings import PersistenceSettings
+from psql_worker.stale_pending import StalePendingSweeper
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +62,17 @@ def run(settings: PersistenceSettings) -> None:
     ) is None:
         return
     worker, database = build(settings, stop=stop)
+    sweeper = StalePendingSweeper(
+        database,
+        older_than_s=settings.stale_pending_after_s,
+        interval_s=settings.stale_pending_sweep_interval_s,
+        stop=stop,
+    )
+    sweeper.start()
     try:
         if not stop.is_set():
             worker.run(install_signal_handlers=False)
     finally:
+        stop.set()
+        sweeper.join(timeout=5)
         database.close()

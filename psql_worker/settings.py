@@ -20,6 +20,15 @@ class PersistenceSettings(DatabaseSettings):
     database_reconnect_timeout_s: float = Field(
         default=10.0, gt=0, description="length of one pool reconnect attempt series (bounds its back-off)"
     )
+    stale_pending_after_s: float = Field(
+        default=900.0,
+        ge=60,
+        description="STALE_PENDING_AFTER_S: a query still pending this long is marked failed (result_lost); "
+        "well above the gateway's answer timeout, so only lost messages are swept",
+    )
+    stale_pending_sweep_interval_s: float = Field(
+        default=60.0, gt=0, description="STALE_PENDING_SWEEP_INTERVAL_S: how often the sweep runs"
+    )
 
     @model_validator(mode="after")
     def _refuse_default_database_in_production(self) -> PersistenceSettings:
