@@ -8,6 +8,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from common.failures import FailureCode
+
 SCHEMA_VERSION: Literal[1] = 1
 
 
@@ -98,7 +100,7 @@ class StageError(Model):
     """Why a query failed, in words a person understands (never a stack trace)."""
 
     stage: str
-    code: str
+    code: str = Field(description="a common.failures.FailureCode value (read it with FailureCode.of)")
     message: str
 
 
@@ -126,7 +128,7 @@ class QueryResult(Message):
         *,
         query_id: UUID,
         stage: str,
-        code: str,
+        code: FailureCode,
         message: str,
         query: RedactedQuery | None = None,
         timings_ms: dict[str, float] | None = None,

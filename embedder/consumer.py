@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from common.failures import FailureCode, PermanentFailure
 from common.index_layout import MANIFEST, SNAPSHOTS
 from common.messages import ChunkBatch
-from common.rabbit.worker import Outgoing, PermanentFailure
+from common.rabbit.worker import Outgoing
 from embedder.snapshot import BuildInvalid, SnapshotExists, SnapshotWriter
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ class BuildConsumer:
                 batch_size=self.batch_size,
             )
         except SnapshotExists as exc:
-            raise PermanentFailure("snapshot_taken", str(exc)) from exc
+            raise PermanentFailure(FailureCode.SNAPSHOT_TAKEN, str(exc)) from exc
         self.builds[build_id] = writer
         return writer
 
@@ -72,7 +73,7 @@ class BuildConsumer:
                     writer.add(batch.chunks, source=batch.source, batch_no=batch.batch_no)
                 except BuildInvalid as exc:
                     self._abandon(batch.build_id, writer)
-                    raise PermanentFailure("build_invalid", str(exc)) from exc
+                    raise PermanentFailure(FailureCode.BUILD_INVALID, str(exc)) from exc
                 return []
             if len(writer.batches) < batch.finished.batches:
                 raise BuildIncomplete(
@@ -82,7 +83,7 @@ class BuildConsumer:
                 manifest = writer.finish(batch.finished, keep=self.keep)
             except BuildInvalid as exc:
                 self._abandon(batch.build_id, writer)
-                raise PermanentFailure("build_invalid", str(exc)) from exc
+                raise PermanentFailure(FailureCode.BUILD_INVALID, str(exc)) from exc
             del self.builds[batch.build_id]
             self.finished.append(manifest)
             log.info("index switched to %s (%d chunks)", manifest["snapshot_id"], manifest["chunks"])

@@ -16,7 +16,7 @@ from typing import Any
 from chunker.pipeline import ChunkedSource, Chunker, new_build_id
 from chunker.settings import ChunkerSettings
 from common.embedding import load_embedder
-from common.rabbit.worker import PermanentFailure
+from common.failures import PermanentFailure
 from embedder.consumer import BuildConsumer
 from embedder.settings import EmbedderSettings
 

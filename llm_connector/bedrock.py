@@ -16,8 +16,8 @@ import boto3
 import botocore.exceptions
 from botocore.config import Config
 
+from common.failures import FailureCode, PermanentFailure
 from common.messages import GroundedPrompt, TokenUsage
-from common.rabbit.worker import PermanentFailure
 from llm_connector.metrics import BEDROCK_COST, BEDROCK_TOKENS
 from llm_connector.provider import Completion
 from llm_connector.replies import OFF_LIMITS_ANSWER, with_helpline
@@ -32,50 +32,50 @@ _UNAVAILABLE = "The answering service is temporarily unavailable. Please try aga
 _MISCONFIGURED = "The answering service is not set up correctly ({}). Please try again later."
 
 # Bedrock error code -> (our error code, message for the user)
-ERRORS: dict[str, tuple[str, str]] = {
-    "ThrottlingException": ("llm_throttled", _BUSY),
-    "ServiceUnavailableException": ("llm_unavailable", _UNAVAILABLE),
-    "InternalServerException": ("llm_unavailable", _UNAVAILABLE),
-    "ModelNotReadyException": ("llm_unavailable", _UNAVAILABLE),
+ERRORS: dict[str, tuple[FailureCode, str]] = {
+    "ThrottlingException": (FailureCode.LLM_THROTTLED, _BUSY),
+    "ServiceUnavailableException": (FailureCode.LLM_UNAVAILABLE, _UNAVAILABLE),
+    "InternalServerException": (FailureCode.LLM_UNAVAILABLE, _UNAVAILABLE),
+    "ModelNotReadyException": (FailureCode.LLM_UNAVAILABLE, _UNAVAILABLE),
     "ModelTimeoutException": (
-        "llm_timeout",
+        FailureCode.LLM_TIMEOUT,
         "The language model took too long to answer. Please try again, perhaps with a shorter question.",
     ),
     "AccessDeniedException": (
-        "llm_access_denied",
+        FailureCode.LLM_ACCESS_DENIED,
         _MISCONFIGURED.format("access to the language model was denied"),
     ),
     "ResourceNotFoundException": (
-        "llm_model_not_found",
+        FailureCode.LLM_MODEL_NOT_FOUND,
         _MISCONFIGURED.format("the language model was not found"),
     ),
     "ValidationException": (
-        "llm_invalid_request",
+        FailureCode.LLM_INVALID_REQUEST,
         "The language model rejected this request as invalid. "
         "Please shorten or rephrase the question and try again.",
     ),
     "ModelErrorException": (
-        "llm_model_error",
+        FailureCode.LLM_MODEL_ERROR,
         "The language model could not process this request. Please try again.",
     ),
 }
-_OTHER = ("llm_error", "The answering service failed. Please try again later.")
-_UNREACHABLE = ("llm_unreachable", _UNAVAILABLE)
-_NO_CREDENTIALS = ("llm_not_configured", _MISCONFIGURED.format("no cloud credentials"))
+_OTHER = (FailureCode.LLM_ERROR, "The answering service failed. Please try again later.")
+_UNREACHABLE = (FailureCode.LLM_UNREACHABLE, _UNAVAILABLE)
+_NO_CREDENTIALS = (FailureCode.LLM_NOT_CONFIGURED, _MISCONFIGURED.format("no cloud credentials"))
 # Bad configuration is for the operators, not a passing glitch: log those loudly.
 _OPERATOR_ERRORS = {
-    "llm_access_denied",
-    "llm_model_not_found",
-    "llm_invalid_request",
-    "llm_not_configured",
-    "llm_error",
+    FailureCode.LLM_ACCESS_DENIED,
+    FailureCode.LLM_MODEL_NOT_FOUND,
+    FailureCode.LLM_INVALID_REQUEST,
+    FailureCode.LLM_NOT_CONFIGURED,
+    FailureCode.LLM_ERROR,
 }
 
 _NOT_COVERED = re.compile(r"^\W*not[\s_-]?covered\W*", re.IGNORECASE)
 _FILTERED = {"guardrail_intervened", "content_filtered"}
 _BROKEN = {
-    "malformed_model_output": ("llm_model_error", ERRORS["ModelErrorException"][1]),
-    "model_context_window_exceeded": ("llm_invalid_request", ERRORS["ValidationException"][1]),
+    "malformed_model_output": (FailureCode.LLM_MODEL_ERROR, ERRORS["ModelErrorException"][1]),
+    "model_context_window_exceeded": (FailureCode.LLM_INVALID_REQUEST, ERRORS["ValidationException"][1]),
 }
 
 
@@ -183,7 +183,7 @@ class BedrockProvider:
             raise PermanentFailure(*_BROKEN[stop_reason])
         if not text:
             raise PermanentFailure(
-                "llm_empty_answer", "The language model returned an empty answer. Please try again."
+                FailureCode.LLM_EMPTY_ANSWER, "The language model returned an empty answer. Please try again."
             )
         if _NOT_COVERED.match(text):
             return Completion(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import time
 
+from common.failures import PermanentFailure
 from common.messages import GroundedPrompt, QueryResult
-from common.rabbit.worker import Outgoing, PermanentFailure, Publish, Reply
+from common.rabbit.worker import Outgoing, Publish, Reply
 from common.topology import QUERY_RESULT
 from llm_connector.citations import FALLBACK_CITATIONS, citations_for, resolve_markers
 from llm_connector.extractive import ExtractiveProvider

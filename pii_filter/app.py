@@ -95,13 +95,13 @@ def create_app(
         if records is None:
             raise ApiError(503, "records_unavailable", "Query records are not available on this gateway.")
         try:
-            row = records.get(query_id)
+            stored = records.get(query_id)
         except Exception as exc:
             raise ApiError(503, "records_unavailable",
                            "Query records are temporarily unavailable. Please try again shortly.") from exc
-        if row is None:
+        if stored is None:
             raise ApiError(404, "not_found", f"No query with id {query_id}.")
-        return QueryRecord.model_validate(row)
+        return QueryRecord.model_validate(stored, from_attributes=True)
 
     @app.get("/health", tags=["operations"])
     def health() -> dict[str, str]:

@@ -12,6 +12,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from common.failures import FailureCode
+from common.messages import StageError
+
 log = logging.getLogger(__name__)
 
 
@@ -33,6 +36,38 @@ class ApiError(Exception):
         self.message = message
         self.query_id = query_id
         self.headers = headers
+
+
+# The HTTP status of each way a stage can fail: 503 where asking again later can help, 502 where not.
+STAGE_FAILURE_STATUS: dict[FailureCode, int] = {
+    FailureCode.INDEX_UNAVAILABLE: 503,
+    FailureCode.LLM_THROTTLED: 503,
+    FailureCode.LLM_UNAVAILABLE: 503,
+    FailureCode.LLM_UNREACHABLE: 503,
+    FailureCode.LLM_TIMEOUT: 503,
+    FailureCode.RESULT_LOST: 503,
+    FailureCode.LLM_ACCESS_DENIED: 502,
+    FailureCode.LLM_MODEL_NOT_FOUND: 502,
+    FailureCode.LLM_NOT_CONFIGURED: 502,
+    FailureCode.LLM_INVALID_REQUEST: 502,
+    FailureCode.LLM_MODEL_ERROR: 502,
+    FailureCode.LLM_EMPTY_ANSWER: 502,
+    FailureCode.LLM_ERROR: 502,
+    FailureCode.INVALID_MESSAGE: 502,
+    FailureCode.INTERNAL_ERROR: 502,
+    FailureCode.SNAPSHOT_TAKEN: 502,
+    FailureCode.BUILD_INVALID: 502,
+    FailureCode.UNKNOWN: 502,
+}
+
+
+def stage_failure(error: StageError | None, *, query_id: UUID) -> ApiError:
+    """The API error for a query a stage reported as failed (the code as the stage sent it)."""
+    if error is None:
+        return ApiError(502, FailureCode.INTERNAL_ERROR, "The question could not be answered.",
+                        query_id=query_id)
+    status = STAGE_FAILURE_STATUS[FailureCode.of(error.code)]
+    return ApiError(status, error.code, error.message, query_id=query_id)
 
 
 def error_response(

@@ -1,4 +1,9 @@
-"""One query through the gateway: redact, publish, wait for the persisted outcome, restore, respond."""
+"""One query through the gateway: redact, publish, wait for the reply, restore, respond.
+
+The reply comes from the stage that ended the query: llm_connector with the answer, or the stage that
+failed. psql_worker stores the outcome beside it and replies again once it is stored, which covers a
+first reply lost in a broker restart; after the answer timeout the stored row is read once.
+"""
 
 from __future__ import annotations
 
@@ -12,17 +17,15 @@ from uuid import UUID
 
 from common.logging import query_context
 from common.messages import QueryResult, RedactedQuery
+from common.records import StoredQuery
 from pii_filter.broker import BrokerUnavailable, GatewayBroker, PublishUnconfirmed
-from pii_filter.errors import ApiError
+from pii_filter.errors import ApiError, stage_failure
 from pii_filter.metrics import PII_ENTITIES
 from pii_filter.redaction_batches import RedactionBatches
-from pii_filter.schemas import QueryRecord, QueryRequest, QueryResponse
+from pii_filter.schemas import QueryRequest, QueryResponse
 from pii_filter.settings import GatewaySettings
 
 log = logging.getLogger(__name__)
-
-# failure codes that mean "try again later" rather than "this request cannot be answered"
-_UNAVAILABLE_CODES = ("unavailable", "throttl", "timeout", "index", "budget")
 
 
 class RedactionLike(Protocol):
@@ -44,7 +47,7 @@ class RedactorLike(Protocol):
 
 
 class RecordsLike(Protocol):
-    def get(self, query_id: UUID) -> dict | None: ...
+    def get(self, query_id: UUID) -> StoredQuery | None: ...
 
 
 class QueryFlow:
@@ -170,37 +173,16 @@ class QueryFlow:
         if self.records is None:
             return None
         try:
-            row = self.records.get(query_id)
+            stored = self.records.get(query_id)
         except Exception:  # the database being down must not turn a 504 into a 500
             return None
-        if not row or row.get("status") == "pending":
-            return None
-        record = QueryRecord.model_validate(row)
-        return QueryResult(
-            query_id=query_id,
-            status="answered" if record.status == "answered" else "failed",
-            redacted_question=record.redacted_question,
-            answer=record.answer,
-            answered=bool(record.answered),
-            citations=record.citations,
-            model=record.model or "",
-            timings_ms=record.timings_ms,
-            error=record.error,
-        )
+        return stored.result() if stored is not None and stored.final else None
 
     def _response(
         self, query: RedactedQuery, result: QueryResult, redaction: RedactionLike, started: float
     ) -> QueryResponse:
         if result.status == "failed" or result.answer is None:
-            error = result.error
-            code = error.code if error else "failed"
-            unavailable = any(word in code for word in _UNAVAILABLE_CODES)
-            raise ApiError(
-                503 if unavailable else 502,
-                code,
-                error.message if error else "The question could not be answered.",
-                query_id=query.query_id,
-            )
+            raise stage_failure(result.error, query_id=query.query_id)
         timings = {**result.timings_ms, **query.timings_ms}
         timings["total"] = round((time.perf_counter() - started) * 1000, 3)
         return QueryResponse(

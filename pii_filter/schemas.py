@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from common.messages import Citation
+from common.messages import Citation, StageError
 
 
 class QueryRequest(BaseModel):
@@ -43,7 +43,9 @@ class QueryResponse(BaseModel):
 
 
 class QueryRecord(BaseModel):
-    """A persisted query as GET /queries/{query_id} returns it."""
+    """A persisted query as GET /queries/{query_id} returns it: the public part of a StoredQuery."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     query_id: UUID
     status: Literal["pending", "answered", "failed"]
@@ -55,7 +57,7 @@ class QueryRecord(BaseModel):
     model: str | None = None
     provider: str | None = None
     timings_ms: dict[str, float] = Field(default_factory=dict)
-    error: dict[str, str] | None = None
+    error: StageError | None = None
     submitted_at: datetime | None = None
     completed_at: datetime | None = None
 

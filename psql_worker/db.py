@@ -19,6 +19,7 @@ import psycopg
 from prometheus_client import Counter, Gauge
 from psycopg_pool import ConnectionPool
 
+from common.database import connection_pool
 from common.rabbit.connection import Backoff
 
 log = logging.getLogger(__name__)
@@ -63,22 +64,13 @@ class Database:
         retry_max_delay_s: float = 5.0,
         reconnect_timeout_s: float = 10.0,
     ) -> Database:
-        """Open a pool without waiting: start-up does not fail while the database is away.
-
-        The pool's own reconnect back-off doubles without a cap until `reconnect_timeout`; keeping that
-        short caps it in effect: the attempt is dropped and the next checkout starts a fresh one, so
-        the worker reconnects within seconds of the database's return however long it was away.
-        """
-        pool = ConnectionPool(
+        """Open a pool without waiting: start-up does not fail while the database is away."""
+        pool = connection_pool(
             database_url,
-            min_size=1,
-            max_size=size,
-            open=False,
             name=name,
-            timeout=checkout_timeout_s,
-            check=ConnectionPool.check_connection,
-            reconnect_timeout=reconnect_timeout_s,
-            kwargs={"connect_timeout": 5, "application_name": name},
+            size=size,
+            checkout_timeout_s=checkout_timeout_s,
+            reconnect_timeout_s=reconnect_timeout_s,
         )
         pool.open(wait=False)
         return cls(pool, stop=stop, retry_max_delay_s=retry_max_delay_s)

@@ -1,4 +1,8 @@
-"""Message handlers: persist first, then reply, so the gateway only hears about durable outcomes."""
+"""Message handlers: store each query once, then reply with the stored outcome.
+
+The gateway usually has its answer already (llm_connector, or the stage that failed, replies at once);
+this second reply, sent after the commit, covers a first one lost in a broker restart.
+"""
 
 from __future__ import annotations
 

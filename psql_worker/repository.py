@@ -9,17 +9,15 @@
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Protocol
 from uuid import UUID
 
 import psycopg
 from psycopg.rows import dict_row
-from psycopg.types.json import Jsonb
 
-from common.messages import Citation, QueryResult, RedactedQuery, StageError, TokenUsage
+from common.messages import QueryResult, RedactedQuery
+from common.records import SELECT_ONE, accepted_params, result_params, row_to_result
 from psql_worker.db import Database
 
 log = logging.getLogger(__name__)
@@ -89,8 +87,7 @@ WHERE queries.status = 'pending'  -- the first final result wins
 RETURNING *
 """
 
-# a conflicting row that the WHERE above left alone is locked by the INSERT, so this sees it final
-_SELECT = "SELECT * FROM queries WHERE query_id = %s"
+# a conflicting row that the WHERE above left alone is locked by the INSERT, so SELECT_ONE sees it final
 
 
 class QueryRepository:
@@ -101,14 +98,7 @@ class QueryRepository:
 
     def record_accepted(self, query: RedactedQuery) -> bool:
         """Store the pending query; True if this call created the row."""
-        params = {
-            "query_id": query.query_id,
-            "redacted_question": _text(query.redacted_question),
-            "pii_found": [_text(p) for p in query.pii_found],
-            "top_k": query.top_k,
-            "submitted_at": query.submitted_at,
-            "timings_ms": Jsonb(_timings(query.timings_ms)),
-        }
+        params = accepted_params(query)
 
         def work(conn: psycopg.Connection[Any]) -> bool:
             row = conn.execute(_ACCEPTED, params).fetchone()
@@ -118,14 +108,14 @@ class QueryRepository:
 
     def record_result(self, result: QueryResult) -> Persisted:
         """Finalise the query unless it already is; return the outcome as stored."""
-        params = _result_params(result)
+        params = result_params(result)
 
         def work(conn: psycopg.Connection[Any]) -> Persisted:
             with conn.cursor(row_factory=dict_row) as cur:
                 row = cur.execute(_RESULT, params).fetchone()
                 if row is not None:
                     return Persisted(row_to_result(row), changed=True)
-                existing = cur.execute(_SELECT, (result.query_id,)).fetchone()
+                existing = cur.execute(SELECT_ONE, (result.query_id,)).fetchone()
                 if existing is None:  # cannot happen: the INSERT either inserted or hit this row
                     raise RuntimeError("query row vanished during upsert")
                 return Persisted(row_to_result(existing), changed=False)
@@ -137,86 +127,6 @@ class QueryRepository:
 
         def work(conn: psycopg.Connection[Any]) -> dict[str, Any] | None:
             with conn.cursor(row_factory=dict_row) as cur:
-                return cur.execute(_SELECT, (query_id,)).fetchone()
+                return cur.execute(SELECT_ONE, (query_id,)).fetchone()
 
         return self.database.run(work, what="get")
-
-
-def row_to_result(row: dict[str, Any]) -> QueryResult:
-    """A final `queries` row as the QueryResult the gateway receives."""
-    if row["status"] == "pending":
-        raise ValueError("a pending query has no result yet")
-    error = None
-    if row["error_code"] is not None:
-        error = StageError(stage=row["error_stage"] or "", code=row["error_code"],
-                           message=row["error_message"] or "")
-    return QueryResult(
-        query_id=row["query_id"],
-        status=row["status"],
-        redacted_question=row["redacted_question"],
-        answer=row["answer"],
-        answered=bool(row["answered"]),
-        citations=[Citation.model_validate(c) for c in row["citations"]],
-        model=row["model"],
-        provider=row["provider"],
-        usage=TokenUsage(input_tokens=row["input_tokens"], output_tokens=row["output_tokens"],
-                         cost_usd=float(row["cost_usd"])),
-        error=error,
-        pii_found=list(row["pii_found"]),
-        submitted_at=row["submitted_at"],
-        completed_at=row["completed_at"],
-        timings_ms=dict(row["timings_ms"]),
-    )
-
-
-def _result_params(result: QueryResult) -> dict[str, Any]:
-    error = result.error
-    return {
-        "query_id": result.query_id,
-        "status": result.status,
-        "redacted_question": _text(result.redacted_question),
-        "pii_found": [_text(p) for p in result.pii_found],
-        "answer": _text(result.answer),
-        "answered": result.answered,
-        "citations": Jsonb([_clean(c.model_dump(mode="json")) for c in result.citations]),
-        "model": _text(result.model),
-        "provider": _text(result.provider),
-        "input_tokens": max(0, result.usage.input_tokens),
-        "output_tokens": max(0, result.usage.output_tokens),
-        "cost_usd": _money(result.usage.cost_usd),
-        "error_stage": _text(error.stage) if error else None,
-        "error_code": _text(error.code) if error else None,
-        "error_message": _text(error.message) if error else None,
-        "timings_ms": Jsonb(_timings(result.timings_ms)),
-        "submitted_at": result.submitted_at,
-        "completed_at": result.completed_at,
-    }
-
-
-# PostgreSQL text and jsonb cannot hold NUL characters, and JSON has no NaN: a message carrying
-# them must still be stored (or the query would never end), so they are dropped before writing.
-
-
-def _text(value: str | None) -> str | None:
-    return value.replace("\x00", "") if value is not None else None
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.replace("\x00", "")
-    if isinstance(value, dict):
-        return {_clean(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    return value
-
-
-def _timings(timings: dict[str, float]) -> dict[str, float]:
-    return {_clean(k): v for k, v in timings.items() if math.isfinite(v)}
-
-
-def _money(value: float) -> Decimal:
-    if not math.isfinite(value) or value < 0:
-        log.warning("result carries an invalid cost (%r); stored as 0", value)
-        return Decimal(0)
-    return Decimal(str(value)).quantize(Decimal("0.00000001"))

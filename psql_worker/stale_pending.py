@@ -17,12 +17,13 @@ from typing import Any
 import psycopg
 from prometheus_client import Counter
 
+from common.failures import FailureCode
 from psql_worker.db import Database, DatabaseUnavailableError
 
 log = logging.getLogger(__name__)
 
 STAGE = "psql_worker"
-CODE = "result_lost"
+CODE = FailureCode.RESULT_LOST
 MESSAGE = (
     "No answer arrived for this question; it was probably lost while the service restarted. "
     "Please ask again."

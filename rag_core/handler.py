@@ -7,8 +7,9 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from common.failures import FailureCode, PermanentFailure
 from common.messages import GroundedPrompt, Passage, RedactedQuery
-from common.rabbit.worker import PermanentFailure, Publish
+from common.rabbit.worker import Publish
 from common.topology import PROMPT_BUILT
 from rag_core.metrics import NO_CONTEXT, RETRIEVAL_SECONDS
 from rag_core.prompt import build_prompt
@@ -48,7 +49,7 @@ class QueryHandler:
             retrieval = self.retriever.retrieve(query.redacted_question, k=query.top_k)
         except IndexUnavailable as exc:
             raise PermanentFailure(
-                "index_unavailable",
+                FailureCode.INDEX_UNAVAILABLE,
                 "The knowledge base is not available yet. Please try again in a few minutes.",
             ) from exc
         retrieve_ms = (time.perf_counter() - started) * 1000

@@ -33,6 +33,7 @@ import pika.exceptions
 from pika.adapters.blocking_connection import BlockingChannel
 from pydantic import ValidationError
 
+from common.failures import FailureCode, PermanentFailure
 from common.health import serve_health
 from common.logging import query_context
 from common.messages import GroundedPrompt, Message, QueryResult, RedactedQuery
@@ -64,15 +65,6 @@ class Reply:
 Outgoing = Publish | Reply
 
 
-class PermanentFailure(Exception):
-    """The stage cannot complete this message and retrying will not help; `message` is for people."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
 @dataclass(frozen=True)
 class Subscription(Generic[M]):
     """Consume `queue`, parse bodies as `model`, hand them to `handler`."""
@@ -87,7 +79,7 @@ class Subscription(Generic[M]):
 
 
 def failure_event(
-    message: Message | None, *, query_id: UUID, stage: str, code: str, text: str
+    message: Message | None, *, query_id: UUID, stage: str, code: FailureCode, text: str
 ) -> QueryResult:
     """The failed QueryResult for a message of the live path."""
     query: RedactedQuery | None = None
@@ -294,7 +286,7 @@ class Worker:
                     None,
                     query_id=query_id,
                     stage=sub.stage,
-                    code="invalid_message",
+                    code=FailureCode.INVALID_MESSAGE,
                     text="The request could not be processed because an internal message was malformed.",
                 )
                 self._publish(delivery, [Publish(event, QUERY_RESULT)])
@@ -375,7 +367,7 @@ class Worker:
                         message,
                         query_id,
                         sub.stage,
-                        "internal_error",
+                        FailureCode.INTERNAL_ERROR,
                         "The service could not complete this request. Please try again later.",
                     )
                     outcome = "failed" if outgoing is not None else "dead_lettered"
@@ -386,7 +378,7 @@ class Worker:
         return outgoing, outcome
 
     def _failure(
-        self, message: Message, query_id: UUID | None, stage: str, code: str, text: str
+        self, message: Message, query_id: UUID | None, stage: str, code: FailureCode, text: str
     ) -> Sequence[Outgoing] | None:
         """The failure event to publish, or None to dead-letter (stages outside the live path)."""
         if not self.emits_failures or query_id is None:

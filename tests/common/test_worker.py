@@ -8,9 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from common.failures import FailureCode, PermanentFailure
 from common.messages import QueryResult, RedactedQuery
 from common.rabbit.connection import properties_for
-from common.rabbit.worker import PermanentFailure, Publish, Subscription, Worker
+from common.rabbit.worker import Publish, Subscription, Worker
 from common.settings import ServiceSettings
 from common.topology import QUERY_ACCEPTED, QUERY_RESULT, Topology
 from tests.support.broker import close_connections_named, queue_depth, wait_until
@@ -26,7 +27,7 @@ def _handler(query: RedactedQuery) -> list[Publish]:
     if "slow" in query.redacted_question:
         threading.Event().wait(0.3)
     if "permanent" in query.redacted_question:
-        raise PermanentFailure("no_index", "The knowledge base is not available.")
+        raise PermanentFailure(FailureCode.INDEX_UNAVAILABLE, "The knowledge base is not available.")
     if "crash" in query.redacted_question:
         raise RuntimeError("boom")
     result = QueryResult(query_id=query.query_id, status="answered", answer=query.redacted_question.upper())
@@ -91,7 +92,7 @@ def test_permanent_failure_becomes_failure_event(worker, channel, namespace):
     qid = _send(channel, namespace, "permanent please")
     [result] = _results(channel, namespace, 1)
     assert result.query_id == qid and result.status == "failed"
-    assert result.error and result.error.code == "no_index" and result.error.stage == "rag_core"
+    assert result.error and result.error.code == "index_unavailable" and result.error.stage == "rag_core"
     assert result.redacted_question == "permanent please"
 
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from common.rabbit.worker import PermanentFailure
+from common.failures import PermanentFailure
 from llm_connector.handler import AnswerHandler
 from llm_connector.provider import build_provider
 from llm_connector.replies import OFF_LIMITS_ANSWER

@@ -8,7 +8,7 @@ import pytest
 from botocore.stub import Stubber
 from prometheus_client import REGISTRY
 
-from common.rabbit.worker import PermanentFailure
+from common.failures import PermanentFailure
 from llm_connector.bedrock import BedrockProvider, make_bedrock_client
 from llm_connector.settings import DEFAULT_MODEL_ID, LlmSettings
 from tests.llm_connector.support import E_FILING, LIMITATION, converse_response, grounded

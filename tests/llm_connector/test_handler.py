@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 import pytest
 from prometheus_client import REGISTRY
 
+from common.failures import FailureCode, PermanentFailure
 from common.messages import GroundedPrompt, QueryResult, TokenUsage
-from common.rabbit.worker import PermanentFailure, Publish, Reply
+from common.rabbit.worker import Publish, Reply
 from common.topology import QUERY_RESULT
 from llm_connector.extractive import ExtractiveProvider
 from llm_connector.handler import AnswerHandler
@@ -91,7 +92,7 @@ def test_answer_without_markers_cites_the_top_passages():
 
 
 def test_permanent_failure_propagates_and_is_counted():
-    provider = FakeProvider(PermanentFailure("llm_throttled", "busy"))
+    provider = FakeProvider(PermanentFailure(FailureCode.LLM_THROTTLED, "busy"))
     before = _metric("cr_llm_failures_total", provider="fake", code="llm_throttled")
     with pytest.raises(PermanentFailure):
         AnswerHandler(provider=provider)(grounded("q?", [LIMITATION]))

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from pydantic import ValidationError
 
-from common.rabbit.worker import PermanentFailure
+from common.failures import PermanentFailure
 from llm_connector.bedrock import BedrockProvider
 from llm_connector.extractive import ExtractiveProvider
 from llm_connector.provider import aws_credentials_available, build_provider

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 import pytest
 from fastapi.testclient import TestClient
 
+from common.failures import FailureCode, PermanentFailure
 from common.messages import Citation, QueryResult, RedactedQuery
-from common.rabbit.worker import PermanentFailure, Publish, Reply, Subscription, Worker
+from common.rabbit.worker import Publish, Reply, Subscription, Worker
 from common.settings import ServiceSettings
 from common.topology import QUERY_RESULT, Topology
 from pii_filter.app import create_app
@@ -60,7 +61,7 @@ class FakeRedactor:
 def _answer_stage(query: RedactedQuery) -> list[Publish]:
     """Stands in for rag_core + llm_connector: echoes the redacted question as the answer."""
     if "fail me" in query.redacted_question:
-        raise PermanentFailure("bedrock_access_denied", "The language model refused access.")
+        raise PermanentFailure(FailureCode.LLM_ACCESS_DENIED, "The language model refused access.")
     if "slow" in query.redacted_question:
         time.sleep(3)
     result = QueryResult(
@@ -147,7 +148,7 @@ def test_answer_goes_through_the_broker_and_placeholders_are_restored(client, st
 
 def test_failed_stage_gives_a_clear_error_with_the_query_id(client, stages):
     response = client.post("/query", json={"question": "fail me please"})
-    body = _assert_clear_error(response, 502, "bedrock_access_denied")
+    body = _assert_clear_error(response, 502, "llm_access_denied")
     assert body["query_id"] and "refused" in body["message"]
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from common.messages import Citation, QueryResult, RedactedQuery, TokenUsage
 from pii_filter.records import QueryRecords, RecordsUnavailable
+from pii_filter.schemas import QueryRecord
 from psql_worker.db import Database
 from psql_worker.migrate import apply_migrations
 from psql_worker.repository import QueryRepository
@@ -63,26 +64,31 @@ def test_pending_answered_and_failed_records(writer, records):
     writer.record_result(QueryResult.failure(query_id=failed, stage="llm_connector", code="budget_exceeded",
                                              message="The daily budget is used up."))
 
-    p = records.get(pending)
+    p, a, f = (_api(records, qid) for qid in (pending, answered, failed))
     assert set(p) == KEYS
     assert p["status"] == "pending" and p["query_id"] == str(pending)
     assert p["redacted_question"] == "q <PHONE>" and p["pii_found"] == ["PHONE"]
     assert p["answer"] is None and p["answered"] is None and p["error"] is None
-    assert p["submitted_at"] == T0.isoformat() and p["completed_at"] is None
+    assert datetime.fromisoformat(p["submitted_at"]) == T0 and p["completed_at"] is None
 
-    a = records.get(answered)
     assert a["status"] == "answered" and a["answer"] == "Yes [1]." and a["answered"] is True
     assert a["citations"] == [{"source": "cpa.pdf", "section": "2(9)", "title": "consumer rights",
                                "page": "4", "snippet": "s"}]
     assert a["model"] == "m" and a["provider"] == "bedrock" and a["timings_ms"] == {"llm": 800.0}
     assert datetime.fromisoformat(a["completed_at"]) == T0 + timedelta(seconds=2)
 
-    f = records.get(failed)
     assert f["status"] == "failed"
     assert f["error"] == {"stage": "llm_connector", "code": "budget_exceeded",
                           "message": "The daily budget is used up."}
     for record in (p, a, f):
         json.dumps(record)  # JSON-ready as it is
+    stored = records.get(answered)
+    assert stored.result() == _result(answered, cost=0.001, completed_at=T0 + timedelta(seconds=2))
+
+
+def _api(records: QueryRecords, qid: uuid.UUID) -> dict:
+    """The record as GET /queries/{id} returns it."""
+    return QueryRecord.model_validate(records.get(qid), from_attributes=True).model_dump(mode="json")
 
 
 def test_unknown_query_is_none(writer, records):
@@ -125,7 +131,7 @@ def test_unreachable_database_is_unavailable_without_failing_start_up():
 def test_records_come_back_after_an_outage(writer, records, database_url):
     qid = uuid.uuid4()
     writer.record_accepted(RedactedQuery(query_id=qid, redacted_question="q"))
-    assert records.get(qid)["status"] == "pending"
+    assert records.get(qid).status == "pending"
     dbname = database_url.rsplit("/", 1)[1]
     from tests.conftest import PG_ADMIN_URL
 
@@ -141,7 +147,7 @@ def test_records_come_back_after_an_outage(writer, records, database_url):
     deadline = time.monotonic() + 20
     while True:
         try:
-            assert records.get(qid)["status"] == "pending"
+            assert records.get(qid).status == "pending"
             break
         except RecordsUnavailable:
             assert time.monotonic() < deadline, "records did not reconnect"

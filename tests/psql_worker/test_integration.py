@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import psycopg
 import pytest
 
+from common.failures import FailureCode
 from common.messages import Message, QueryResult, RedactedQuery
 from common.rabbit.connection import properties_for
 from common.rabbit.worker import Worker
@@ -104,7 +105,8 @@ def test_burst_with_duplicates_persists_each_query_once_and_replies_after_storin
             _publish(channel, namespace, _accepted(qid), QUERY_ACCEPTED, None)
     for qid in ids:
         if qid in failed:
-            result = QueryResult.failure(query_id=qid, stage="rag_core", code="no_index", message="none")
+            result = QueryResult.failure(query_id=qid, stage="rag_core", code=FailureCode.INDEX_UNAVAILABLE,
+                                         message="none")
         else:
             result = _answered(qid, f"answer-{qid.hex[:6]}")
         _publish(channel, namespace, result, QUERY_RESULT, reply_queue)

@@ -10,9 +10,11 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import pytest
 
+from common.failures import FailureCode
 from common.messages import Citation, QueryResult, RedactedQuery, StageError, TokenUsage
+from common.records import row_to_result
 from psql_worker.db import DB_RETRIES, Database, DatabaseUnavailableError
-from psql_worker.repository import QueryRepository, row_to_result
+from psql_worker.repository import QueryRepository
 
 pytestmark = pytest.mark.integration
 
@@ -86,11 +88,11 @@ def test_second_result_never_changes_the_first(repository: QueryRepository, migr
 def test_failure_is_stored_with_its_error(repository: QueryRepository):
     qid = uuid.uuid4()
     repository.record_accepted(_accepted(qid))
-    failure = QueryResult.failure(query_id=qid, stage="rag_core", code="no_index",
+    failure = QueryResult.failure(query_id=qid, stage="rag_core", code=FailureCode.INDEX_UNAVAILABLE,
                                   message="The knowledge base is not available.", query=_accepted(qid))
     stored = repository.record_result(failure).result
     assert stored.status == "failed"
-    assert stored.error == StageError(stage="rag_core", code="no_index",
+    assert stored.error == StageError(stage="rag_core", code=FailureCode.INDEX_UNAVAILABLE,
                                       message="The knowledge base is not available.")
     later = repository.record_result(_answered(qid))
     assert not later.changed and later.result.status == "failed"
