@@ -31,7 +31,7 @@ import httpx
 import psycopg
 
 from bench.report import machine, write_section
-from deploy.local import ROOT, LocalStack, free_port
+from deploy.local import PORTS, ROOT, LocalStack, free_port
 
 ADMIN_URL = os.environ.get("BENCH_DATABASE_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
@@ -369,12 +369,13 @@ def main(argv: list[str] | None = None) -> None:
             "LLM_PROVIDER": "extractive",
             "AUTH_DISABLED": "true",
             "RATE_LIMIT": "100000/second",
+            "MAX_CONCURRENT_PER_CALLER": "0",  # the load client is one address with up to 32 in progress
             "LOG_LEVEL": "WARNING",
         }
         stack = LocalStack(
             env=env,
             log_dir=Path(tmp) / "logs",
-            ports={s: free_port() for s in ("pii_filter", "rag_core", "llm_connector", "psql_worker")},
+            ports={name: free_port() for name in PORTS},
         )
         stages: InProcessStages | None = None
         try:

@@ -50,18 +50,22 @@ def health_app(
 
 
 def serve_health(
-    port: int, check: Callable[[], dict[str, Any]], live: Callable[[], dict[str, Any]] | None = None
+    port: int,
+    check: Callable[[], dict[str, Any]],
+    live: Callable[[], dict[str, Any]] | None = None,
+    *,
+    host: str = "127.0.0.1",
 ) -> WSGIServer | None:
-    """Serve /health, /ready and /metrics on a daemon thread; port 0 disables it."""
+    """Serve /health, /ready and /metrics on a daemon thread, on `host` only; port 0 disables it."""
     if not port:
         return None
     server = make_server(
-        "0.0.0.0",
+        host,
         port,
         health_app(check, live),
         server_class=_ThreadingWSGIServer,
         handler_class=_QuietHandler,
     )
     threading.Thread(target=server.serve_forever, name="health", daemon=True).start()
-    log.info("health and metrics on port %d", port)
+    log.info("health and metrics on %s:%d", host, port)
     return server

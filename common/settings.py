@@ -24,6 +24,11 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
     health_port: int = Field(default=0, description="port of /health and /metrics; 0 = off")
+    health_host: str = Field(
+        default="127.0.0.1",
+        description="HEALTH_HOST: address of /health and /metrics; the container's own health check and "
+        "(in ECS) the task's other containers reach it on localhost, nothing else needs it",
+    )
     reconnect_max_delay_s: float = Field(default=30.0, gt=0)
     amqp_heartbeat_s: int = Field(
         default=30,

@@ -3,6 +3,10 @@
 Uses the RabbitMQ and PostgreSQL named by AMQP_URL / DATABASE_URL (defaults: localhost). If INDEX_DIR
 has no index yet, the default knowledge base in knowledge/ is ingested first. Ctrl-C (or SIGTERM)
 stops every service cleanly. The end-to-end tests and benchmarks start the same stack via `LocalStack`.
+
+Every service listens on 127.0.0.1 only (the gateway on GATEWAY_HOST if set). The ports come from
+GATEWAY_PORT, GATEWAY_METRICS_PORT, RAG_CORE_HEALTH_PORT, LLM_CONNECTOR_HEALTH_PORT and
+PSQL_WORKER_HEALTH_PORT (defaults in `PORTS`), so two stacks can run side by side.
 """
 
 from __future__ import annotations
@@ -23,12 +27,22 @@ from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# service name -> (module, default health port); the gateway's port is its HTTP port
-SERVICES: dict[str, tuple[str, int]] = {
-    "psql_worker": ("psql_worker", 8083),
-    "rag_core": ("rag_core", 8081),
-    "llm_connector": ("llm_connector", 8082),
-    "pii_filter": ("pii_filter", 8080),
+# service name -> module, in start order
+SERVICES: dict[str, str] = {
+    "psql_worker": "psql_worker",
+    "rag_core": "rag_core",
+    "llm_connector": "llm_connector",
+    "pii_filter": "pii_filter",
+}
+GATEWAY_METRICS = "pii_filter_metrics"
+# every port a stack uses -> (the variable `python -m deploy.local` reads it from, its default). A
+# worker's port serves /health, /ready and /metrics; the gateway's is its HTTP port, its metrics separate.
+PORTS: dict[str, tuple[str, int]] = {
+    "pii_filter": ("GATEWAY_PORT", 8080),
+    GATEWAY_METRICS: ("GATEWAY_METRICS_PORT", 8085),
+    "rag_core": ("RAG_CORE_HEALTH_PORT", 8081),
+    "llm_connector": ("LLM_CONNECTOR_HEALTH_PORT", 8082),
+    "psql_worker": ("PSQL_WORKER_HEALTH_PORT", 8083),
 }
 
 
@@ -37,6 +51,19 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def ports_from(environ: Mapping[str, str]) -> dict[str, int]:
+    """The stack's ports: each from its variable in `environ`, else its default."""
+    ports = {}
+    for name, (variable, default) in PORTS.items():
+        raw = environ.get(variable, "").strip()
+        if raw and not (raw.isdigit() and 0 < int(raw) < 65536):
+            raise ValueError(f"{variable}={raw!r} is not a TCP port (1-65535)")
+        ports[name] = int(raw) if raw else default
+    if len(set(ports.values())) != len(ports):
+        raise ValueError(f"two services would share a port: {ports}")
+    return ports
 
 
 def _healthy(port: int) -> bool:
@@ -58,8 +85,13 @@ class LocalStack:
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     _logs: list[IO[bytes]] = field(default_factory=list)
 
-    def port(self, service: str) -> int:
-        return self.ports.get(service, SERVICES[service][1])
+    def port(self, name: str) -> int:
+        """The port of a service (or of GATEWAY_METRICS): as given in `ports`, else its default."""
+        return self.ports.get(name, PORTS[name][1])
+
+    @property
+    def gateway_metrics_url(self) -> str:
+        return f"http://127.0.0.1:{self.port(GATEWAY_METRICS)}/metrics"
 
     @property
     def gateway_url(self) -> str:
@@ -67,13 +99,20 @@ class LocalStack:
 
     def service_env(self, service: str) -> dict[str, str]:
         env = {**os.environ, **self.env, "PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1"}
-        env["HEALTH_PORT"] = str(self.port(service))
+        # internal ports on this machine only; the gateway too unless GATEWAY_HOST says otherwise (and then
+        # the gateway refuses to start without API keys unless AUTH_DISABLED_ON_NETWORK=true)
+        env["HEALTH_HOST"] = env["METRICS_HOST"] = "127.0.0.1"
+        env["HOST"] = env.get("GATEWAY_HOST") or "127.0.0.1"
         if service == "pii_filter":
             env["PORT"] = str(self.port(service))
+            env["METRICS_PORT"] = str(self.port(GATEWAY_METRICS))
+            env.pop("HEALTH_PORT", None)
+        else:
+            env["HEALTH_PORT"] = str(self.port(service))
         return env
 
     def start(self, service: str) -> subprocess.Popen[bytes]:
-        module = SERVICES[service][0]
+        module = SERVICES[service]
         out: IO[bytes] | int | None = None
         if self.log_dir is not None:
             self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -168,7 +207,7 @@ def main(argv: list[str] | None = None) -> None:
         env["AUTH_DISABLED"] = os.environ.get("AUTH_DISABLED", "true")
     if not args.no_ingest:
         ensure_index(env)
-    stack = LocalStack(env=env)
+    stack = LocalStack(env=env, ports=ports_from(os.environ))
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     try:

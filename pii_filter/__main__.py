@@ -13,15 +13,14 @@ for _unused in ("torch", "transformers"):
 
 import uvicorn  # noqa: E402
 
+from pii_filter.server import server_config  # noqa: E402
 from pii_filter.settings import GatewaySettings  # noqa: E402
 from pii_filter.wiring import build_app  # noqa: E402
 
 
 def main() -> None:
     settings = GatewaySettings()
-    app = build_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False,
-                timeout_graceful_shutdown=20)
+    uvicorn.Server(server_config(settings, build_app(settings))).run()
 
 
 if __name__ == "__main__":

@@ -11,14 +11,18 @@ from uuid import UUID
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from prometheus_client import make_asgi_app
+from prometheus_client import start_http_server
 from starlette.routing import BaseRoute, Match
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from pii_filter.auth import SECURITY_SCHEMES, ApiKeyMiddleware, ApiKeys, is_protected_path
 from pii_filter.body_limit import BodyLimitMiddleware
 from pii_filter.broker import GatewayBroker
 from pii_filter.budget import SpendCap, SpendSource
+from pii_filter.concurrency import ConcurrencyLimitMiddleware
+from pii_filter.docs_ui import ASSETS_PREFIX, install_docs
 from pii_filter.errors import ApiError, install_error_handlers
+from pii_filter.headers import SecurityHeadersMiddleware
 from pii_filter.metrics import HTTP_REQUESTS, HTTP_SECONDS
 from pii_filter.query_flow import QueryFlow, RecordsLike, RedactorLike
 from pii_filter.rate_limit import RateLimiter, RateLimitMiddleware
@@ -30,7 +34,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 # what /query and /queries/{id} may also answer: no or a wrong API key, too many requests
 GUARDED: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (401, 429)}
-PROTECTED_PREFIXES = ("/query", "/queries")  # everything else (/health, /ready, /metrics, /docs) is open
+PROTECTED_PREFIXES = ("/query", "/queries")  # everything else (/health, /ready, /docs) is open
+TITLE = "Consumer-rights assistant"
 
 
 def create_app(
@@ -46,20 +51,32 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        await broker.start()
-        yield
-        await broker.stop()
-        flow.close()
-        close = getattr(records, "close", None)
-        if close:
-            close()
+        # /metrics is not on the public port: it names queues, versions and failure counts
+        metrics = start_http_server(settings.metrics_port, addr=settings.metrics_host) \
+            if settings.metrics_port else None
+        try:
+            await broker.start()
+            yield
+            await broker.stop()
+            flow.close()
+            close = getattr(records, "close", None)
+            if close:
+                close()
+        finally:
+            if metrics is not None:
+                metrics[0].shutdown()
+                metrics[0].server_close()
 
     app = FastAPI(
-        title="Consumer-rights assistant",
+        title=TITLE,
         description="Answers consumer-rights questions from the Consumer Protection Act, 2019. "
         "Personal data is removed before the question leaves this gateway.",
         version="0.1.0",
         lifespan=lifespan,
+        # a slash redirect is built from the request's Host header (an open redirect): wrong paths get 404
+        redirect_slashes=False,
+        docs_url=None,  # served from local files by install_docs, never from a CDN
+        redoc_url=None,
         # FastAPI's built-in OpenTelemetry exports spans, and logs with exception messages and stack
         # traces (which can quote a raw question), to any OTel provider or OTEL_* endpoint the
         # environment sets up. Off: nothing from a request leaves this process that way, and no
@@ -70,7 +87,7 @@ def create_app(
         },
     )
     install_error_handlers(app)
-    app.mount("/metrics", make_asgi_app())
+    install_docs(app, title=TITLE)
     security = _install_access_guards(app, settings)
 
     def label(scope: MutableMapping[str, Any]) -> str:
@@ -78,7 +95,10 @@ def create_app(
         route = scope.get("route") or _matching_route(app.router.routes, scope)
         return getattr(route, "path", "unmatched")
 
-    app.add_middleware(RequestMetrics, label=label)  # outermost: sees what the guards answered too
+    app.add_middleware(SecurityHeadersMiddleware, cacheable_prefixes=(ASSETS_PREFIX + "/",))
+    app.add_middleware(RequestMetrics, label=label)  # sees what the guards answered too
+    if settings.trusted_proxy_list:  # outermost: the client address every guard sees
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
 
     @app.post("/query", response_model=QueryResponse, responses={**ERRORS, **GUARDED}, tags=["questions"],
               openapi_extra=security)
@@ -113,7 +133,7 @@ def create_app(
     def ready() -> JSONResponse:
         """Connected to the broker and every stage of the live path has a consumer."""
         status = ReadyStatus(ready=broker.ready(), broker_connected=broker.connected,
-                             consumers=broker.consumer_counts)
+                             consumers=_consumers_by_stage(settings, broker.consumer_counts))
         return JSONResponse(status.model_dump(), status_code=200 if status.ready else 503)
 
     if security:
@@ -122,13 +142,18 @@ def create_app(
 
 
 def _install_access_guards(app: FastAPI, settings: GatewaySettings) -> dict[str, Any] | None:
-    """Body limit, rate limit and API keys, all answered before the body is parsed.
+    """Body limit, concurrency cap, rate limit and API keys, all answered before the body is parsed.
 
-    Starlette runs the middleware added last first: API key, then rate limit (per key), then body size.
+    Starlette runs the middleware added last first: API key, then rate limit (per key), then the cap on
+    requests in progress (per key), then body size and speed.
     Returns the OpenAPI `security` of the protected operations (None when keys are off).
     """
     protected = is_protected_path(PROTECTED_PREFIXES)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes,
+                       timeout_s=settings.body_timeout_s)
+    if settings.max_concurrent_per_caller:
+        app.add_middleware(ConcurrencyLimitMiddleware, limit=settings.max_concurrent_per_caller,
+                           protected=protected)
     if settings.rate_limit:
         app.add_middleware(RateLimitMiddleware, limiter=RateLimiter(settings.rate_limit), protected=protected)
     if settings.auth_disabled:
@@ -147,6 +172,16 @@ def _declare_security_schemes(app: FastAPI) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _consumers_by_stage(settings: GatewaySettings, counts: dict[str, int]) -> dict[str, int]:
+    """Consumers of each live-path stage, by service: /ready is public, so it names no queues."""
+    topology = settings.topology
+    return {
+        "rag_core": counts.get(topology.rag_queries, 0),
+        "llm_connector": counts.get(topology.llm_prompts, 0),
+        "psql_worker": min(counts.get(topology.psql_accepted, 0), counts.get(topology.psql_results, 0)),
+    }
 
 
 def _matching_route(routes: list[BaseRoute], scope: MutableMapping[str, Any]) -> BaseRoute | None:

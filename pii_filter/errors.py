@@ -87,21 +87,42 @@ def error_response(
     return JSONResponse(body, status_code=status, headers=dict(headers) if headers else None)
 
 
+# the only names a validation message may quote: what the API defines, never what a client sent
+_KNOWN_FIELDS = frozenset({"question", "top_k", "query_id"})
+
+
 def _describe(error: dict[str, Any]) -> dict[str, str]:
-    """One validation problem in words, without echoing the submitted value (it may hold personal data)."""
-    location = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
+    """One validation problem in words, without echoing the submitted value or an unknown key (either
+    may hold personal data)."""
     kind = error.get("type", "")
+    named = [str(p) for p in error.get("loc", ()) if p in _KNOWN_FIELDS]
+    location = ".".join(named) or "body"
     if kind == "json_invalid":
         return {"field": "body", "message": "the request body is not valid JSON"}
     if kind == "extra_forbidden":
-        return {"field": location, "message": f"unknown field '{location}'; allowed: question, top_k"}
+        return {"field": "body", "message": "the body has a field this API does not know; "
+                "allowed: question, top_k"}
     if kind == "missing":
         return {"field": location, "message": f"'{location}' is required"}
     if kind == "model_attributes_type" or kind == "dict_type":
         return {"field": "body", "message": "the body must be a JSON object like {\"question\": \"...\"}"}
+    if kind.startswith("uuid"):
+        return {"field": location, "message": f"{location}: not a query id (a UUID such as "
+                "123e4567-e89b-42d3-a456-426614174000)"}
+    if kind in _TYPE_WORDS:
+        return {"field": location, "message": f"{location}: {_TYPE_WORDS[kind]}"}
     message = str(error.get("msg", "invalid value"))
     message = message.removeprefix("Value error, ")
     return {"field": location, "message": f"{location}: {message}"}
+
+
+# strict types: JSON `true` is not the number 1 and `"5"` is not 5
+_TYPE_WORDS = {
+    "int_type": "must be a whole number such as 5",
+    "int_from_float": "must be a whole number such as 5",
+    "int_parsing": "must be a whole number such as 5",
+    "string_type": "must be text in quotes",
+}
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -24,9 +24,17 @@ AUTH_FAILURES = Counter(
 RATE_LIMITED = Counter(
     "cr_rate_limited_total", "Requests refused 429, by caller kind (key or ip)", ["caller_kind"]
 )
+CONCURRENCY_LIMITED = Counter(
+    "cr_concurrency_limited_total", "Requests refused 429 because the caller had too many in progress",
+    ["caller_kind"],
+)
 BODY_TOO_LARGE = Counter(
     "cr_body_too_large_total", "Request bodies refused 413, by how the size was known", ["how"]
 )
+HEADER_TIMEOUTS = Counter(
+    "cr_header_timeouts_total", "Connections closed 408 because a request's headers came too slowly"
+)
+BODY_TIMEOUTS = Counter("cr_body_timeouts_total", "Requests answered 408 because the body came too slowly")
 BUDGET_SPEND = Gauge(
     "cr_budget_spend_usd", "LLM spend in the current budget window (from PostgreSQL)", ["period"]
 )

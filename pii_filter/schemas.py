@@ -14,7 +14,8 @@ from common.messages import Citation, StageError
 class QueryRequest(BaseModel):
     """A consumer's question in plain words."""
 
-    model_config = ConfigDict(extra="forbid")
+    # strict: `"top_k": true` or `"5"` is refused, not read as 1 or 5; unknown fields are refused
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     question: str = Field(description="the question, in plain words", examples=[
         "The seller won't refund my broken fridge, what can I do?"
@@ -76,4 +77,4 @@ class ReadyStatus(BaseModel):
 
     ready: bool
     broker_connected: bool
-    consumers: dict[str, int]
+    consumers: dict[str, int] = Field(description="consumers of each stage of the live path, by service")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -21,13 +22,29 @@ class GatewaySettings(DatabaseSettings):
     # a start-up error must never print API keys or credential-bearing URLs
     model_config = SettingsConfigDict(hide_input_in_errors=True)
 
-    host: str = "0.0.0.0"
+    host: str = Field(
+        default="127.0.0.1",
+        description="HOST: the address to listen on; 127.0.0.1 = this machine only (containers set 0.0.0.0)",
+    )
     port: int = 8080
+    published_host: str = Field(
+        default="",
+        description="PUBLISHED_HOST: where a container's port is published on its host (compose passes "
+        "GATEWAY_BIND); decides with HOST whether other machines can reach the gateway; empty = HOST",
+    )
     max_question_chars: int = Field(default=2000, ge=1)
     default_top_k: int = Field(default=5, ge=1, le=20)
     max_top_k: int = Field(default=10, ge=1, le=50)
     answer_timeout_s: float = Field(default=30.0, gt=0)
     instance_id: str = Field(default="", description="names the reply queue; random when empty")
+    metrics_port: int = Field(
+        default=0, ge=0, le=65535,
+        description="METRICS_PORT: Prometheus /metrics on its own port, never on the public one; 0 = off",
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1",
+        description="METRICS_HOST: the address /metrics listens on (the task's localhost in ECS)",
+    )
 
     # personal-data detection
     spacy_model: str = Field(
@@ -40,6 +57,11 @@ class GatewaySettings(DatabaseSettings):
     auth_disabled: bool = Field(
         default=False, description="AUTH_DISABLED: serve /query without API keys; local use only"
     )
+    auth_disabled_on_network: bool = Field(
+        default=False,
+        description="AUTH_DISABLED_ON_NETWORK: allow AUTH_DISABLED=true on an address other machines can "
+        "reach (anyone on that network can then ask questions and read answers)",
+    )
     api_keys_sha256: str = Field(
         default="",
         description="API_KEYS_SHA256: comma-separated hex SHA-256 digests of the accepted API keys "
@@ -50,7 +72,42 @@ class GatewaySettings(DatabaseSettings):
         description="RATE_LIMIT: requests per API key (per client IP when auth is off), a `limits` string "
         "such as '30/minute' or '5/second;100/hour'; empty = no limit",
     )
+    max_concurrent_per_caller: int = Field(
+        default=4, ge=0,
+        description="MAX_CONCURRENT_PER_CALLER: requests one API key (one client address when keys are off) "
+        "may have in progress at once; more get 429 at once. 0 = no cap",
+    )
     max_body_bytes: int = Field(default=16384, ge=1024, description="MAX_BODY_BYTES: larger bodies get 413")
+
+    # slow and greedy clients (see pii_filter/server.py and body_limit.py)
+    header_timeout_s: float = Field(
+        default=10.0, gt=0, le=300,
+        description="HEADER_TIMEOUT_S: a request's headers must arrive within this (from their first byte); "
+        "else 408 and the connection is closed",
+    )
+    body_timeout_s: float = Field(
+        default=10.0, gt=0, le=300,
+        description="BODY_TIMEOUT_S: the whole body must arrive within this; else 408",
+    )
+    keep_alive_s: int = Field(
+        default=5, ge=1, le=3600,
+        description="KEEP_ALIVE_S: an idle kept-alive connection is closed after this; behind an ALB make it "
+        "longer than the ALB's idle timeout (60 s), or the ALB may reuse a closing connection (a 502)",
+    )
+    max_header_bytes: int = Field(
+        default=16384, ge=1024, le=1048576,
+        description="MAX_HEADER_BYTES: request line plus headers; larger requests get 400",
+    )
+    max_connections: int = Field(
+        default=100, ge=1,
+        description="MAX_CONNECTIONS: open connections (and requests in progress); past it requests get 503",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="TRUSTED_PROXIES: comma-separated addresses or networks (CIDR) of the proxies in front, "
+        "e.g. the ALB's subnets; the client is the right-most X-Forwarded-For address not among them. "
+        "Empty = no proxy: X-Forwarded-For is ignored",
+    )
     daily_budget_usd: float = Field(
         default=0.0, ge=0, description="DAILY_BUDGET_USD: LLM spend cap per day; 0 = none"
     )
@@ -80,6 +137,23 @@ class GatewaySettings(DatabaseSettings):
                 ) from exc
         return value.strip()
 
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_proxies(cls, value: str) -> str:
+        for entry in (p.strip() for p in value.split(",") if p.strip()):
+            if entry == "*":
+                raise ValueError("TRUSTED_PROXIES=* would let any client choose its own address; list the "
+                                 "proxies' addresses or networks")
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"TRUSTED_PROXIES entry {entry!r} is not an IP address or network") from exc
+        return value.strip()
+
     @field_validator("budget_timezone")
     @classmethod
     def _valid_timezone(cls, value: str) -> str:
@@ -103,9 +177,26 @@ class GatewaySettings(DatabaseSettings):
             raise ValueError(
                 "AUTH_DISABLED=true is for local use only and is refused when ENVIRONMENT=production"
             )
+        reachable = self.published_host or self.host
+        if self.auth_disabled and not self.auth_disabled_on_network and not _loopback(reachable):
+            raise ValueError(
+                f"AUTH_DISABLED=true while listening on {reachable!r} lets anyone on the network use this "
+                "gateway: keep HOST (or compose's GATEWAY_BIND) at 127.0.0.1, set API keys, or set "
+                "AUTH_DISABLED_ON_NETWORK=true if that is really meant"
+            )
         if not self.auth_disabled and not self.api_key_digests:
             raise ValueError(
                 "no API keys configured: set API_KEYS_SHA256 (digests from `python -m pii_filter.keys`), "
                 "or AUTH_DISABLED=true for local use"
             )
         return self
+
+
+def _loopback(host: str) -> bool:
+    """Only this machine can connect to `host` (127.0.0.0/8, ::1 or localhost)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost may resolve to any interface

@@ -151,7 +151,7 @@ class Worker:
         if install_signal_handlers:
             signal.signal(signal.SIGTERM, lambda *_: self.stop())
             signal.signal(signal.SIGINT, lambda *_: self.stop())
-        serve_health(self.settings.health_port, self.health, self.liveness)
+        serve_health(self.settings.health_port, self.health, self.liveness, host=self.settings.health_host)
         backoff = Backoff(maximum=self.settings.reconnect_max_delay_s)
         while not self._stop.is_set():
             try:

@@ -43,7 +43,8 @@ LIBRARY_ENV = {
     # boto3's credential chain; local only (ECS uses the task role)
     "llm-connector": {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"},
 }
-LOCAL_ONLY_ENV = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}
+# PUBLISHED_HOST: compose's host binding, told to the gateway; ECS has no host port
+LOCAL_ONLY_ENV = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "PUBLISHED_HOST"}
 
 # third-party images: the variables their official images document
 THIRD_PARTY_ENV = {

@@ -116,7 +116,7 @@ def test_default_up_runs_the_broker_database_live_services_and_ingest() -> None:
 
 def test_gateway_answers_on_localhost_8080() -> None:
     gateway = SERVICES["pii-filter"]
-    assert "8080:8080" in gateway["ports"]
+    assert "127.0.0.1:8080:8080" in gateway["ports"]  # this machine only, unless GATEWAY_BIND says more
     settings = settings_class_for(python_module(gateway) or "")
     assert settings.model_fields["port"].default == 8080
     assert gateway["healthcheck"]["test"][-1] == "http://127.0.0.1:8080/health"

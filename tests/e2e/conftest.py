@@ -42,6 +42,7 @@ def stack(knowledge_index: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         "LOG_LEVEL": "INFO",
         "AUTH_DISABLED": "true",
         "RATE_LIMIT": "1000/second",
+        "MAX_CONCURRENT_PER_CALLER": "0",  # concurrent questions from one address
     }
     with isolated_services(env=env, prefix="e2e", log_dir=tmp_path_factory.mktemp("logs")) as services:
         s = Stack(services.local, namespace=services.namespace, database_url=services.database_url,

@@ -155,6 +155,7 @@ def stack_env(*, index_dir: Path) -> dict[str, str]:
         "ENVIRONMENT": "test",
         "AUTH_DISABLED": "true",
         "RATE_LIMIT": "",  # the bursts come from one address
+        "MAX_CONCURRENT_PER_CALLER": "0",  # and are that address's requests in progress at once
         "RECONNECT_MAX_DELAY_S": "5",  # production default 30: recovery would be measured in half-minutes
         "ANSWER_TIMEOUT_S": "20",  # a reply lost in a broker restart costs the request this long (then 504)
     }

@@ -210,6 +210,13 @@ def test_broker_unreachable_is_503(namespace):
 def test_not_ready_without_consumers(client):
     response = client.get("/ready")
     assert response.status_code == 503 and response.json()["broker_connected"] is True
+    # public: by service, never the queue names
+    assert response.json()["consumers"] == {"rag_core": 0, "llm_connector": 0, "psql_worker": 0}
+
+
+def test_ready_counts_each_stage(client, stages):
+    wait_until(lambda: client.get("/ready").status_code == 200, message="ready")
+    assert client.get("/ready").json()["consumers"] == {"rag_core": 1, "llm_connector": 1, "psql_worker": 1}
 
 
 def test_unknown_query_id_format_is_422_and_records_unavailable_is_503(client):
@@ -221,11 +228,11 @@ def test_unknown_route_is_json_404(client):
     _assert_clear_error(client.get("/nope"), 404)
 
 
-def test_openapi_and_metrics_are_served(client):
+def test_openapi_and_docs_are_served_and_metrics_are_not_on_the_public_port(client):
     assert client.get("/openapi.json").json()["paths"]["/query"]
     assert client.get("/docs").status_code == 200
-    client.post("/query", json={"question": ""})
-    assert "cr_http_requests_total" in client.get("/metrics/").text
+    for path in ("/metrics", "/metrics/"):
+        _assert_clear_error(client.get(path), 404)
 
 
 class BatchRecordingRedactor(FakeRedactor):
@@ -249,7 +256,8 @@ def test_concurrent_questions_are_redacted_in_batches_and_each_gets_its_own_answ
 ):
     from concurrent.futures import ThreadPoolExecutor
 
-    settings = GatewaySettings(amqp_url=amqp_url, namespace=namespace, auth_disabled=True)
+    settings = GatewaySettings(amqp_url=amqp_url, namespace=namespace, auth_disabled=True,
+                               max_concurrent_per_caller=0)  # twelve at once from one test client
     broker = GatewayBroker(amqp_url=amqp_url, topology=settings.topology, instance_id="batch",
                            reconnect_max_delay_s=1)
     redactor = BatchRecordingRedactor()

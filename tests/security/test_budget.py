@@ -12,7 +12,7 @@ import pytest
 from pii_filter.budget import SpendCap, periods
 from pii_filter.errors import ApiError
 from psql_worker.migrate import apply_migrations
-from tests.security.support import auth, gateway, running_stages
+from tests.security.support import auth, gateway, metrics, running_stages
 
 pytestmark = pytest.mark.integration
 
@@ -63,9 +63,9 @@ def test_spend_from_answers_exhausts_the_daily_budget_for_every_replica_and_afte
             tomorrow = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%d")
             assert f"from {tomorrow} 00:00 UTC" in body["message"]
             _assert_budget_503(b.post("/query", json=QUESTION, headers=auth()), "daily")
-            metrics = a.get("/metrics/").text
-            assert 'cr_budget_exceeded_total{action="reject",period="daily"}' in metrics
-            assert 'cr_budget_spend_usd{period="daily"} 1.2' in metrics
+            scraped = metrics(a)
+            assert 'cr_budget_exceeded_total{action="reject",period="daily"}' in scraped
+            assert 'cr_budget_spend_usd{period="daily"} 1.2' in scraped
             # a bad request is still a 422, not hidden behind the budget
             assert a.post("/query", json={"question": ""}, headers=auth()).status_code == 422
         # a restarted gateway (new process state, same database) still refuses
@@ -104,7 +104,7 @@ def test_extractive_fallback_once_the_budget_is_used_up(amqp_url, namespace, mig
         with psycopg.connect(migrated_url) as conn:
             total = conn.execute("SELECT sum(cost_usd) FROM queries").fetchone()[0]
         assert float(total) == 3.0  # the fallback answer cost nothing
-        assert 'cr_budget_exceeded_total{action="extractive",period="daily"}' in client.get("/metrics/").text
+        assert 'cr_budget_exceeded_total{action="extractive",period="daily"}' in metrics(client)
 
 
 class Source:

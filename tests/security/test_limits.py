@@ -9,7 +9,7 @@ import time
 import pytest
 
 from pii_filter.body_limit import BodyLimitMiddleware
-from tests.security.support import KEY, OTHER_KEY, auth, gateway, running_stages
+from tests.security.support import KEY, OTHER_KEY, auth, gateway, metrics, running_stages
 
 pytestmark = pytest.mark.integration
 
@@ -34,7 +34,7 @@ def test_noisy_key_is_limited_while_a_quiet_key_still_gets_answers(amqp_url, nam
         assert client.post("/query", json=QUESTION, headers=auth(KEY)).status_code == 429
         # open endpoints are never limited (load balancer checks, scrapes)
         assert all(client.get("/health").status_code == 200 for _ in range(10))
-        assert 'cr_rate_limited_total{caller_kind="key"}' in client.get("/metrics/").text
+        assert 'cr_rate_limited_total{caller_kind="key"}' in metrics(client)
 
 
 def test_rejected_requests_count_towards_nothing_but_the_caller(amqp_url, namespace):
@@ -82,9 +82,9 @@ def test_oversize_bodies_get_413_with_content_length_and_chunked(amqp_url, names
 
         ok = client.post("/query", content=small_chunks(), headers=json_headers)
         assert ok.status_code == 200, ok.text
-        metrics = client.get("/metrics/").text
-        assert 'cr_body_too_large_total{how="declared"}' in metrics
-        assert 'cr_body_too_large_total{how="streamed"}' in metrics
+        scraped = metrics(client)
+        assert 'cr_body_too_large_total{how="declared"}' in scraped
+        assert 'cr_body_too_large_total{how="streamed"}' in scraped
 
 
 def _call(headers, messages):

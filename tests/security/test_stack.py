@@ -19,11 +19,12 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from common.messages import GroundedPrompt
 from common.topology import PROMPT_BUILT, Topology
-from deploy.local import ROOT, LocalStack, free_port
+from deploy.local import GATEWAY_METRICS, PORTS, ROOT, LocalStack, free_port
 from rag_core.prompt import SYSTEM_PROMPT
 from tests.conftest import AMQP_URL
 from tests.security.support import DIGESTS, KEY, auth
 from tests.support.broker import wait_until
+from tests.support.sockets import is_loopback_only, listening_addresses
 from tests.support.stack import build_index, isolated_services
 
 pytestmark = pytest.mark.e2e
@@ -153,7 +154,10 @@ def test_every_service_serves_parseable_metrics(stack: Stack):
     assert stack.http.post("/query", json={"question": "How do I file a consumer complaint online?"},
                            headers=auth()).status_code == 200
     assert stack.http.post("/query", json={"question": "x"}).status_code == 401
-    gateway = _metrics(f"{stack.local.gateway_url}/metrics")
+    assert stack.http.get("/metrics").status_code == 404  # not on the public port
+    for name in PORTS:  # the gateway, its metrics and every worker's health port: this machine only
+        assert is_loopback_only(stack.local.port(name)), (name, listening_addresses(stack.local.port(name)))
+    gateway = _metrics(stack.local.gateway_metrics_url)
     assert any(s.labels == {"route": "/query", "method": "POST", "status": "200"}
                for s in gateway["cr_http_requests_total"])
     assert any(s.labels.get("status") == "401" for s in gateway["cr_http_requests_total"])
@@ -196,7 +200,8 @@ def test_one_query_is_traceable_through_every_log_without_personal_data_or_keys(
 
 def _gateway(stack: Stack, tmp: Path, **env: str) -> LocalStack:
     """One more gateway process on the same broker namespace and database as the stack."""
-    extra = LocalStack(env={**stack.env, **env}, log_dir=tmp, ports={"pii_filter": free_port()},
+    extra = LocalStack(env={**stack.env, **env}, log_dir=tmp,
+                       ports={"pii_filter": free_port(), GATEWAY_METRICS: free_port()},
                        services=("pii_filter",))
     extra.start_all(timeout=120)
     return extra

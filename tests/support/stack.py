@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from deploy.local import ROOT, SERVICES, LocalStack, free_port
+from deploy.local import PORTS, ROOT, LocalStack, free_port
 from tests.conftest import AMQP_URL, _create_database, _drop_database
 from tests.support.broker import delete_namespace
 
@@ -44,7 +44,7 @@ def isolated_services(
     db_name = f"cr_{prefix}_{uuid.uuid4().hex[:10]}"
     database_url = _create_database(db_name)
     full_env = {"AMQP_URL": AMQP_URL, "NAMESPACE": namespace, "DATABASE_URL": database_url, **env}
-    local = LocalStack(env=full_env, log_dir=log_dir, ports={name: free_port() for name in SERVICES})
+    local = LocalStack(env=full_env, log_dir=log_dir, ports={name: free_port() for name in PORTS})
     try:
         local.start_all(timeout=start_timeout)
         yield IsolatedServices(local, full_env, namespace, database_url, log_dir)
