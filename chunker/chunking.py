@@ -156,9 +156,12 @@ def _section(section: Section, act: str, count: TokenCounter, sizes: Sizes) -> l
         ]
     drafts = []
     for numbers, group in _pack_subsections(_groups(pieces, SUBSECTION), packing_budget, count):
-        label = section.number + (
-            f"({numbers[0]})" if len(numbers) == 1 else f"({numbers[0]})-({numbers[-1]})"
-        )
+        if not numbers[0]:  # a long section without numbered sub-sections: its windows share its number
+            label = section.number
+        elif len(numbers) == 1:
+            label = f"{section.number}({numbers[0]})"
+        else:
+            label = f"{section.number}({numbers[0]})-({numbers[-1]})"
         sub_heading = f"{prefix} {label}: {section.title}"
         drafts += [
             Draft(w.text, sub_heading, label, section.title, section.chapter, act, _pages(w.pieces))

@@ -19,8 +19,11 @@ from typing import Any
 from common.embedding import Embedder, load_embedder
 from common.messages import Passage
 from rag_core.index import IndexSnapshot, SnapshotWatcher
+from rag_core.question import retrieval_text
+from rag_core.scope import ScopeCheck
 from rag_core.settings import RagSettings
 from rag_core.terms import defining
+from rag_core.units import group, passage_for
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,7 @@ class RetrievalResult:
     no_context: bool
     index_version: str
     best_score: float = 0.0
+    out_of_scope: bool = False
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
@@ -76,6 +80,8 @@ class Retriever:
         rrf_k: int = 60,
         hybrid: bool = True,
         term_lookup: bool = True,
+        unit_chars: int = 1800,
+        scope_check: bool = True,
         check_interval_s: float = 1.0,
     ) -> None:
         self.embedder = embedder
@@ -85,6 +91,8 @@ class Retriever:
         self.rrf_k = rrf_k
         self.hybrid = hybrid
         self.term_lookup = term_lookup
+        self.unit_chars = unit_chars
+        self.scope = ScopeCheck.build(embedder) if scope_check else None
         self.watcher.current()  # opens the index if it exists; an empty index is fine at start-up
 
     @classmethod
@@ -103,6 +111,8 @@ class Retriever:
             rrf_k=settings.rrf_k,
             hybrid=settings.hybrid,
             term_lookup=settings.term_lookup,
+            unit_chars=settings.unit_chars,
+            scope_check=settings.scope_check,
             check_interval_s=settings.index_check_interval_s,
         )
 
@@ -117,32 +127,38 @@ class Retriever:
         if snapshot is None:
             raise IndexUnavailable(f"no index snapshot in {self.watcher.index_dir} yet")
         started = time.perf_counter()
-        vector = self.embedder.embed([question])[0]
+        text = retrieval_text(question)
+        vector = self.embedder.embed([text])[0]
         embedded = time.perf_counter()
-        ranked, similarity = self._rank(snapshot, question, vector, k)
+        fused, similarity = self._rank(snapshot, text, vector)
+        units = group(fused, snapshot.records, k=k)
+        chosen = [i for unit in units for i, _ in unit.members]
+        similarity.update(snapshot.similarities(vector, [i for i in chosen if i not in similarity]))
         best = max(similarity.values(), default=0.0)
-        passages = [to_passage(snapshot.records[i], similarity.get(i, 0.0)) for i in ranked]
+        out_of_scope = self.scope is not None and self.scope.out_of_scope(vector)
+        passages = [
+            passage_for(unit, snapshot.records, similarity, budget_chars=self.unit_chars) for unit in units
+        ]
         done = time.perf_counter()
         return RetrievalResult(
             passages=passages,
-            no_context=best < self.relevance_threshold,
+            no_context=out_of_scope or best < self.relevance_threshold,
             index_version=snapshot.snapshot_id,
             best_score=best,
+            out_of_scope=out_of_scope,
             timings_ms={"embed": (embedded - started) * 1000, "search": (done - embedded) * 1000},
         )
 
     def _rank(
-        self, snapshot: IndexSnapshot, question: str, vector: Any, k: int
-    ) -> tuple[list[int], dict[int, float]]:
-        dense = snapshot.dense(vector, max(k, self.candidates))
+        self, snapshot: IndexSnapshot, text: str, vector: Any
+    ) -> tuple[list[tuple[int, float]], dict[int, float]]:
+        """Candidate chunks, best first, with a fusion score; and the cosine of those the dense search saw."""
+        dense = snapshot.dense(vector, self.candidates)
         similarity = dict(dense)
         if not self.hybrid:
-            return [i for i, _ in dense[:k]], similarity
-        lexical = snapshot.lexical(question, max(k, self.candidates))
+            return dense, similarity
+        lexical = snapshot.lexical(text, self.candidates)
         rankings = [[i for i, _ in dense], [i for i, _ in lexical]]
         if self.term_lookup:
-            rankings.append(defining(question, snapshot.definitions))
-        fused = fuse(rankings, k=self.rrf_k)
-        top = [i for i, _ in fused[:k]]
-        similarity.update(snapshot.similarities(vector, [i for i in top if i not in similarity]))
-        return top, similarity
+            rankings.append(defining(text, snapshot.definitions))
+        return fuse(rankings, k=self.rrf_k), similarity

@@ -19,6 +19,13 @@ class RagSettings(IndexSettings):
     rrf_k: int = Field(default=60, ge=1, description="reciprocal-rank-fusion constant")
     hybrid: bool = Field(default=True, description="fuse BM25 with dense; False = dense only")
     term_lookup: bool = Field(default=True, description="rank clauses defining a term the question names")
+    unit_chars: int = Field(
+        default=1800, ge=200, description="most characters of one section's matching chunks in one slot"
+    )
+    scope_check: bool = Field(
+        default=True,
+        description="refuse questions nearer the out-of-scope examples (rag_core/scope_examples.txt)",
+    )
     index_check_interval_s: float = Field(default=1.0, ge=0, description="how often `current` is stat()ed")
     prefetch: int = Field(default=8, ge=1)
     threads: int = Field(default=4, ge=1)

@@ -76,3 +76,10 @@ def test_word_pieces_add_up_across_newlines(count) -> None:
     for pieces in sections:
         joined = "\n".join(p.text for p in pieces)
         assert fresh(joined) == sum(fresh(p.text) for p in pieces), joined[:80]
+
+
+def test_sections_without_numbered_sub_sections_keep_a_plain_label(act_chunks) -> None:
+    """Section 86 (no sub-sections, too long for one chunk) comes in windows labelled `86`, not `86()`."""
+    assert not any("()" in c.section for c in act_chunks)
+    windows = [c for c in act_chunks if c.section == "86"]
+    assert len(windows) >= 2 and all(c.title == "Liability of product sellers" for c in windows)

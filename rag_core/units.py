@@ -1,0 +1,102 @@
+"""One slot per unit of the law: a section, a defined term or a guide, holding the chunks of it that matched.
+
+A long section is indexed as several chunks (sub-sections packed to the model's input limit). Ranked one
+by one, two chunks of one section fill two of five slots, and the chunk that ranks best is not always the
+clause that answers. So the fused chunk ranking is grouped by unit; a unit ranks by its best chunk, and
+its slot holds its matching chunks in reading order up to a character budget, so a short sub-section
+arrives with the neighbouring clause that answers (docs/benchmarks.md measures the budget).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from common.messages import Passage
+
+
+def unit_key(record: dict[str, Any]) -> tuple[str, str, str]:
+    """(source, title, section without its sub-section) — a defined term keeps its clause (2(7) is a unit).
+
+    The chunks of one guide share its title and section list, so a guide is one unit too.
+    """
+    section = str(record.get("section", ""))
+    if not record.get("defines"):
+        section = section.split("(", 1)[0]
+    return (str(record.get("source", "")), str(record.get("title", "")), section)
+
+
+@dataclass
+class Unit:
+    key: tuple[str, str, str]
+    score: float = 0.0
+    members: list[tuple[int, float]] = field(default_factory=list)  # (record index, fused score), best first
+
+
+def group(fused: Sequence[tuple[int, float]], records: Sequence[dict[str, Any]], *, k: int) -> list[Unit]:
+    """The k best units of a fused chunk ranking (best chunk first), each with its ranked chunks."""
+    units: dict[tuple[str, str, str], Unit] = {}
+    for index, score in fused:
+        key = unit_key(records[index])
+        unit = units.get(key)
+        if unit is None:
+            if len(units) >= k:
+                continue  # only chunks of units already chosen still join
+            unit = units[key] = Unit(key, score)
+        unit.members.append((index, score))
+    return list(units.values())
+
+
+def _joined(first: str, second: str, *, probe: int = 60) -> str:
+    """Two chunks in reading order; the overlap a split window repeats is kept once."""
+    head = second[:probe]
+    at = first.find(head) if len(head) == probe else -1
+    if at >= 0 and second.startswith(first[at:]):
+        return first[:at] + second
+    return f"{first}\n\n{second}"
+
+
+def _label(records: Sequence[dict[str, Any]]) -> str:
+    labels = list(dict.fromkeys(str(r.get("section", "")) for r in records))
+    return labels[0] if len(labels) == 1 else labels[0].split("(", 1)[0]  # 38(2) + 38(12) = section 38
+
+
+def _pages(records: Sequence[dict[str, Any]]) -> str:
+    starts = [int(r["page_start"]) for r in records if r.get("page_start")]
+    ends = [int(r.get("page_end") or r["page_start"]) for r in records if r.get("page_start")]
+    if not starts:
+        return str(records[0].get("page", ""))
+    low, high = min(starts), max(ends)
+    return str(low) if low == high else f"{low}-{high}"
+
+
+def passage_for(
+    unit: Unit, records: Sequence[dict[str, Any]], similarity: dict[int, float], *, budget_chars: int
+) -> Passage:
+    """The unit's best chunk, plus its other matching chunks while they fit the budget, in reading order."""
+    chosen: list[int] = []
+    size = 0
+    for index, _ in unit.members:
+        length = len(records[index]["text"])
+        if chosen and size + length > budget_chars:
+            continue
+        chosen.append(index)
+        size += length
+    chosen.sort(key=lambda i: int(records[i].get("position", 0)))
+    parts = [records[i] for i in chosen]
+    text = parts[0]["text"]
+    for part in parts[1:]:
+        text = _joined(text, part["text"])
+    first = parts[0]
+    return Passage(
+        chunk_id="+".join(str(p["chunk_id"]) for p in parts),
+        text=text,
+        source=first["source"],
+        act=first.get("act", ""),
+        chapter=first.get("chapter", ""),
+        section=_label(parts),
+        title=first.get("title", ""),
+        page=_pages(parts) if len(parts) > 1 else str(first.get("page", "")),
+        score=round(max(similarity.get(i, 0.0) for i in chosen), 4),
+    )

@@ -1,0 +1,117 @@
+"""The letter around a question is not searched; one slot per section holds the clauses that matched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag_core.question import retrieval_text
+from rag_core.retrieval import Retriever
+from rag_core.scope import read_examples
+from rag_core.settings import RagSettings
+from rag_core.units import group, passage_for, unit_key
+
+ACT = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "consumer_protection_act_2019.pdf"
+
+
+def test_greetings_sign_offs_placeholders_and_numbers_are_not_searched() -> None:
+    text = retrieval_text(
+        "Respected Sir, the dealer refused to replace my fridge. Can I complain? Pls reply asap. "
+        "Regards, <PERSON_1> <PHONE_NUMBER_1> - , Kolkata 98111 22233"
+    )
+    assert text == "the dealer refused to replace my fridge. Can I complain?"  # the signature goes too
+    assert retrieval_text("hi hello namaste, gud evening. What is the fee for Rs 5,00,000?") == (
+        "What is the fee for Rs 5,00,000?"
+    )
+    assert retrieval_text("Hello") == "Hello"  # nothing but a greeting: searched as typed
+    assert (
+        retrieval_text("write to me at a.b@example.com about section 35") == "write to me at about section 35"
+    )
+
+
+def _record(i: int, section: str, *, defines: str = "", text: str = "") -> dict[str, object]:
+    return {
+        "chunk_id": f"c{i}",
+        "text": text or f"text of chunk {i} " * 10,
+        "source": "act.pdf",
+        "act": "The Act",
+        "chapter": "",
+        "section": section,
+        "title": "Definitions" if defines else f"Title {section.split('(')[0]}",
+        "defines": defines,
+        "page": str(10 + i),
+        "page_start": 10 + i,
+        "page_end": 10 + i,
+        "position": i,
+    }
+
+
+def test_chunks_of_one_section_share_a_slot_in_reading_order() -> None:
+    records = [
+        _record(0, "2(7)", defines="consumer"),
+        _record(1, "2(7)", defines="consumer"),
+        _record(2, "2(9)", defines="consumer rights"),
+        _record(3, "38(2)"),
+        _record(4, "38(12)"),
+        _record(5, "39(1)"),
+    ]
+    assert unit_key(records[3]) == unit_key(records[4]) != unit_key(records[5])
+    assert unit_key(records[0]) != unit_key(records[2])  # each defined term is its own unit
+    fused = [(4, 0.9), (1, 0.8), (3, 0.7), (0, 0.6), (5, 0.5), (2, 0.4)]
+    units = group(fused, records, k=2)
+    assert [u.key for u in units] == [unit_key(records[4]), unit_key(records[1])]
+    passage = passage_for(units[0], records, {4: 0.5, 3: 0.4}, budget_chars=10_000)
+    assert passage.text.index("chunk 3") < passage.text.index("chunk 4")  # reading order
+    assert passage.section == "38" and passage.page == "13-14" and passage.score == 0.5
+    assert passage.chunk_id == "c3+c4"
+    alone = passage_for(units[0], records, {4: 0.5}, budget_chars=10)
+    assert alone.section == "38(12)" and "chunk 3" not in alone.text  # the best chunk always fits
+
+
+def test_the_overlap_of_split_windows_is_kept_once() -> None:
+    words = " ".join(f"w{i}" for i in range(80))
+    first, second = words[:300], words[200:]
+    records = [_record(0, "86", text=first), _record(1, "86", text=second)]
+    [unit] = group([(0, 1.0), (1, 0.9)], records, k=5)
+    assert passage_for(unit, records, {}, budget_chars=10_000).text == words
+
+
+def test_scope_examples_cover_both_sides() -> None:
+    inside, outside = read_examples()
+    assert len(inside) >= 50 and len(outside) >= 50
+    assert not set(inside) & set(outside)
+
+
+@pytest.fixture(scope="module")
+def act_retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+    if not ACT.exists():
+        pytest.skip(f"reference corpus not found at {ACT}")
+    from tests.embedder.helpers import ingest_paths
+
+    index = tmp_path_factory.mktemp("act") / "index"
+    ingest_paths(index, ACT)
+    return Retriever.from_settings(RagSettings(index_dir=str(index)))
+
+
+def test_one_slot_per_section_and_labels_without_empty_parentheses(act_retriever: Retriever) -> None:
+    for question in (
+        "Who is liable when a product seller sold a defective product?",
+        "How does the District Commission deal with a complaint about defective goods and testing?",
+    ):
+        passages = act_retriever.retrieve(question, k=5).passages
+        sections = [p.section if p.section.startswith("2(") else p.section.split("(")[0] for p in passages]
+        assert len(sections) == len(set(sections)), sections
+        assert not any("()" in p.section for p in passages)
+
+
+def test_out_of_scope_questions_are_no_context_whatever_words_they_share(act_retriever: Retriever) -> None:
+    for question in (
+        "How do I file for divorce by mutual consent?",
+        "What is the best biryani place in Hyderabad?",
+        "My employer has not paid my salary, can I file a complaint?",
+    ):
+        result = act_retriever.retrieve(question, k=5)
+        assert result.no_context and result.out_of_scope, question
+    consumer = act_retriever.retrieve("The shop will not refund my broken phone, what can I do?", k=5)
+    assert not consumer.no_context
