@@ -1,4 +1,4 @@
-"""Fill the `${NAME}` placeholders of the ECS, service and alarm templates from a values file.
+"""Fill the `${NAME}` placeholders of the ECS task-definition and RunTask templates from a values file.
 
 Templates are JSON, so rendering walks the parsed document instead of editing text: a value can never
 break the JSON, and a string that is exactly one placeholder may take a list or number (subnets).
@@ -21,19 +21,15 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
-ALARMS = HERE / "alarms"
 
 PLACEHOLDER = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
 
-# every template the deploy command renders, by the name the rest of the code uses
+# every template, by the name the rest of the code uses: the task definitions go into the
+# CloudFormation stack (deploy/aws/template.py), the RunTask request is what `up` sends for the pipeline
 TEMPLATE_FILES: dict[str, Path] = {
     "live_task_definition": TEMPLATES / "live-inference.json",
     "pipeline_task_definition": TEMPLATES / "data-pipeline.json",
-    "service": TEMPLATES / "service.json",
     "run_pipeline": TEMPLATES / "run-pipeline.json",
-    "target_group_health": TEMPLATES / "target-group-health.json",
-    "metric_alarms": ALARMS / "metric-alarms.json",
-    "budget": ALARMS / "budget.json",
 }
 
 

@@ -1,170 +1,389 @@
-"""The deploy command against moto's ECS, ELBv2, CloudWatch, CloudWatch Logs and Budgets."""
+"""The stack in moto's CloudFormation and `python -m deploy.aws up|status|logs|down` against moto.
+
+Resource types moto's CloudFormation lacks are created through moto's own APIs (tests/deploy/moto_cfn.py).
+The check after `up` (GET /ready, one question) goes to a local HTTP stand-in of the service: the
+ALB's DNS name moto returns resolves nowhere.
+"""
 
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import boto3
+import httpx
 import pytest
-from botocore.stub import Stubber
 from moto import mock_aws
 
-from deploy.ecs.deploy import BUDGETS_REGION, LOG_RETENTION_DAYS, apply, build_plan, main
-from tests.deploy.support import VALUES_EXAMPLE
+from deploy.aws import cli, stack
+from tests.deploy import moto_cfn
 
 REGION = "ap-south-1"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+TAG = "2026-12-01-abc1234"
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[dict[str, Any]]:
-    """A mocked account with the infrastructure the deploy expects to exist: VPC, target group, cluster."""
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for key, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
+        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
         "AWS_DEFAULT_REGION": REGION,
     }.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     with mock_aws():
-        ec2 = boto3.client("ec2", region_name=REGION)
-        vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
-        ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
-        subnets = [
-            ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.20.{i}.0/24")["Subnet"]["SubnetId"] for i in (1, 2)
-        ]
-        group = ec2.create_security_group(GroupName="tasks", Description="tasks", VpcId=vpc)["GroupId"]
-        target_group = boto3.client("elbv2", region_name=REGION).create_target_group(
-            Name="consumer-rights-gateway",
-            Protocol="HTTP",
-            Port=8080,
-            VpcId=vpc,
-            TargetType="ip",
-            HealthCheckPath="/",
-        )["TargetGroups"][0]["TargetGroupArn"]
-        boto3.client("ecs", region_name=REGION).create_cluster(clusterName="consumer-rights")
-        account = boto3.client("sts", region_name=REGION).get_caller_identity()["Account"]
-        values = {
-            **json.loads(VALUES_EXAMPLE.read_text()),
-            "AWS_ACCOUNT_ID": account,
-            "SUBNET_IDS": subnets,
-            "SECURITY_GROUP_IDS": [group],
-            "TARGET_GROUP_ARN": target_group,
-        }
-        path = tmp_path / "values.json"
-        path.write_text(json.dumps(values))
-        yield {"values": values, "path": path, "target_group": target_group, "account": account}
+        moto_cfn.install()
+        moto_cfn.RECORDED.clear()
+        yield
 
 
 def _client(service: str, region: str) -> Any:
     return boto3.client(service, region_name=region)
 
 
-def test_deploy_registers_creates_then_updates_the_service(aws: dict[str, Any]) -> None:
-    printed: list[str] = []
-    assert main(["--values", str(aws["path"])], client=_client, out=printed.append) == 0
-    assert any("$" in line and "consumer-rights-live-inference:" in line for line in printed), "cost printed"
+def _create(tier: str, network_mode: str = "public", image_tag: str = TAG) -> dict[str, str]:
+    cloudformation = boto3.client("cloudformation", region_name=REGION)
+    cloudformation.create_stack(
+        StackName="consumer-rights", TemplateBody=stack.template_body(), Capabilities=["CAPABILITY_IAM"],
+        Parameters=[
+            {"ParameterKey": "Tier", "ParameterValue": tier},
+            {"ParameterKey": "NetworkMode", "ParameterValue": network_mode},
+            {"ParameterKey": "NotificationEmail", "ParameterValue": "ops@example.org"},
+            {"ParameterKey": "ImageTag", "ParameterValue": image_tag},
+        ],
+    )
+    (created,) = cloudformation.describe_stacks(StackName="consumer-rights")["Stacks"]
+    assert created["StackStatus"] == "CREATE_COMPLETE", created.get("StackStatusReason")
+    return stack.outputs(created)
+
+
+# -- the stack ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("network_mode", ["public", "nat", "endpoints"])
+def test_minimal_stack_creates(aws: None, network_mode: str) -> None:
+    found = _create("minimal", network_mode)
+    ec2 = boto3.client("ec2", region_name=REGION)
+    (vpc,) = ec2.describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.0.0.0/16"]}])["Vpcs"]
+    subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["Subnets"]
+    assert sorted(s["CidrBlock"] for s in subnets) == ["10.0.0.0/24", "10.0.1.0/24", "10.0.10.0/24", "10.0.11.0/24"]
+    assert len({s["AvailabilityZone"] for s in subnets}) == 2
+    nat = ec2.describe_nat_gateways()["NatGateways"]
+    endpoints = ec2.describe_vpc_endpoints()["VpcEndpoints"]
+    assert len(nat) == (1 if network_mode == "nat" else 0)
+    assert len(endpoints) == (6 if network_mode == "endpoints" else 0)
+    assert found["AssignPublicIp"] == ("ENABLED" if network_mode == "public" else "DISABLED")
+    task_subnets = set(found["TaskSubnets"].split(","))
+    public = {s["SubnetId"] for s in subnets if s["CidrBlock"] in ("10.0.0.0/24", "10.0.1.0/24")}
+    assert (task_subnets == public) is (network_mode == "public")
+
+    groups = {g["GroupId"]: g for g in ec2.describe_security_groups()["SecurityGroups"]}
+    tasks = groups[found["TaskSecurityGroup"]]
+    (ingress,) = tasks["IpPermissions"]
+    assert (ingress["FromPort"], ingress["ToPort"]) == (8080, 8080) and not ingress.get("IpRanges")
+    alb_group = ingress["UserIdGroupPairs"][0]["GroupId"]
+    assert sorted(p["FromPort"] for p in groups[alb_group]["IpPermissions"]) == [80, 443]
+    # moto's SecurityGroup ignores inline SecurityGroupEgress and keeps the default allow-all rule
+    # (CloudFormation replaces it); tests/deploy/test_stack.py checks every group's egress in the template
+    egress = [p for p in tasks["IpPermissionsEgress"] if p["IpProtocol"] != "-1"]
+    assert sorted(p["FromPort"] for p in egress) == [2049, 5432]
 
     ecs = boto3.client("ecs", region_name=REGION)
-    (service,) = ecs.describe_services(
-        cluster="consumer-rights", services=["consumer-rights-live-inference"]
-    )["services"]
-    assert service["taskDefinition"].endswith("task-definition/consumer-rights-live-inference:1")
-    assert service["launchType"] == "FARGATE"
-    assert service["loadBalancers"][0]["containerName"] == "pii-filter"
-    registered = ecs.describe_task_definition(taskDefinition="consumer-rights-live-inference")[
-        "taskDefinition"
-    ]
-    assert {c["name"] for c in registered["containerDefinitions"]} == {
-        "pii-filter",
-        "rag-core",
-        "llm-connector",
-        "psql-worker",
-        "rabbitmq",
-    }
-    assert (registered["cpu"], registered["memory"]) == ("1024", "2048")
-    assert ecs.describe_task_definition(taskDefinition="consumer-rights-data-pipeline")["taskDefinition"]
+    assert ecs.describe_clusters(clusters=["consumer-rights"])["clusters"][0]["status"] == "ACTIVE"
+    (service,) = ecs.describe_services(cluster="consumer-rights", services=[found["ServiceName"]])["services"]
+    assert service["desiredCount"] == 1  # moto's Service model drops LaunchType (the template test checks it)
 
-    assert main(["--values", str(aws["path"])], client=_client, out=printed.append) == 0
-    (service,) = ecs.describe_services(
-        cluster="consumer-rights", services=["consumer-rights-live-inference"]
-    )["services"]
-    assert service["taskDefinition"].endswith("task-definition/consumer-rights-live-inference:2")
-    assert any(line.startswith("updated service") for line in printed)
-    assert len(ecs.list_services(cluster="consumer-rights")["serviceArns"]) == 1
+    rds = boto3.client("rds", region_name=REGION)
+    (db,) = rds.describe_db_instances(DBInstanceIdentifier=found["Database"])["DBInstances"]
+    assert (db["Engine"], db["DBInstanceClass"], db["AllocatedStorage"], db["StorageType"]) == (
+        "postgres", "db.t3.micro", 20, "gp3")
+    assert db["StorageEncrypted"] and db["BackupRetentionPeriod"] == 7  # DeletionProtection: template test
+    assert not db["MultiAZ"] and not db["PubliclyAccessible"]
 
+    efs = boto3.client("efs", region_name=REGION)
+    (point,) = efs.describe_access_points(FileSystemId=found["FileSystem"])["AccessPoints"]
+    assert point["PosixUser"] == {"Uid": 10001, "Gid": 10001}
+    assert point["RootDirectory"]["CreationInfo"] == {"OwnerUid": 10001, "OwnerGid": 10001, "Permissions": "0755"}
+    assert efs.describe_file_systems(FileSystemId=found["FileSystem"])["FileSystems"][0]["Encrypted"]
+    (selection,) = moto_cfn.RECORDED.values()
+    assert selection["BackupSelection"]["Resources"][0].endswith(f"file-system/{found['FileSystem']}")
 
-def test_deploy_sets_alarms_logs_target_group_and_budget(aws: dict[str, Any]) -> None:
-    assert main(["--values", str(aws["path"])], client=_client, out=lambda _: None) == 0
+    ecr = boto3.client("ecr", region_name=REGION)
+    repositories = {r["repositoryName"]: r for r in ecr.describe_repositories()["repositories"]}
+    assert set(repositories) == {f"consumer-rights/{n}" for n in ("pii-filter", "rag-core", "llm-connector",
+                                                                   "psql-worker", "pipeline")}
+    # scan on push, immutable tags and the lifecycle rule: moto's Repository model drops them (template test)
 
-    alarms = boto3.client("cloudwatch", region_name=REGION).describe_alarms(
-        AlarmNamePrefix="consumer-rights"
-    )["MetricAlarms"]
-    by_metric = {a["MetricName"]: a for a in alarms}
-    assert set(by_metric) == {"CPUUtilization", "MemoryUtilization"}
-    for alarm in alarms:
-        assert alarm["Namespace"] == "AWS/ECS" and alarm["Threshold"] == 80.0
-        assert alarm["ComparisonOperator"] == "GreaterThanThreshold"
-        assert {d["Name"]: d["Value"] for d in alarm["Dimensions"]} == {
-            "ClusterName": "consumer-rights",
-            "ServiceName": "consumer-rights-live-inference",
-        }
-        assert alarm["AlarmActions"] == [aws["values"]["ALARM_TOPIC_ARN"]]
+    elbv2 = boto3.client("elbv2", region_name=REGION)
+    (target_group,) = elbv2.describe_target_groups()["TargetGroups"]
+    assert (target_group["HealthCheckPath"], target_group["Port"], target_group["TargetType"]) == ("/health", 8080, "ip")
+    listeners = elbv2.describe_listeners(LoadBalancerArn=target_group["LoadBalancerArns"][0])["Listeners"]
+    assert [(listener["Port"], listener["Protocol"]) for listener in listeners] == [(80, "HTTP")]
 
     (group,) = boto3.client("logs", region_name=REGION).describe_log_groups(
-        logGroupNamePrefix="/ecs/consumer-rights"
-    )["logGroups"]
-    assert group["retentionInDays"] == LOG_RETENTION_DAYS
-
-    (target_group,) = boto3.client("elbv2", region_name=REGION).describe_target_groups(
-        TargetGroupArns=[aws["target_group"]]
-    )["TargetGroups"]
-    assert target_group["HealthCheckPath"] == "/health"
-
-    budget = boto3.client("budgets", region_name=BUDGETS_REGION).describe_budget(
-        AccountId=aws["account"], BudgetName="consumer-rights-monthly"
-    )["Budget"]
-    assert float(budget["BudgetLimit"]["Amount"]) == float(aws["values"]["AWS_BUDGET_MONTHLY_USD"])
-    assert budget["TimeUnit"] == "MONTHLY"
-
-    # a second deploy is idempotent for the log group, alarms and an unchanged budget
-    assert main(["--values", str(aws["path"])], client=_client, out=lambda _: None) == 0
+        logGroupNamePrefix="/ecs/consumer-rights")["logGroups"]
+    assert group["retentionInDays"] == 30
+    alarms = boto3.client("cloudwatch", region_name=REGION).describe_alarms(
+        AlarmNamePrefix="consumer-rights-live-")["MetricAlarms"]
+    assert {a["MetricName"] for a in alarms} == {"CPUUtilization", "MemoryUtilization"}
+    assert all(a["Threshold"] == 80 and a["Namespace"] == "AWS/ECS" for a in alarms)
+    scaling = boto3.client("application-autoscaling", region_name=REGION)
+    (target,) = scaling.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]
+    assert (target["MinCapacity"], target["MaxCapacity"]) == (1, 3)
+    (policy,) = scaling.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]
+    assert policy["TargetTrackingScalingPolicyConfiguration"]["PredefinedMetricSpecification"] == {
+        "PredefinedMetricType": "ECSServiceAverageCPUUtilization"}
+    budget = boto3.client("budgets", region_name="us-east-1").describe_budget(
+        AccountId=boto3.client("sts").get_caller_identity()["Account"], BudgetName="consumer-rights-monthly")
+    assert budget["Budget"]["BudgetLimit"]["Amount"] in ("100", "100.0")
 
 
-def test_run_pipeline_starts_the_ingest_task(aws: dict[str, Any]) -> None:
-    assert main(["--values", str(aws["path"])], client=_client, out=lambda _: None) == 0
+def _secret(name: str) -> str:
+    return str(boto3.client("secretsmanager", region_name=REGION).get_secret_value(
+        SecretId=f"consumer-rights/{name}")["SecretString"])
+
+
+def test_the_url_secrets_are_composed_from_the_generated_passwords(aws: None) -> None:
+    _create("minimal")
+    database = json.loads(_secret("database"))
+    rabbit = json.loads(_secret("rabbitmq"))
+    assert len(database["password"]) == 32 and database["password"].isalnum()
+    url = httpx.URL(_secret("database-url"))
+    assert (url.scheme, url.username, url.password) == ("postgresql", "consumer_rights", database["password"])
+    assert url.host == database["host"] and url.params["sslmode"] == "require"
+    assert _secret("amqp-url") == f"amqp://consumer_rights:{rabbit['password']}@127.0.0.1:5672/%2F"
+
+
+def test_production_stack_uses_amazon_mq_redis_and_two_tasks(aws: None) -> None:
+    found = _create("production", "nat")
+    (broker,) = boto3.client("mq", region_name=REGION).list_brokers()["BrokerSummaries"]
+    described = boto3.client("mq", region_name=REGION).describe_broker(BrokerId=broker["BrokerId"])
+    assert (described["EngineType"], described["DeploymentMode"]) == ("RABBITMQ", "CLUSTER_MULTI_AZ")
+    rabbit = json.loads(_secret("rabbitmq"))
+    assert _secret("amqp-url") == (
+        f"amqps://consumer_rights:{rabbit['password']}@{broker['BrokerId']}.mq.{REGION}.amazonaws.com:5671/%2F")
+    (group,) = boto3.client("elasticache", region_name=REGION).describe_replication_groups()["ReplicationGroups"]
+    assert group["TransitEncryptionEnabled"] and group["AtRestEncryptionEnabled"]
+    assert found["RedisEndpoint"].startswith("rediss://")
+    (db,) = boto3.client("rds", region_name=REGION).describe_db_instances()["DBInstances"]
+    assert db["MultiAZ"]
+    ecs = boto3.client("ecs", region_name=REGION)
+    (service,) = ecs.describe_services(cluster="consumer-rights", services=[found["ServiceName"]])["services"]
+    assert service["desiredCount"] == 2
+    live = ecs.describe_task_definition(taskDefinition="consumer-rights-live-inference")["taskDefinition"]
+    assert "rabbitmq" not in {c["name"] for c in live["containerDefinitions"]}
+    (target,) = boto3.client("application-autoscaling", region_name=REGION).describe_scalable_targets(
+        ServiceNamespace="ecs")["ScalableTargets"]
+    assert (target["MinCapacity"], target["MaxCapacity"]) == (2, 4)
+
+
+# -- the command --------------------------------------------------------------------------------------
+
+
+class _Service:
+    """A local HTTP stand-in of the deployed gateway: no index until the pipeline task has stopped."""
+
+    def __init__(self) -> None:
+        self.index_ready = threading.Event()
+        self.keys: list[str] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                return None
+
+            def _send(self, status: int, body: dict[str, Any]) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                self._send(200, {"ready": True, "broker_connected": True})
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers["Content-Length"]))
+                outer.keys.append(self.headers.get("X-API-Key", ""))
+                if not outer.index_ready.is_set():
+                    self._send(503, {"error": "index_unavailable", "message": "not yet"})
+                else:
+                    self._send(200, {"answer": "Within 45 days [1].", "answered": True, "citations": [{}]})
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+class _RoutedHttp:
+    """An httpx client that sends the stack's URL to the stand-in."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.client = httpx.Client()
+
+    def _url(self, url: str) -> str:
+        return self.target + httpx.URL(url).raw_path.decode()
+
+    def get(self, url: str, **kw: Any) -> httpx.Response:
+        return self.client.get(self._url(url), **kw)
+
+    def post(self, url: str, **kw: Any) -> httpx.Response:
+        return self.client.post(self._url(url), **kw)
+
+
+def _finish_pipeline_when_started(service: _Service, stop: threading.Event) -> None:
+    """Plays the pipeline task: once `up` started it, it stops (exit 0) and the index exists."""
+    ecs = boto3.client("ecs", region_name=REGION)
+    deadline = time.monotonic() + 60
+    while not stop.is_set() and time.monotonic() < deadline:
+        try:
+            tasks = ecs.list_tasks(cluster="consumer-rights", family="consumer-rights-data-pipeline")["taskArns"]
+        except Exception:
+            tasks = []
+        if tasks:
+            ecs.stop_task(cluster="consumer-rights", task=tasks[0], reason="pipeline finished")
+            service.index_ready.set()
+            return
+        time.sleep(0.05)
+
+
+UP = ["up", "--tier", "minimal", "--region", REGION, "--email", "ops@example.org", "--image-tag", TAG,
+      "--skip-images", "--poll-s", "0.05", "--waiter-delay-s", "1", "--check-timeout-s", "20"]
+
+
+def _up(service: _Service, printed: list[str]) -> int:
+    stop = threading.Event()
+    helper = threading.Thread(target=_finish_pipeline_when_started, args=(service, stop), daemon=True)
+    helper.start()
+    try:
+        return cli.main(UP, client=_client, http=_RoutedHttp(service.url), out=printed.append)
+    finally:
+        stop.set()
+        helper.join(5)
+
+
+def test_up_status_logs_then_down_keeps_the_data(aws: None) -> None:
+    service = _Service()
     printed: list[str] = []
-    assert main(["run-pipeline", "--values", str(aws["path"])], client=_client, out=printed.append) == 0
-    tasks = boto3.client("ecs", region_name=REGION).list_tasks(
-        cluster="consumer-rights", family="consumer-rights-data-pipeline"
-    )["taskArns"]
-    assert len(tasks) == 1 and any(tasks[0] in line for line in printed)
+    assert _up(service, printed) == 0, "\n".join(printed)
+    text = "\n".join(printed)
+    assert "creating stack consumer-rights:" in text and "updating stack consumer-rights to images" in text
+    assert "check: the index is empty; running the data pipeline once" in text
+    assert "pipeline: finished" in text and text.rstrip().endswith(".elb.amazonaws.com")
+    operator_key = _secret("operator-api-key")
+    assert service.keys[-1] == operator_key
+    import hashlib
+
+    assert hashlib.sha256(operator_key.encode()).hexdigest() in _secret("api-keys-sha256").split(",")
+    cloudformation = boto3.client("cloudformation", region_name=REGION)
+    (current,) = cloudformation.describe_stacks(StackName="consumer-rights")["Stacks"]
+    assert {p["ParameterKey"]: p["ParameterValue"] for p in current["Parameters"]}["ImageTag"] == TAG
+    ecs = boto3.client("ecs", region_name=REGION)
+    live = ecs.describe_task_definition(taskDefinition="consumer-rights-live-inference")["taskDefinition"]
+    assert live["containerDefinitions"][0]["image"].endswith(f"/consumer-rights/pii-filter:{TAG}")
+
+    # a second `up` of the same release changes nothing and still checks the service
+    again: list[str] = []
+    assert _up(service, again) == 0
+    assert "  (no changes)" in again and "creating stack" not in "\n".join(again)
+
+    status: list[str] = []
+    assert cli.main(["status", "--region", REGION], client=_client, out=status.append) == 0
+    assert status[0].startswith("stack consumer-rights: ") and "images 2026-12-01-abc1234" in status[0]
+    logs = boto3.client("logs", region_name=REGION)
+    logs.create_log_stream(logGroupName="/ecs/consumer-rights", logStreamName="rag-core/rag-core/1")
+    logs.put_log_events(logGroupName="/ecs/consumer-rights", logStreamName="rag-core/rag-core/1",
+                        logEvents=[{"timestamp": int(time.time() * 1000), "message": '{"msg": "index switched"}'}])
+    lines: list[str] = []
+    assert cli.main(["logs", "--region", REGION, "--container", "rag-core"], client=_client, out=lines.append) == 0
+    assert lines and lines[0].endswith('rag-core: {"msg": "index switched"}')
+
+    found = stack.outputs(current)
+    down: list[str] = []
+    assert cli.main(["down", "--region", REGION, "--waiter-delay-s", "1"], client=_client, out=down.append) == 0
+    assert stack.describe(cloudformation, "consumer-rights") is None
+    assert boto3.client("efs", region_name=REGION).describe_file_systems(FileSystemId=found["FileSystem"])
+    assert boto3.client("backup", region_name=REGION).describe_backup_vault(BackupVaultName=found["BackupVault"])
+    assert boto3.client("kms", region_name=REGION).describe_key(KeyId=found["Key"])["KeyMetadata"]["Enabled"]
+    assert any(line.startswith("kept (delete with `down --purge`)") for line in down)
 
 
-def test_a_changed_budget_limit_is_updated(aws: dict[str, Any]) -> None:
-    """moto has no UpdateBudget: botocore's Stubber checks the request against the real model instead."""
-    values = {**aws["values"], "AWS_BUDGET_MONTHLY_USD": "150"}
-    plan = build_plan(values)
-    budgets = boto3.client("budgets", region_name=BUDGETS_REGION)
-    stubber = Stubber(budgets)
-    budget = plan.rendered["budget"]
-    stubber.add_response(
-        "describe_budget",
-        {"Budget": {**budget["Budget"], "BudgetLimit": {"Amount": "100.0", "Unit": "USD"}}},
-        {"AccountId": budget["AccountId"], "BudgetName": "consumer-rights-monthly"},
-    )
-    stubber.add_response(
-        "update_budget", {}, {"AccountId": budget["AccountId"], "NewBudget": budget["Budget"]}
-    )
-
-    def client(service: str, region: str) -> Any:
-        return budgets if service == "budgets" else _client(service, region)
-
+def test_down_purge_removes_what_down_keeps(aws: None) -> None:
+    service = _Service()
+    assert _up(service, []) == 0
+    found = stack.outputs(boto3.client("cloudformation", region_name=REGION).describe_stacks(
+        StackName="consumer-rights")["Stacks"][0])
     printed: list[str] = []
-    with stubber:
-        apply(plan, client, printed.append)
-    stubber.assert_no_pending_responses()
-    assert "updated budget consumer-rights-monthly: 150 USD a month" in printed
+    args = ["down", "--purge", "--region", REGION, "--waiter-delay-s", "1"]
+    assert cli.main(args, client=_client, out=printed.append) == 0
+    assert not boto3.client("efs", region_name=REGION).describe_file_systems()["FileSystems"]
+    assert boto3.client("kms", region_name=REGION).describe_key(KeyId=found["Key"])["KeyMetadata"][
+        "KeyState"] == "PendingDeletion"
+    assert any(line.startswith("purged backup vault") for line in printed)
+
+
+# -- dry run and cost: golden files (regenerate: UPDATE_GOLDEN=1 pytest tests/deploy/test_deploy_moto.py) ---
+
+
+def _golden(name: str, lines: list[str], monkeypatch: pytest.MonkeyPatch | None = None) -> None:
+    import os
+
+    path = GOLDEN / name
+    text = "\n".join(lines) + "\n"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text)
+    assert text == path.read_text()
+
+
+class _NoWrites:
+    """Wraps a boto3 client; any call that is not a read (or a dry run's change set) fails the test."""
+
+    ALLOWED = ("describe_", "get_", "list_", "create_change_set", "delete_change_set")
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def __getattr__(self, name: str) -> Any:
+        if not name.startswith(self.ALLOWED) and name not in ("meta",):
+            raise AssertionError(f"a dry run called {name}")
+        return getattr(self.client, name)
+
+
+def test_dry_run_on_a_new_account_is_golden_and_writes_nothing(aws: None) -> None:
+    printed: list[str] = []
+    argv = ["up", "--dry-run", "--region", REGION, "--email", "ops@example.org", "--image-tag", TAG]
+    assert cli.main(argv, client=lambda s, r: _NoWrites(_client(s, r)), out=printed.append) == 0
+    _golden("dry_run_new_stack.txt", printed)
+    assert not boto3.client("cloudformation", region_name=REGION).list_stacks()["StackSummaries"]
+
+
+def test_dry_run_on_an_existing_stack_prints_the_change_set_and_changes_nothing(aws: None) -> None:
+    _create("minimal", image_tag="2026-11-01-0000000")
+    cloudformation = boto3.client("cloudformation", region_name=REGION)
+    before = cloudformation.describe_stacks(StackName="consumer-rights")["Stacks"][0]
+    printed: list[str] = []
+    argv = ["up", "--dry-run", "--region", REGION, "--image-tag", TAG, "--poll-s", "0.05"]
+    assert cli.main(argv, client=lambda s, r: _NoWrites(_client(s, r)), out=printed.append) == 0
+    text = "\n".join(printed)
+    assert "Dry run: the change set for stack consumer-rights:" in text
+    assert f"ImageTag = '{TAG}'" in text and "NotificationEmail = (previous value)" in text
+    assert text.rstrip().endswith("Dry run: nothing was changed.")
+    after = cloudformation.describe_stacks(StackName="consumer-rights")["Stacks"][0]
+    assert after["Parameters"] == before["Parameters"]
+    assert not cloudformation.list_change_sets(StackName="consumer-rights")["Summaries"]
+
+
+@pytest.mark.parametrize("tier", ["minimal", "production"])
+@pytest.mark.parametrize("network_mode", ["public", "nat", "endpoints"])
+def test_cost_table_is_golden(tier: str, network_mode: str) -> None:
+    printed: list[str] = []
+    assert cli.main(["cost", "--tier", tier, "--network-mode", network_mode], out=printed.append) == 0
+    _golden(f"cost_{tier}_{network_mode}.txt", printed)

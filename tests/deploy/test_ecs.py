@@ -1,4 +1,4 @@
-"""deploy/ecs: rendered requests against botocore's API models, Fargate sizes, compose parity, cost."""
+"""deploy/ecs: rendered task definitions against botocore's API models, Fargate sizes, compose parity."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from deploy.ecs import cost, fargate, render, validate
-from deploy.ecs.deploy import build_plan, main
+from deploy.ecs import fargate, render, validate
 from tests.deploy.support import (
     LOCAL_ONLY_ENV,
     VALUES_EXAMPLE,
@@ -36,6 +35,19 @@ def _values() -> dict[str, Any]:
     return json.loads(VALUES_EXAMPLE.read_text())  # type: ignore[no-any-return]
 
 
+class _Plan:
+    """The rendered templates: both task definitions and the pipeline's RunTask request."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.rendered = render.render_all(values)
+        self.live = self.rendered["live_task_definition"]
+        self.pipeline = self.rendered["pipeline_task_definition"]
+
+
+def build_plan(values: dict[str, Any]) -> _Plan:
+    return _Plan(values)
+
+
 @pytest.fixture(scope="module")
 def plan() -> Any:
     return build_plan(_values())
@@ -57,7 +69,7 @@ def _names(container: dict[str, Any]) -> tuple[set[str], set[str]]:
 
 def test_render_fills_every_placeholder_and_types_lists(plan: Any) -> None:
     assert render.placeholders(plan.rendered) == set()
-    subnets = plan.rendered["service"]["networkConfiguration"]["awsvpcConfiguration"]["subnets"]
+    subnets = plan.rendered["run_pipeline"]["networkConfiguration"]["awsvpcConfiguration"]["subnets"]
     assert subnets == _values()["SUBNET_IDS"]
     rabbit = next(c for c in plan.live["containerDefinitions"] if c["name"] == "rabbitmq")
     assert {s["valueFrom"] for s in rabbit["secrets"]} == {
@@ -98,22 +110,18 @@ def test_render_cli_writes_every_document(tmp_path: Path) -> None:
 
 def test_every_request_passes_botocore_validation(plan: Any) -> None:
     calls = [
-        *plan.calls("arn:aws:ecs:ap-south-1:123456789012:task-definition/consumer-rights-live-inference:3"),
-        plan.run_pipeline_call(),
+        ("RegisterTaskDefinition", plan.live),
+        ("RegisterTaskDefinition", plan.pipeline),
+        ("RunTask", plan.rendered["run_pipeline"]),
     ]
-    operations = {(c.service, c.operation) for c in calls}
-    assert {
-        ("ecs", "RegisterTaskDefinition"),
-        ("ecs", "CreateService"),
-        ("ecs", "UpdateService"),
-        ("ecs", "RunTask"),
-        ("cloudwatch", "PutMetricAlarm"),
-        ("budgets", "CreateBudget"),
-        ("elbv2", "ModifyTargetGroup"),
-    } <= operations
-    for call in calls:
-        assert validate.problems(call.service, call.operation, call.params) == [], call.operation
-    assert plan.problems == []
+    for operation, params in calls:
+        assert validate.problems("ecs", operation, params) == [], operation
+
+
+def test_validation_refuses_what_aws_would_reject(plan: Any) -> None:
+    broken = copy.deepcopy(plan.rendered["run_pipeline"])
+    broken["networkConfiguration"]["awsvpcConfiguration"]["assignPublicIp"] = "SOMETIMES"
+    assert any("SOMETIMES" in p for p in validate.problems("ecs", "RunTask", broken))
 
 
 def test_validation_catches_type_and_enum_mistakes(plan: Any) -> None:
@@ -242,16 +250,6 @@ def test_secrets_come_from_secrets_manager_and_no_access_keys(plan: Any) -> None
     assert {"name": "AUTH_DISABLED", "value": "false"} in gateway["environment"]
 
 
-def test_alb_targets_the_gateway_health_endpoint(plan: Any) -> None:
-    balancer = plan.rendered["service"]["loadBalancers"][0]
-    gateway = _containers(plan)[balancer["containerName"]]
-    assert balancer["containerName"] == "pii-filter"
-    assert balancer["containerPort"] in {p["containerPort"] for p in gateway["portMappings"]}
-    health = plan.rendered["target_group_health"]
-    assert health["HealthCheckPath"] == "/health" and health["Matcher"]["HttpCode"] == "200"
-    assert gateway["healthCheck"]["command"][-1].endswith(f":{balancer['containerPort']}/health")
-
-
 def test_pipeline_task_writes_a_snapshot_to_efs(plan: Any) -> None:
     pipeline = plan.pipeline
     assert pipeline["family"] == plan.rendered["run_pipeline"]["taskDefinition"]
@@ -340,80 +338,3 @@ def test_settings_accept_the_ecs_environment(plan: Any, name: str, monkeypatch: 
     loaded = settings()
     if any(e["name"] == "ENVIRONMENT" for e in container.get("environment", [])):
         assert loaded.environment == "production"  # type: ignore[attr-defined]
-
-
-# -- cost -------------------------------------------------------------------------------------------
-
-
-def test_cost_of_the_plans_draft_size_is_50_82() -> None:
-    estimate = cost.estimate({"family": "draft", "cpu": "1536", "memory": "2048"})
-    assert round(estimate.total_usd, 2) == 50.82
-    assert round(estimate.vcpu_usd, 2) == 44.33 and round(estimate.memory_usd, 2) == 6.49
-
-
-def test_deploy_prints_the_cost_and_a_bigger_task_costs_more(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    def monthly(lines: list[str]) -> float:
-        line = next(line for line in lines if "consumer-rights-live-inference:" in line)
-        return float(line.rsplit("$", 1)[1])
-
-    printed: list[str] = []
-    assert main(["--values", str(VALUES_EXAMPLE), "--dry-run"], client=_no_client, out=printed.append) == 0
-    live = build_plan(_values()).live
-    assert monthly(printed) == round(cost.estimate(live).total_usd, 2)
-
-    grown = {**live, "cpu": "2048", "memory": "4096"}
-    template = tmp_path / "live-inference.json"
-    template.write_text(
-        json.dumps(
-            json.loads(render.TEMPLATE_FILES["live_task_definition"].read_text())
-            | {"cpu": grown["cpu"], "memory": grown["memory"]}
-        )
-    )
-    monkeypatch.setitem(render.TEMPLATE_FILES, "live_task_definition", template)
-    printed_grown: list[str] = []
-    assert (
-        main(["--values", str(VALUES_EXAMPLE), "--dry-run"], client=_no_client, out=printed_grown.append) == 0
-    )
-    assert monthly(printed_grown) > monthly(printed)
-
-
-def _no_client(service: str, region: str) -> Any:
-    raise AssertionError(f"a dry run must not create a {service} client")
-
-
-def test_dry_run_prints_every_request_and_sends_none() -> None:
-    printed: list[str] = []
-    assert main(["--values", str(VALUES_EXAMPLE), "--dry-run"], client=_no_client, out=printed.append) == 0
-    text = "\n".join(printed)
-    for method in (
-        "ecs.register_task_definition",
-        "ecs.update_service",
-        "ecs.create_service",
-        "cloudwatch.put_metric_alarm",
-        "budgets.create_budget",
-        "elbv2.modify_target_group",
-        "logs.create_log_group",
-    ):
-        assert f"# {method}" in text
-    assert '"family": "consumer-rights-live-inference"' in text
-    printed.clear()
-    assert (
-        main(
-            ["run-pipeline", "--values", str(VALUES_EXAMPLE), "--dry-run"],
-            client=_no_client,
-            out=printed.append,
-        )
-        == 0
-    )
-    assert "# ecs.run_task" in "\n".join(printed)
-
-
-def test_deploy_refuses_what_aws_would_reject(tmp_path: Path) -> None:
-    values = {**_values(), "ASSIGN_PUBLIC_IP": "SOMETIMES"}
-    path = tmp_path / "values.json"
-    path.write_text(json.dumps(values))
-    printed: list[str] = []
-    assert main(["--values", str(path)], client=_no_client, out=printed.append) == 2
-    assert any("SOMETIMES" in line for line in printed)

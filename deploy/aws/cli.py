@@ -1,0 +1,272 @@
+"""`python -m deploy.aws up|down|status|logs|cost`: the one way to deploy, run and remove the service.
+
+    python -m deploy.aws up --tier minimal --region ap-south-1 --email ops@example.org [--dry-run]
+    python -m deploy.aws status | logs [--since 30m] | cost [--network-mode nat]
+    python -m deploy.aws down [--purge]
+
+`up` checks the task definitions against botocore's API models and the Fargate size table, prints
+the monthly cost, creates or updates the CloudFormation stack through a change set it prints first
+(on a new account: the stack with no task, then the images, then the service), waits for the
+service, runs the data pipeline once when the index is empty, and asks one question.
+`--dry-run` sends no write request: it prints the cost, the parameters and, for an existing stack,
+the change set (created, printed and deleted again; no resource is touched).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from deploy.aws import checks, cost, images, stack, teardown
+from deploy.aws.day2 import logs, status
+from deploy.aws.template import task_definition_documents
+from deploy.ecs import fargate, validate
+from deploy.ecs.render import load_values, render
+
+VALUES_EXAMPLE = Path(__file__).resolve().parents[1] / "ecs" / "values.example.json"
+DEFAULT_STACK = "consumer-rights"
+
+ClientFactory = Callable[[str, str], Any]
+Out = Callable[[str], None]
+
+
+def _boto3_clients(profile: str | None) -> ClientFactory:
+    import boto3
+
+    session = boto3.Session(profile_name=profile)
+    return lambda service, region: session.client(service, region_name=region)
+
+
+def _git_tag() -> str:
+    done = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True, check=False)
+    return done.stdout.strip() or time.strftime("%Y%m%d%H%M%S")
+
+
+def task_definition_problems() -> list[str]:
+    """What AWS would reject in the task definitions (rendered with the example values)."""
+    values = load_values(VALUES_EXAMPLE, {})
+    found: list[str] = []
+    for name, document in task_definition_documents().items():
+        rendered = render(document, values)
+        found += fargate.size_problems(rendered)
+        found += [f"{name}: {p}" for p in validate.problems("ecs", "RegisterTaskDefinition", rendered)]
+    return found
+
+
+def cost_lines(tier: str, network_mode: str) -> list[str]:
+    values = load_values(VALUES_EXAMPLE, {})
+    documents = task_definition_documents()
+    live = documents["shared_broker_live_task_definition" if tier == "production" else "live_task_definition"]
+    lines = cost.monthly_lines(
+        tier=tier,
+        network_mode=network_mode,
+        live_task_definition=render(live, values),
+        pipeline_task_definition=render(documents["pipeline_task_definition"], values),
+    )
+    return cost.table(lines, tier=tier, network_mode=network_mode)
+
+
+def _given_parameters(args: argparse.Namespace, *, image_tag: str | None) -> dict[str, str | None]:
+    return {
+        "Tier": args.tier,
+        "NetworkMode": args.network_mode,
+        "NotificationEmail": args.email,
+        "CertificateArn": args.certificate_arn,
+        "PipelineSchedule": args.pipeline_schedule,
+        "MonthlyBudgetUsd": None if args.monthly_budget_usd is None else str(args.monthly_budget_usd),
+        "ImageTag": image_tag,
+    }
+
+
+def _print_parameters(params: Sequence[dict[str, Any]], out: Out) -> None:
+    for p in params:
+        value = "(previous value)" if p.get("UsePreviousValue") else repr(p["ParameterValue"])
+        out(f"  {p['ParameterKey']} = {value}")
+
+
+def up(args: argparse.Namespace, client: ClientFactory, http: Any, out: Out, run: images.Run) -> int:
+    problems = task_definition_problems()
+    if problems:
+        out("refusing to deploy; the AWS API models reject:")
+        for problem in problems:
+            out(f"  - {problem}")
+        return 2
+    for line in cost_lines(args.tier, args.network_mode):
+        out(line)
+    cloudformation = client("cloudformation", args.region)
+    existing = stack.describe(cloudformation, args.stack_name)
+    tag = args.image_tag or _git_tag()
+    name = args.stack_name
+    if existing is None and not args.email:
+        out("the first `up` needs --email (alarms and budget alerts go there)")
+        return 2
+
+    if args.dry_run:
+        if existing is None:
+            params = stack.parameters(_given_parameters(args, image_tag=tag), None)
+            out(f"Dry run: stack {name} does not exist in {args.region}; `up` would create it with:")
+            _print_parameters(params, out)
+            out(f"then build and push the images with tag {tag}" + (" (skipped: --skip-images)" if args.skip_images else ""))
+        else:
+            params = stack.parameters(_given_parameters(args, image_tag=tag), existing)
+            change_set = stack.create_change_set(
+                cloudformation, stack_name=name, change_set_name=f"dry-run-{int(time.time())}", params=params,
+                create=False, poll_s=args.poll_s,
+            )
+            out(f"Dry run: the change set for stack {name}:")
+            _print_parameters(params, out)
+            for line in stack.describe_changes(change_set):
+                out(line)
+            stack.delete_change_set(cloudformation, stack_name=name, change_set=change_set)
+        out("Dry run: nothing was changed.")
+        return 0
+
+    if existing is None:  # the registry and everything else first, the service with no task
+        params = stack.parameters(_given_parameters(args, image_tag=""), None)
+        change_set = stack.create_change_set(
+            cloudformation, stack_name=name, change_set_name=f"create-{int(time.time())}", params=params,
+            create=True, poll_s=args.poll_s,
+        )
+        out(f"creating stack {name}:")
+        for line in stack.describe_changes(change_set):
+            out(line)
+        stack.execute_and_wait(cloudformation, stack_name=name, change_set=change_set, create=True,
+                               waiter_delay_s=args.waiter_delay_s)
+        existing = stack.describe(cloudformation, name)
+        assert existing is not None
+    found = stack.outputs(existing)
+
+    api_key = checks.ensure_operator_key(
+        client("secretsmanager", args.region),
+        operator_secret=found["OperatorApiKeySecret"],
+        digests_secret=found["ApiKeysSecret"],
+        out=out,
+    )
+    ecr = client("ecr", args.region)
+    if args.skip_images:
+        missing = images.missing_tags(ecr, tag)
+        out(f"images: skipped building (--skip-images) for tag {tag}")
+        if missing:
+            out(f"images: warning: ECR has no {tag} image for {', '.join(missing)}; "
+                "the service cannot start until they are pushed")
+    else:
+        images.build_and_push(ecr, registry=found["RegistryUri"], tag=tag, out=out, run=run)
+
+    params = stack.parameters(_given_parameters(args, image_tag=tag), existing)
+    change_set = stack.create_change_set(
+        cloudformation, stack_name=name, change_set_name=f"release-{tag.replace('.', '-')}-{int(time.time())}",
+        params=params, create=False, poll_s=args.poll_s,
+    )
+    out(f"updating stack {name} to images {tag}:")
+    for line in stack.describe_changes(change_set):
+        out(line)
+    if change_set.empty:
+        stack.delete_change_set(cloudformation, stack_name=name, change_set=change_set)
+    else:
+        stack.execute_and_wait(cloudformation, stack_name=name, change_set=change_set, create=False,
+                               waiter_delay_s=args.waiter_delay_s)
+    found = stack.outputs(stack.describe(cloudformation, name) or {})
+
+    ecs = client("ecs", args.region)
+    ecs.get_waiter("services_stable").wait(
+        cluster=found["ClusterName"], services=[found["ServiceName"]],
+        WaiterConfig={"Delay": args.waiter_delay_s, "MaxAttempts": 80},
+    )
+    out(f"service {found['ServiceName']} is stable")
+    pipeline_values = {
+        "CLUSTER_NAME": found["ClusterName"],
+        "SUBNET_IDS": found["TaskSubnets"].split(","),
+        "SECURITY_GROUP_IDS": [found["TaskSecurityGroup"]],
+        "ASSIGN_PUBLIC_IP": found["AssignPublicIp"],
+    }
+    checks.check_service(
+        http, ecs, url=found["Url"], api_key=api_key, pipeline_values=pipeline_values, out=out,
+        timeout_s=args.check_timeout_s, poll_s=args.poll_s,
+    )
+    out(f"ready: {found['Url']}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m deploy.aws", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--region", default="ap-south-1")
+        p.add_argument("--stack-name", default=DEFAULT_STACK)
+        p.add_argument("--profile", help="AWS profile (default: the usual credential chain)")
+
+    p_up = sub.add_parser("up", help="create or update the stack, release the images, check the service")
+    common(p_up)
+    p_up.add_argument("--tier", choices=["minimal", "production"], default="minimal")
+    p_up.add_argument("--network-mode", choices=["public", "nat", "endpoints"], default="public")
+    p_up.add_argument("--email", help="alarms and budget alerts (needed on the first up)")
+    p_up.add_argument("--certificate-arn", help="ACM certificate: HTTPS listener (HTTP only without)")
+    p_up.add_argument("--pipeline-schedule", help="EventBridge schedule of the pipeline, e.g. 'rate(7 days)'")
+    p_up.add_argument("--monthly-budget-usd", type=int)
+    p_up.add_argument("--image-tag", help="default: the git commit")
+    p_up.add_argument("--skip-images", action="store_true", help="the images with --image-tag are in ECR already")
+    p_up.add_argument("--dry-run", action="store_true", help="print the cost and the change set; change nothing")
+    p_up.add_argument("--poll-s", type=float, default=10.0, help=argparse.SUPPRESS)
+    p_up.add_argument("--waiter-delay-s", type=int, default=15, help=argparse.SUPPRESS)
+    p_up.add_argument("--check-timeout-s", type=float, default=600.0, help=argparse.SUPPRESS)
+
+    p_down = sub.add_parser("down", help="delete the stack; keeps the RDS final snapshot and EFS unless --purge")
+    common(p_down)
+    p_down.add_argument("--purge", action="store_true", help="also delete the snapshot, EFS, backups and key")
+    p_down.add_argument("--waiter-delay-s", type=int, default=15, help=argparse.SUPPRESS)
+
+    p_status = sub.add_parser("status", help="stack, service, targets and alarms")
+    common(p_status)
+
+    p_logs = sub.add_parser("logs", help="recent log lines of the live and pipeline containers")
+    common(p_logs)
+    p_logs.add_argument("--since", default="15m", help="how far back: 30s, 15m, 2h, 1d")
+    p_logs.add_argument("--container", help="only this container's stream prefix (e.g. rag-core)")
+    p_logs.add_argument("--limit", type=int, default=200)
+
+    p_cost = sub.add_parser("cost", help="the monthly cost table (no AWS call)")
+    p_cost.add_argument("--tier", choices=["minimal", "production"], default="minimal")
+    p_cost.add_argument("--network-mode", choices=["public", "nat", "endpoints"], default="public")
+    p_cost.add_argument("--sources", action="store_true", help="also print every price's source and date")
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    client: ClientFactory | None = None,
+    http: Any = None,
+    out: Out = print,
+    run: images.Run = subprocess.run,
+) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "cost":
+        for line in cost_lines(args.tier, args.network_mode):
+            out(line)
+        if args.sources:
+            for line in cost.sources():
+                out(f"  {line}")
+        return 0
+    factory = client or _boto3_clients(args.profile)
+    if args.command == "up":
+        if http is None:
+            import httpx
+
+            http = httpx.Client(follow_redirects=True)
+        return up(args, factory, http, out, run)
+    if args.command == "down":
+        return teardown.down(factory, region=args.region, stack_name=args.stack_name, purge=args.purge,
+                             out=out, waiter_delay_s=args.waiter_delay_s)
+    if args.command == "status":
+        return status(factory, region=args.region, stack_name=args.stack_name, out=out)
+    return logs(factory, region=args.region, since=args.since, container=args.container, limit=args.limit, out=out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
