@@ -68,9 +68,7 @@ def error_code(body: Mapping[str, Any]) -> str:
     return str(body.get("error") or "")
 
 
-def run_pipeline(
-    ecs: Any, *, values: Mapping[str, Any], out: Out, timeout_s: float, poll_s: float
-) -> str:
+def run_pipeline(ecs: Any, *, values: Mapping[str, Any], out: Out, timeout_s: float, poll_s: float) -> str:
     """RunTask the data pipeline once and wait for it to stop; raises unless it ended well."""
     request = render(load_template("run_pipeline"), values)
     response = ecs.run_task(**request)
@@ -84,7 +82,9 @@ def run_pipeline(
         if task.get("lastStatus") == "STOPPED":
             codes = [c.get("exitCode") for c in task.get("containers", []) if "exitCode" in c]
             if task.get("stopCode") == "TaskFailedToStart" or any(code != 0 for code in codes):
-                raise RuntimeError(f"pipeline task failed: {task.get('stoppedReason', '')} exit codes {codes}")
+                raise RuntimeError(
+                    f"pipeline task failed: {task.get('stoppedReason', '')} exit codes {codes}"
+                )
             out("pipeline: finished")
             return str(arn)
         time.sleep(poll_s)

@@ -43,7 +43,9 @@ def _boto3_clients(profile: str | None) -> ClientFactory:
 
 
 def _git_tag() -> str:
-    done = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["git", "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True, check=False
+    )
     return done.stdout.strip() or time.strftime("%Y%m%d%H%M%S")
 
 
@@ -96,10 +98,15 @@ def up(args: argparse.Namespace, client: ClientFactory, http: Any, out: Out, run
         for problem in problems:
             out(f"  - {problem}")
         return 2
-    for line in cost_lines(args.tier, args.network_mode):
-        out(line)
     cloudformation = client("cloudformation", args.region)
     existing = stack.describe(cloudformation, args.stack_name)
+    # on an existing stack an option not given keeps its value (never switches a production stack back)
+    tier = args.tier or stack.parameter(existing, "Tier") or "minimal"
+    network_mode = args.network_mode or stack.parameter(existing, "NetworkMode") or "public"
+    if existing is None:
+        args.tier, args.network_mode = tier, network_mode
+    for line in cost_lines(tier, network_mode):
+        out(line)
     tag = args.image_tag or _git_tag()
     name = args.stack_name
     if existing is None and not args.email:
@@ -111,12 +118,19 @@ def up(args: argparse.Namespace, client: ClientFactory, http: Any, out: Out, run
             params = stack.parameters(_given_parameters(args, image_tag=tag), None)
             out(f"Dry run: stack {name} does not exist in {args.region}; `up` would create it with:")
             _print_parameters(params, out)
-            out(f"then build and push the images with tag {tag}" + (" (skipped: --skip-images)" if args.skip_images else ""))
+            out(
+                f"then build and push the images with tag {tag}"
+                + (" (skipped: --skip-images)" if args.skip_images else "")
+            )
         else:
             params = stack.parameters(_given_parameters(args, image_tag=tag), existing)
             change_set = stack.create_change_set(
-                cloudformation, stack_name=name, change_set_name=f"dry-run-{int(time.time())}", params=params,
-                create=False, poll_s=args.poll_s,
+                cloudformation,
+                stack_name=name,
+                change_set_name=f"dry-run-{int(time.time())}",
+                params=params,
+                create=False,
+                poll_s=args.poll_s,
             )
             out(f"Dry run: the change set for stack {name}:")
             _print_parameters(params, out)
@@ -129,14 +143,23 @@ def up(args: argparse.Namespace, client: ClientFactory, http: Any, out: Out, run
     if existing is None:  # the registry and everything else first, the service with no task
         params = stack.parameters(_given_parameters(args, image_tag=""), None)
         change_set = stack.create_change_set(
-            cloudformation, stack_name=name, change_set_name=f"create-{int(time.time())}", params=params,
-            create=True, poll_s=args.poll_s,
+            cloudformation,
+            stack_name=name,
+            change_set_name=f"create-{int(time.time())}",
+            params=params,
+            create=True,
+            poll_s=args.poll_s,
         )
         out(f"creating stack {name}:")
         for line in stack.describe_changes(change_set):
             out(line)
-        stack.execute_and_wait(cloudformation, stack_name=name, change_set=change_set, create=True,
-                               waiter_delay_s=args.waiter_delay_s)
+        stack.execute_and_wait(
+            cloudformation,
+            stack_name=name,
+            change_set=change_set,
+            create=True,
+            waiter_delay_s=args.waiter_delay_s,
+        )
         existing = stack.describe(cloudformation, name)
         assert existing is not None
     found = stack.outputs(existing)
@@ -152,15 +175,21 @@ def up(args: argparse.Namespace, client: ClientFactory, http: Any, out: Out, run
         missing = images.missing_tags(ecr, tag)
         out(f"images: skipped building (--skip-images) for tag {tag}")
         if missing:
-            out(f"images: warning: ECR has no {tag} image for {', '.join(missing)}; "
-                "the service cannot start until they are pushed")
+            out(
+                f"images: warning: ECR has no {tag} image for {', '.join(missing)}; "
+                "the service cannot start until they are pushed"
+            )
     else:
         images.build_and_push(ecr, registry=found["RegistryUri"], tag=tag, out=out, run=run)
 
     params = stack.parameters(_given_parameters(args, image_tag=tag), existing)
     change_set = stack.create_change_set(
-        cloudformation, stack_name=name, change_set_name=f"release-{tag.replace('.', '-')}-{int(time.time())}",
-        params=params, create=False, poll_s=args.poll_s,
+        cloudformation,
+        stack_name=name,
+        change_set_name=f"release-{tag.replace('.', '-')}-{int(time.time())}",
+        params=params,
+        create=False,
+        poll_s=args.poll_s,
     )
     out(f"updating stack {name} to images {tag}:")
     for line in stack.describe_changes(change_set):
@@ -168,13 +197,19 @@ def up(args: argparse.Namespace, client: ClientFactory, http: Any, out: Out, run
     if change_set.empty:
         stack.delete_change_set(cloudformation, stack_name=name, change_set=change_set)
     else:
-        stack.execute_and_wait(cloudformation, stack_name=name, change_set=change_set, create=False,
-                               waiter_delay_s=args.waiter_delay_s)
+        stack.execute_and_wait(
+            cloudformation,
+            stack_name=name,
+            change_set=change_set,
+            create=False,
+            waiter_delay_s=args.waiter_delay_s,
+        )
     found = stack.outputs(stack.describe(cloudformation, name) or {})
 
     ecs = client("ecs", args.region)
     ecs.get_waiter("services_stable").wait(
-        cluster=found["ClusterName"], services=[found["ServiceName"]],
+        cluster=found["ClusterName"],
+        services=[found["ServiceName"]],
         WaiterConfig={"Delay": args.waiter_delay_s, "MaxAttempts": 80},
     )
     out(f"service {found['ServiceName']} is stable")
@@ -185,8 +220,14 @@ def up(args: argparse.Namespace, client: ClientFactory, http: Any, out: Out, run
         "ASSIGN_PUBLIC_IP": found["AssignPublicIp"],
     }
     checks.check_service(
-        http, ecs, url=found["Url"], api_key=api_key, pipeline_values=pipeline_values, out=out,
-        timeout_s=args.check_timeout_s, poll_s=args.poll_s,
+        http,
+        ecs,
+        url=found["Url"],
+        api_key=api_key,
+        pipeline_values=pipeline_values,
+        out=out,
+        timeout_s=args.check_timeout_s,
+        poll_s=args.poll_s,
     )
     out(f"ready: {found['Url']}")
     return 0
@@ -203,20 +244,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_up = sub.add_parser("up", help="create or update the stack, release the images, check the service")
     common(p_up)
-    p_up.add_argument("--tier", choices=["minimal", "production"], default="minimal")
-    p_up.add_argument("--network-mode", choices=["public", "nat", "endpoints"], default="public")
+    p_up.add_argument("--tier", choices=["minimal", "production"], help="default: minimal, or the stack's")
+    p_up.add_argument(
+        "--network-mode", choices=["public", "nat", "endpoints"], help="default: public, or the stack's"
+    )
     p_up.add_argument("--email", help="alarms and budget alerts (needed on the first up)")
     p_up.add_argument("--certificate-arn", help="ACM certificate: HTTPS listener (HTTP only without)")
     p_up.add_argument("--pipeline-schedule", help="EventBridge schedule of the pipeline, e.g. 'rate(7 days)'")
     p_up.add_argument("--monthly-budget-usd", type=int)
     p_up.add_argument("--image-tag", help="default: the git commit")
-    p_up.add_argument("--skip-images", action="store_true", help="the images with --image-tag are in ECR already")
-    p_up.add_argument("--dry-run", action="store_true", help="print the cost and the change set; change nothing")
+    p_up.add_argument(
+        "--skip-images", action="store_true", help="the images with --image-tag are in ECR already"
+    )
+    p_up.add_argument(
+        "--dry-run", action="store_true", help="print the cost and the change set; change nothing"
+    )
     p_up.add_argument("--poll-s", type=float, default=10.0, help=argparse.SUPPRESS)
     p_up.add_argument("--waiter-delay-s", type=int, default=15, help=argparse.SUPPRESS)
     p_up.add_argument("--check-timeout-s", type=float, default=600.0, help=argparse.SUPPRESS)
 
-    p_down = sub.add_parser("down", help="delete the stack; keeps the RDS final snapshot and EFS unless --purge")
+    p_down = sub.add_parser(
+        "down", help="delete the stack; keeps the RDS final snapshot and EFS unless --purge"
+    )
     common(p_down)
     p_down.add_argument("--purge", action="store_true", help="also delete the snapshot, EFS, backups and key")
     p_down.add_argument("--waiter-delay-s", type=int, default=15, help=argparse.SUPPRESS)
@@ -261,11 +310,19 @@ def main(
             http = httpx.Client(follow_redirects=True)
         return up(args, factory, http, out, run)
     if args.command == "down":
-        return teardown.down(factory, region=args.region, stack_name=args.stack_name, purge=args.purge,
-                             out=out, waiter_delay_s=args.waiter_delay_s)
+        return teardown.down(
+            factory,
+            region=args.region,
+            stack_name=args.stack_name,
+            purge=args.purge,
+            out=out,
+            waiter_delay_s=args.waiter_delay_s,
+        )
     if args.command == "status":
         return status(factory, region=args.region, stack_name=args.stack_name, out=out)
-    return logs(factory, region=args.region, since=args.since, container=args.container, limit=args.limit, out=out)
+    return logs(
+        factory, region=args.region, since=args.since, container=args.container, limit=args.limit, out=out
+    )
 
 
 if __name__ == "__main__":

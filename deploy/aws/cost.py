@@ -45,7 +45,9 @@ PRICES: Mapping[str, Price] = {
     "logs_ingest_gb": Price(0.67, "GB ingested", _PRICING.format("cloudwatch")),
     "logs_store_gb_month": Price(0.033, "GB-month", _PRICING.format("cloudwatch")),
     "alarm_month": Price(0.10, "standard alarm-month", _PRICING.format("cloudwatch")),
-    "container_insights_month": Price(3.00, "cluster-month (estimate: ~20 metrics)", _PRICING.format("cloudwatch")),
+    "container_insights_month": Price(
+        3.00, "cluster-month (estimate: ~20 metrics)", _PRICING.format("cloudwatch")
+    ),
     "secret_month": Price(0.40, "secret-month", _PRICING.format("secrets-manager")),
     "kms_key_month": Price(1.00, "customer managed key-month", _PRICING.format("kms")),
     "ecr_gb_month": Price(0.10, "GB-month", _PRICING.format("ecr")),
@@ -116,7 +118,9 @@ def monthly_lines(
             PIPELINE_HOURS_PER_MONTH * _fargate_hour(pipeline_task_definition),
         ),
         Line("ALB hours", f"{h} h", h * _p("alb_hour")),
-        Line("ALB LCUs", f"{ALB_LCU_AVERAGE:g} LCU average x {h} h", ALB_LCU_AVERAGE * h * _p("alb_lcu_hour")),
+        Line(
+            "ALB LCUs", f"{ALB_LCU_AVERAGE:g} LCU average x {h} h", ALB_LCU_AVERAGE * h * _p("alb_lcu_hour")
+        ),
     ]
     db_hour = _p("rds_t3_small_hour" if production else "rds_t3_micro_hour")
     copies = 2 if production else 1
@@ -129,7 +133,11 @@ def monthly_lines(
         Line("RDS storage", f"20 GB gp3 x {copies}", copies * 20 * _p("rds_gp3_gb_month")),
         Line("RDS backups", "7 days, within the free allowance (= storage)", 0.0),
         Line("EFS", f"{INDEX_GB:g} GB standard", INDEX_GB * _p("efs_standard_gb_month")),
-        Line("AWS Backup (EFS)", f"{INDEX_GB * 14:g} GB-month (14 daily copies)", INDEX_GB * 14 * _p("backup_efs_gb_month")),
+        Line(
+            "AWS Backup (EFS)",
+            f"{INDEX_GB * 14:g} GB-month (14 daily copies)",
+            INDEX_GB * 14 * _p("backup_efs_gb_month"),
+        ),
     ]
     addresses = 2 + (tasks if network_mode == "public" else 0) + (1 if network_mode == "nat" else 0)
     if network_mode == "nat":
@@ -146,8 +154,10 @@ def monthly_lines(
             ),
             Line("VPC endpoint data", f"{NAT_GB_PER_MONTH:g} GB", NAT_GB_PER_MONTH * _p("endpoint_gb")),
         ]
-    pieces = "ALB 2" + (f" + tasks {tasks}" if network_mode == "public" else "") + (
-        " + NAT 1" if network_mode == "nat" else ""
+    pieces = (
+        "ALB 2"
+        + (f" + tasks {tasks}" if network_mode == "public" else "")
+        + (" + NAT 1" if network_mode == "nat" else "")
     )
     lines.append(Line("Public IPv4 addresses", f"{pieces} x {h} h", addresses * h * _p("ipv4_hour")))
     lines += [
@@ -166,7 +176,9 @@ def monthly_lines(
         lines += [
             Line("Amazon MQ for RabbitMQ", f"mq.m5.large cluster, 3 x {h} h", 3 * h * _p("mq_m5_large_hour")),
             Line("Amazon MQ storage", "3 x 200 GB", 3 * 200 * _p("mq_storage_gb_month")),
-            Line("ElastiCache Redis", f"cache.t4g.micro, 2 nodes x {h} h", 2 * h * _p("redis_t4g_micro_hour")),
+            Line(
+                "ElastiCache Redis", f"cache.t4g.micro, 2 nodes x {h} h", 2 * h * _p("redis_t4g_micro_hour")
+            ),
         ]
     questions = QUESTIONS_PER_DAY * DAYS_PER_MONTH
     lines += [
@@ -200,7 +212,9 @@ def table(lines: Sequence[Line], *, tier: str, network_mode: str) -> list[str]:
     amount = total(lines)
     verdict = "within" if amount <= high else "over"
     out.append(f"  {'Total':<{width}}  {'':<{usage_width}}  ${amount:>8.2f}")
-    out.append(f"  The plan's budget is ${low:.0f}-{high:.0f} a month: {verdict} it by ${abs(amount - high):.2f}.")
+    out.append(
+        f"  The plan's budget is ${low:.0f}-{high:.0f} a month: {verdict} it by ${abs(amount - high):.2f}."
+    )
     return out
 
 

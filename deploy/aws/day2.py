@@ -22,16 +22,24 @@ def status(client: Callable[[str, str], Any], *, region: str, stack_name: str, o
         return 1
     found = stack.outputs(existing)
     params = {p["ParameterKey"]: p.get("ParameterValue", "") for p in existing.get("Parameters", [])}
-    out(f"stack {stack_name}: {existing['StackStatus']} (tier {params.get('Tier')}, "
-        f"network {params.get('NetworkMode')}, images {params.get('ImageTag') or '(none)'})")
+    out(
+        f"stack {stack_name}: {existing['StackStatus']} (tier {params.get('Tier')}, "
+        f"network {params.get('NetworkMode')}, images {params.get('ImageTag') or '(none)'})"
+    )
     out(f"url: {found.get('Url')}")
     ecs = client("ecs", region)
-    for service in ecs.describe_services(cluster=found["ClusterName"], services=[found["ServiceName"]])["services"]:
-        out(f"service {service['serviceName']}: desired {service.get('desiredCount')}, running "
-            f"{service.get('runningCount')}, pending {service.get('pendingCount')}")
+    for service in ecs.describe_services(cluster=found["ClusterName"], services=[found["ServiceName"]])[
+        "services"
+    ]:
+        out(
+            f"service {service['serviceName']}: desired {service.get('desiredCount')}, running "
+            f"{service.get('runningCount')}, pending {service.get('pendingCount')}"
+        )
         for deployment in service.get("deployments", []):
-            out(f"  deployment {deployment.get('status')} {deployment.get('rolloutState', '')}: "
-                f"{deployment.get('taskDefinition', '').rsplit('/', 1)[-1]}")
+            out(
+                f"  deployment {deployment.get('status')} {deployment.get('rolloutState', '')}: "
+                f"{deployment.get('taskDefinition', '').rsplit('/', 1)[-1]}"
+            )
         for event in service.get("events", [])[:5]:
             out(f"  event: {event.get('message')}")
     alarms = client("cloudwatch", region).describe_alarms(AlarmNamePrefix=f"{stack_name}-")["MetricAlarms"]
@@ -48,8 +56,9 @@ def since_ms(since: str, now: float | None = None) -> int:
     return int(((now if now is not None else time.time()) - seconds) * 1000)
 
 
-def logs(client: Callable[[str, str], Any], *, region: str, since: str, container: str | None, limit: int,
-         out: Out) -> int:
+def logs(
+    client: Callable[[str, str], Any], *, region: str, since: str, container: str | None, limit: int, out: Out
+) -> int:
     request: dict[str, Any] = {"logGroupName": LOG_GROUP, "startTime": since_ms(since), "limit": limit}
     if container:
         request["logStreamNamePrefix"] = f"{container}/"

@@ -40,7 +40,12 @@ def missing_tags(ecr: Any, tag: str) -> list[str]:
 
 
 def build_and_push(
-    ecr: Any, *, registry: str, tag: str, out: Callable[[str], None], run: Run = subprocess.run,
+    ecr: Any,
+    *,
+    registry: str,
+    tag: str,
+    out: Callable[[str], None],
+    run: Run = subprocess.run,
     names: Sequence[str] | None = None,
 ) -> None:
     """docker login (password on stdin), build and push every image that lacks the tag."""
@@ -50,8 +55,12 @@ def build_and_push(
         return
     token = ecr.get_authorization_token()["authorizationData"][0]["authorizationToken"]
     user, password = base64.b64decode(token).decode().split(":", 1)
-    run(["docker", "login", "--username", user, "--password-stdin", registry],
-        input=password.encode(), check=True, capture_output=True)
+    run(
+        ["docker", "login", "--username", user, "--password-stdin", registry],
+        input=password.encode(),
+        check=True,
+        capture_output=True,
+    )
     for name in todo:
         image = f"{registry}/{repository(name)}:{tag}"
         out(f"images: building {image}")

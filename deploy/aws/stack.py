@@ -32,7 +32,14 @@ def describe(cloudformation: Any, name: str) -> dict[str, Any] | None:
         raise
     if not stacks or stacks[0]["StackStatus"] in ("REVIEW_IN_PROGRESS", "DELETE_COMPLETE"):
         return None
-    return stacks[0]  # type: ignore[no-any-return]
+    return dict(stacks[0])
+
+
+def parameter(stack: Mapping[str, Any] | None, name: str) -> str | None:
+    for p in (stack or {}).get("Parameters", []):
+        if p["ParameterKey"] == name:
+            return str(p.get("ParameterValue", ""))
+    return None
 
 
 def outputs(stack: Mapping[str, Any]) -> dict[str, str]:
@@ -42,8 +49,9 @@ def outputs(stack: Mapping[str, Any]) -> dict[str, str]:
 def parameters(given: Mapping[str, str | None], existing: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     """Given values win; on an existing stack every other parameter keeps its previous value."""
     names = {p["ParameterKey"] for p in (existing or {}).get("Parameters", [])}
-    result = [{"ParameterKey": k, "ParameterValue": v} for k, v in given.items() if v is not None]
-    result += [{"ParameterKey": k, "UsePreviousValue": True} for k in sorted(names - set(given))]
+    values = {k: v for k, v in given.items() if v is not None}
+    result: list[dict[str, Any]] = [{"ParameterKey": k, "ParameterValue": v} for k, v in values.items()]
+    result += [{"ParameterKey": k, "UsePreviousValue": True} for k in sorted(names - set(values))]
     return sorted(result, key=lambda p: p["ParameterKey"])
 
 
@@ -65,15 +73,20 @@ def create_change_set(
     timeout_s: float = 600.0,
 ) -> ChangeSet:
     """Create a change set and wait until CloudFormation has computed it."""
-    arn = cloudformation.create_change_set(
-        StackName=stack_name,
-        ChangeSetName=change_set_name,
-        TemplateBody=template_body(),
-        Parameters=list(params),
-        Capabilities=CAPABILITIES,
-        ChangeSetType="CREATE" if create else "UPDATE",
-        Tags=[{"Key": "project", "Value": "consumer-rights"}],
-    )["Id"]
+    try:
+        arn = cloudformation.create_change_set(
+            StackName=stack_name,
+            ChangeSetName=change_set_name,
+            TemplateBody=template_body(),
+            Parameters=list(params),
+            Capabilities=CAPABILITIES,
+            ChangeSetType="CREATE" if create else "UPDATE",
+            Tags=[{"Key": "project", "Value": "consumer-rights"}],
+        )["Id"]
+    except Exception as exc:  # some endpoints refuse an empty change set outright instead of failing it
+        if error_code(exc) == "ValidationError" and "No updates are to be performed" in str(exc):
+            return ChangeSet("", [], empty=True)
+        raise
     deadline = time.monotonic() + timeout_s
     while True:
         described = cloudformation.describe_change_set(ChangeSetName=arn, StackName=stack_name)
@@ -100,17 +113,21 @@ def describe_changes(change_set: ChangeSet) -> list[str]:
         replacement = resource.get("Replacement")
         lines.append(
             f"  {resource.get('Action', '?'):<7} {resource.get('LogicalResourceId', '?'):<34}"
-            f" {resource.get('ResourceType', '?')}" + (f"  (replacement: {replacement})" if replacement else "")
+            f" {resource.get('ResourceType', '?')}"
+            + (f"  (replacement: {replacement})" if replacement else "")
         )
     return lines
 
 
-def execute_and_wait(cloudformation: Any, *, stack_name: str, change_set: ChangeSet, create: bool,
-                     waiter_delay_s: int = 15) -> None:
+def execute_and_wait(
+    cloudformation: Any, *, stack_name: str, change_set: ChangeSet, create: bool, waiter_delay_s: int = 15
+) -> None:
     cloudformation.execute_change_set(ChangeSetName=change_set.arn, StackName=stack_name)
     waiter = cloudformation.get_waiter("stack_create_complete" if create else "stack_update_complete")
     waiter.wait(StackName=stack_name, WaiterConfig={"Delay": waiter_delay_s, "MaxAttempts": 240})
 
 
 def delete_change_set(cloudformation: Any, *, stack_name: str, change_set: ChangeSet) -> None:
+    if not change_set.arn:
+        return
     cloudformation.delete_change_set(ChangeSetName=change_set.arn, StackName=stack_name)

@@ -11,8 +11,15 @@ Out = Callable[[str], None]
 KEY_DELETION_DAYS = 7
 
 
-def down(client: Callable[[str, str], Any], *, region: str, stack_name: str, purge: bool, out: Out,
-         waiter_delay_s: int = 15) -> int:
+def down(
+    client: Callable[[str, str], Any],
+    *,
+    region: str,
+    stack_name: str,
+    purge: bool,
+    out: Out,
+    waiter_delay_s: int = 15,
+) -> int:
     cloudformation = client("cloudformation", region)
     existing = stack.describe(cloudformation, stack_name)
     if existing is None:
@@ -32,12 +39,17 @@ def down(client: Callable[[str, str], Any], *, region: str, stack_name: str, pur
     out(f"stack {stack_name} deleted")
     snapshots = [
         s["DBSnapshotIdentifier"]
-        for s in rds.describe_db_snapshots(DBInstanceIdentifier=database, SnapshotType="manual")["DBSnapshots"]
+        for s in rds.describe_db_snapshots(DBInstanceIdentifier=database, SnapshotType="manual")[
+            "DBSnapshots"
+        ]
     ]
     if not purge:
         out("kept (delete with `down --purge`):")
         out(f"  RDS snapshots of {database}: {', '.join(snapshots) or '(being taken)'}")
-        out(f"  EFS file system {found['FileSystem']}, backup vault {found['BackupVault']}, KMS key {found['Key']}")
+        out(
+            f"  EFS file system {found['FileSystem']}, backup vault {found['BackupVault']},"
+            f" KMS key {found['Key']}"
+        )
         return 0
     for snapshot in snapshots:
         rds.delete_db_snapshot(DBSnapshotIdentifier=snapshot)

@@ -55,7 +55,11 @@ SUB_NAMES: Mapping[str, str] = {
 }
 
 # ECS API member names whose CloudFormation property is not simply the capitalised name
-_PROPERTY_NAMES = {"efsVolumeConfiguration": "EFSVolumeConfiguration", "fileSystemId": "FilesystemId", "iam": "IAM"}
+_PROPERTY_NAMES = {
+    "efsVolumeConfiguration": "EFSVolumeConfiguration",
+    "fileSystemId": "FilesystemId",
+    "iam": "IAM",
+}
 # members that are free-form maps: their keys are data, not field names
 _MAPS = {"options"}
 
@@ -122,7 +126,8 @@ def to_cloudformation(document: Any, *, is_map: bool = False) -> Any:
         if is_map:
             return {key: to_cloudformation(value) for key, value in document.items()}
         return {
-            property_name(key): to_cloudformation(value, is_map=key in _MAPS) for key, value in document.items()
+            property_name(key): to_cloudformation(value, is_map=key in _MAPS)
+            for key, value in document.items()
         }
     if isinstance(document, list):
         return [to_cloudformation(item) for item in document]
@@ -157,7 +162,9 @@ def with_generated_block(stack_text: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m deploy.aws.template", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m deploy.aws.template", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--check", action="store_true", help="fail if stack.yaml is not up to date")
     args = parser.parse_args(argv)
     current = STACK.read_text()

@@ -19,12 +19,15 @@ import boto3
 from moto.cloudformation import models as cfn_models
 from moto.cloudformation import parsing
 from moto.core.common_models import CloudFormationModel
+from moto.ec2.models import route_tables, subnets, vpn_gateway
 from moto.ecs import models as ecs_models
 from moto.efs import models as efs_models
 
 RECORDED: dict[str, dict[str, Any]] = {}
-_DYNAMIC = re.compile(r"\{\{resolve:secretsmanager:(arn:[^:]+:secretsmanager:[^:]+:\d+:secret:[^:}]+)"
-                      r"(?::SecretString(?::([^:}]*))?)?[^}]*\}\}")
+_DYNAMIC = re.compile(
+    r"\{\{resolve:secretsmanager:(arn:[^:]+:secretsmanager:[^:]+:\d+:secret:[^:}]+)"
+    r"(?::SecretString(?::([^:}]*))?)?[^}]*\}\}"
+)
 
 
 def resolve_dynamic_references(text: str, region: str) -> str:
@@ -66,18 +69,28 @@ class _Adapter(CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[override]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str,
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
         **kwargs: Any,
     ) -> _Adapter:
         return cls.create(resource_name, cloudformation_json.get("Properties", {}), account_id, region_name)
 
     @classmethod
     def update_from_cloudformation_json(  # type: ignore[override]
-        cls, original_resource: _Adapter, new_resource_name: str, cloudformation_json: dict[str, Any],
-        account_id: str, region_name: str,
+        cls,
+        original_resource: _Adapter,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
     ) -> _Adapter:
         original_resource.delete(account_id, region_name)
-        return cls.create(new_resource_name, cloudformation_json.get("Properties", {}), account_id, region_name)
+        return cls.create(
+            new_resource_name, cloudformation_json.get("Properties", {}), account_id, region_name
+        )
 
     @classmethod
     def delete_from_cloudformation_json(  # type: ignore[override]
@@ -114,7 +127,9 @@ class Secret(_Adapter):
             else:
                 value = password
         arn = client.create_secret(
-            Name=props.get("Name", name), SecretString=value, KmsKeyId=props.get("KmsKeyId", ""),
+            Name=props.get("Name", name),
+            SecretString=value,
+            KmsKeyId=props.get("KmsKeyId", ""),
             Description=props.get("Description", ""),
         )["ARN"]
         return cls(arn, {"Id": arn}, region)
@@ -135,9 +150,13 @@ class SecretTargetAttachment(_Adapter):
             DBInstanceIdentifier=props["TargetId"]
         )["DBInstances"]
         document = json.loads(secrets.get_secret_value(SecretId=props["SecretId"])["SecretString"])
-        document.update(engine=instance["Engine"], host=instance["Endpoint"]["Address"],
-                        port=instance["Endpoint"]["Port"], dbname=instance.get("DBName", ""),
-                        dbInstanceIdentifier=instance["DBInstanceIdentifier"])
+        document.update(
+            engine=instance["Engine"],
+            host=instance["Endpoint"]["Address"],
+            port=instance["Endpoint"]["Port"],
+            dbname=instance.get("DBName", ""),
+            dbInstanceIdentifier=instance["DBInstanceIdentifier"],
+        )
         secrets.put_secret_value(SecretId=props["SecretId"], SecretString=json.dumps(document))
         return cls(props["SecretId"], {}, region)
 
@@ -148,7 +167,9 @@ class SecurityGroupEgress(_Adapter):
     @classmethod
     def create(cls, name: str, props: dict[str, Any], account_id: str, region: str) -> _Adapter:
         permission = {
-            "IpProtocol": props["IpProtocol"], "FromPort": int(props["FromPort"]), "ToPort": int(props["ToPort"]),
+            "IpProtocol": props["IpProtocol"],
+            "FromPort": int(props["FromPort"]),
+            "ToPort": int(props["ToPort"]),
             "UserIdGroupPairs": [{"GroupId": props["DestinationSecurityGroupId"]}],
         }
         boto3.client("ec2", region_name=region).authorize_security_group_egress(
@@ -175,9 +196,13 @@ class BackupPlan(_Adapter):
     def create(cls, name: str, props: dict[str, Any], account_id: str, region: str) -> _Adapter:
         plan = props["BackupPlan"]
         rules = [
-            {"RuleName": r["RuleName"], "TargetBackupVaultName": r["TargetBackupVault"],
-             "ScheduleExpression": r["ScheduleExpression"], "StartWindowMinutes": int(r["StartWindowMinutes"]),
-             "Lifecycle": {"DeleteAfterDays": int(r["Lifecycle"]["DeleteAfterDays"])}}
+            {
+                "RuleName": r["RuleName"],
+                "TargetBackupVaultName": r["TargetBackupVault"],
+                "ScheduleExpression": r["ScheduleExpression"],
+                "StartWindowMinutes": int(r["StartWindowMinutes"]),
+                "Lifecycle": {"DeleteAfterDays": int(r["Lifecycle"]["DeleteAfterDays"])},
+            }
             for r in plan["BackupPlanRule"]
         ]
         made = boto3.client("backup", region_name=region).create_backup_plan(
@@ -186,7 +211,9 @@ class BackupPlan(_Adapter):
         return cls(made["BackupPlanId"], {"BackupPlanId": made["BackupPlanId"]}, region)
 
     def delete(self, account_id: str, region_name: str) -> None:
-        boto3.client("backup", region_name=self.region).delete_backup_plan(BackupPlanId=self.physical_resource_id)
+        boto3.client("backup", region_name=self.region).delete_backup_plan(
+            BackupPlanId=self.physical_resource_id
+        )
 
 
 class BackupSelection(_Adapter):
@@ -216,7 +243,9 @@ class Alarm(_Adapter):
         return cls(props["AlarmName"], {}, region)
 
     def delete(self, account_id: str, region_name: str) -> None:
-        boto3.client("cloudwatch", region_name=self.region).delete_alarms(AlarmNames=[self.physical_resource_id])
+        boto3.client("cloudwatch", region_name=self.region).delete_alarms(
+            AlarmNames=[self.physical_resource_id]
+        )
 
 
 class Budget(_Adapter):
@@ -246,11 +275,15 @@ class ScalableTarget(_Adapter):
     @classmethod
     def create(cls, name: str, props: dict[str, Any], account_id: str, region: str) -> _Adapter:
         boto3.client("application-autoscaling", region_name=region).register_scalable_target(
-            ServiceNamespace=props["ServiceNamespace"], ResourceId=props["ResourceId"],
-            ScalableDimension=props["ScalableDimension"], MinCapacity=int(props["MinCapacity"]),
+            ServiceNamespace=props["ServiceNamespace"],
+            ResourceId=props["ResourceId"],
+            ScalableDimension=props["ScalableDimension"],
+            MinCapacity=int(props["MinCapacity"]),
             MaxCapacity=int(props["MaxCapacity"]),
         )
-        return cls(f"{props['ResourceId']}|{props['ScalableDimension']}|{props['ServiceNamespace']}", {}, region)
+        return cls(
+            f"{props['ResourceId']}|{props['ScalableDimension']}|{props['ServiceNamespace']}", {}, region
+        )
 
     def delete(self, account_id: str, region_name: str) -> None:
         resource, dimension, namespace = self.physical_resource_id.split("|")
@@ -270,8 +303,11 @@ class ScalingPolicy(_Adapter):
             config[number] = int(config[number])
         config["TargetValue"] = float(config["TargetValue"])
         arn = boto3.client("application-autoscaling", region_name=region).put_scaling_policy(
-            PolicyName=props["PolicyName"], ServiceNamespace=namespace, ResourceId=resource,
-            ScalableDimension=dimension, PolicyType=props["PolicyType"],
+            PolicyName=props["PolicyName"],
+            ServiceNamespace=namespace,
+            ResourceId=resource,
+            ScalableDimension=dimension,
+            PolicyType=props["PolicyType"],
             TargetTrackingScalingPolicyConfiguration=config,
         )["PolicyARN"]
         return cls(arn, {}, region)
@@ -282,13 +318,20 @@ class Broker(_Adapter):
 
     @classmethod
     def create(cls, name: str, props: dict[str, Any], account_id: str, region: str) -> _Adapter:
-        users = [{"Username": u["Username"], "Password": resolve_dynamic_references(u["Password"], region)}
-                 for u in props["Users"]]
+        users = [
+            {"Username": u["Username"], "Password": resolve_dynamic_references(u["Password"], region)}
+            for u in props["Users"]
+        ]
         made = boto3.client("mq", region_name=region).create_broker(
-            BrokerName=props["BrokerName"], EngineType=props["EngineType"], EngineVersion=props["EngineVersion"],
-            DeploymentMode=props["DeploymentMode"], HostInstanceType=props["HostInstanceType"],
-            PubliclyAccessible=bool(props["PubliclyAccessible"]), SubnetIds=props["SubnetIds"],
-            SecurityGroups=props["SecurityGroups"], Users=users,
+            BrokerName=props["BrokerName"],
+            EngineType=props["EngineType"],
+            EngineVersion=props["EngineVersion"],
+            DeploymentMode=props["DeploymentMode"],
+            HostInstanceType=props["HostInstanceType"],
+            PubliclyAccessible=bool(props["PubliclyAccessible"]),
+            SubnetIds=props["SubnetIds"],
+            SecurityGroups=props["SecurityGroups"],
+            Users=users,
             AutoMinorVersionUpgrade=bool(props["AutoMinorVersionUpgrade"]),
         )
         broker_id = made["BrokerId"]
@@ -303,7 +346,9 @@ class CacheSubnetGroup(_Adapter):
     def create(cls, name: str, props: dict[str, Any], account_id: str, region: str) -> _Adapter:
         group = f"{name.lower()}-{uuid.uuid4().hex[:8]}"
         boto3.client("elasticache", region_name=region).create_cache_subnet_group(
-            CacheSubnetGroupName=group, CacheSubnetGroupDescription=props["Description"], SubnetIds=props["SubnetIds"]
+            CacheSubnetGroupName=group,
+            CacheSubnetGroupDescription=props["Description"],
+            SubnetIds=props["SubnetIds"],
         )
         return cls(group, {}, region)
 
@@ -315,9 +360,12 @@ class ReplicationGroup(_Adapter):
     def create(cls, name: str, props: dict[str, Any], account_id: str, region: str) -> _Adapter:
         group = f"cr-{uuid.uuid4().hex[:8]}"
         boto3.client("elasticache", region_name=region).create_replication_group(
-            ReplicationGroupId=group, ReplicationGroupDescription=props["ReplicationGroupDescription"],
-            Engine=props["Engine"], CacheNodeType=props["CacheNodeType"],
-            NumCacheClusters=int(props["NumCacheClusters"]), CacheSubnetGroupName=props["CacheSubnetGroupName"],
+            ReplicationGroupId=group,
+            ReplicationGroupDescription=props["ReplicationGroupDescription"],
+            Engine=props["Engine"],
+            CacheNodeType=props["CacheNodeType"],
+            NumCacheClusters=int(props["NumCacheClusters"]),
+            CacheSubnetGroupName=props["CacheSubnetGroupName"],
             SecurityGroupIds=props["SecurityGroupIds"],
             TransitEncryptionEnabled=bool(props["TransitEncryptionEnabled"]),
             AtRestEncryptionEnabled=bool(props["AtRestEncryptionEnabled"]),
@@ -329,7 +377,7 @@ class ReplicationGroup(_Adapter):
 
 def _efs_arn(self: Any, attribute_name: str) -> Any:
     if attribute_name == "Arn":
-        return getattr(self, "file_system_arn", None) or getattr(self, "access_point_arn")
+        return getattr(self, "file_system_arn", None) or self.access_point_arn
     raise NotImplementedError(attribute_name)
 
 
@@ -348,17 +396,70 @@ def _apply_change_set(self: Any) -> None:
 _update_task_definition = ecs_models.TaskDefinition.update_from_cloudformation_json.__func__  # type: ignore[attr-defined]
 
 
-def _update_or_create_task_definition(cls: Any, original_resource: Any, new_resource_name: str,
-                                      cloudformation_json: Any, account_id: str, region_name: str) -> Any:
+def _update_or_create_task_definition(
+    cls: Any,
+    original_resource: Any,
+    new_resource_name: str,
+    cloudformation_json: Any,
+    account_id: str,
+    region_name: str,
+) -> Any:
     """moto updates a task definition whose Condition is false as if it existed; CloudFormation skips it."""
     if original_resource is None:
-        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
-    return _update_task_definition(cls, original_resource, new_resource_name, cloudformation_json, account_id,
-                                   region_name)
+        return cls.create_from_cloudformation_json(
+            new_resource_name, cloudformation_json, account_id, region_name
+        )
+    return _update_task_definition(
+        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+    )
+
+
+def _detach_gateway(self: Any, account_id: str, region_name: str) -> None:
+    """moto deletes a VPCGatewayAttachment without detaching the gateway, so the VPC cannot go."""
+    boto3.client("ec2", region_name=region_name).detach_internet_gateway(
+        InternetGatewayId=self.gateway_id, VpcId=self.vpc_id
+    )
+
+
+def _disassociate(self: Any, account_id: str, region_name: str) -> None:
+    """moto deletes a SubnetRouteTableAssociation without disassociating it, so the table cannot go."""
+    ec2 = boto3.client("ec2", region_name=region_name)
+    tables = ec2.describe_route_tables(Filters=[{"Name": "route-table-id", "Values": [self.route_table_id]}])
+    for table in tables["RouteTables"]:
+        for association in table.get("Associations", []):
+            if association.get("SubnetId") == self.subnet_id:
+                ec2.disassociate_route_table(AssociationId=association["RouteTableAssociationId"])
+
+
+def _delete_route_table(self: Any, account_id: str, region_name: str) -> None:
+    boto3.client("ec2", region_name=region_name).delete_route_table(RouteTableId=self.id)
+
+
+_parse_and_update = parsing.parse_and_update_resource
+
+
+def _update_respecting_conditions(
+    logical_id: str, resource_json: dict[str, Any], resources_map: Any, account_id: str, region_name: str
+) -> Any:
+    """moto updates a resource whose Condition is false as if it existed; CloudFormation skips it,
+    and creates one whose condition became true."""
+    condition = resource_json.get("Condition")
+    if condition and not resources_map.lazy_condition_map[condition]:
+        return None
+    if resources_map._parsed_resources.get(logical_id) is None:
+        return parsing.parse_and_create_resource(
+            logical_id, resource_json, resources_map, account_id, region_name
+        )
+    return _parse_and_update(logical_id, resource_json, resources_map, account_id, region_name)
 
 
 def install() -> None:
     """Make moto's CloudFormation create the adapted types (idempotent)."""
+    parsing.parse_and_update_resource = _update_respecting_conditions
+    if not hasattr(route_tables.RouteTable, "delete"):
+        route_tables.RouteTable.delete = _delete_route_table  # type: ignore[attr-defined]
+    subnets.SubnetRouteTableAssociation.delete = _disassociate  # type: ignore[attr-defined]
+    vpn_gateway.VPCGatewayAttachment.delete = _detach_gateway  # type: ignore[attr-defined]
     ecs_models.TaskDefinition.update_from_cloudformation_json = classmethod(  # type: ignore[method-assign]
         _update_or_create_task_definition
     )

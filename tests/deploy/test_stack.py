@@ -1,0 +1,245 @@
+"""The CloudFormation template: up to date with deploy/ecs/templates, cfn-lint and checkov clean, no drift."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cfnlint.decode import cfn_yaml
+
+from deploy.aws import template
+from deploy.ecs import fargate, validate
+from deploy.ecs.render import load_values, render
+from tests.deploy.support import VALUES_EXAMPLE
+
+ROOT = Path(__file__).resolve().parents[2]
+CHECKOV = ROOT / ".venv" / "tools" / "checkov"
+CHECKOV_VERSION = "3.3.30"
+
+
+def _stack() -> dict[str, Any]:
+    return cfn_yaml.load(str(template.STACK))  # type: ignore[no-any-return]
+
+
+def test_the_generated_block_is_up_to_date() -> None:
+    assert template.main(["--check"]) == 0, "run python -m deploy.aws.template"
+
+
+def test_cfn_lint_reports_nothing() -> None:
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("cfn-lint")),
+            "--regions",
+            "ap-south-1",
+            "us-east-1",
+            "--",
+            str(template.STACK),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stdout == "", done.stdout
+    ignored = [
+        (name, check)
+        for name, resource in _stack()["Resources"].items()
+        for check in resource.get("Metadata", {})
+        .get("cfn-lint", {})
+        .get("config", {})
+        .get("ignore_checks", [])
+    ]
+    assert ignored == [("Database", "W3691")], "every switched-off rule is named with its reason in the file"
+
+
+@pytest.fixture(scope="session")
+def checkov() -> Path:
+    """checkov pins packaging<24 (pytest needs >=24), so it lives in its own venv under .venv/tools."""
+    binary = CHECKOV / "bin" / "checkov"
+    if not binary.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(CHECKOV)], check=True)
+        subprocess.run(
+            [str(CHECKOV / "bin" / "pip"), "install", "-q", f"checkov=={CHECKOV_VERSION}"], check=True
+        )
+    return binary
+
+
+def _checkov(binary: Path, path: Path, framework: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [
+            str(binary),
+            "-f",
+            str(path),
+            "--framework",
+            framework,
+            "--skip-download",
+            "-o",
+            "json",
+            "--compact",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    report = json.loads(done.stdout)
+    return report["results"] if isinstance(report, dict) else report[0]["results"]  # type: ignore[no-any-return]
+
+
+def test_checkov_fails_nothing_on_the_template_and_skips_only_with_reasons(checkov: Path) -> None:
+    results = _checkov(checkov, template.STACK, "cloudformation")
+    assert results["failed_checks"] == []
+    skips = [
+        skip
+        for resource in _stack()["Resources"].values()
+        for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", [])
+    ]
+    assert len(skips) == len(results["skipped_checks"]) <= 8
+    assert all(len(skip["comment"]) > 20 for skip in skips)
+
+
+def test_checkov_fails_nothing_on_the_dockerfiles(checkov: Path) -> None:
+    dockerfiles = sorted(p for p in ROOT.glob("**/Dockerfile*") if ".venv" not in p.parts)
+    assert dockerfiles
+    for path in dockerfiles:
+        assert _checkov(checkov, path, "dockerfile")["failed_checks"] == [], path
+
+
+# -- no drift: the template's task definitions are the rendered templates --------------------------------
+
+
+def _api_document(properties: Any, shape: Any) -> Any:
+    """CloudFormation properties back to ECS API members, matched by name in botocore's model."""
+    if isinstance(properties, dict) and hasattr(shape, "members"):
+        members = {name.lower(): (name, member) for name, member in shape.members.items()}
+        out = {}
+        for key, value in properties.items():
+            name, member = members[key.lower()]
+            out[name] = value if name == "options" else _api_document(value, member)
+        return out
+    if isinstance(properties, list):
+        return [_api_document(item, getattr(shape, "member", None)) for item in properties]
+    return properties
+
+
+def _resolve(value: Any, names: dict[str, Any]) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"Ref"}:
+            return names[value["Ref"]]
+        if set(value) == {"Fn::GetAtt"}:
+            return names[".".join(value["Fn::GetAtt"])]
+        if set(value) == {"Fn::Sub"}:
+            text = value["Fn::Sub"]
+            for name, resolved in names.items():
+                text = text.replace("${" + name + "}", str(resolved))
+            assert "${" not in text, text
+            return text
+        return {k: _resolve(v, names) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve(item, names) for item in value]
+    return value
+
+
+@pytest.mark.parametrize(("resource", "document", "condition"), template.TASK_DEFINITIONS)
+def test_task_definitions_in_the_template_equal_the_rendered_templates(
+    resource: str, document: str, condition: str | None
+) -> None:
+    values = load_values(VALUES_EXAMPLE, {})
+    names = {sub: values[placeholder] for placeholder, sub in template.SUB_NAMES.items()}
+    in_stack = _stack()["Resources"][resource]
+    assert in_stack.get("Condition") == condition
+    shape = validate.operation_model("ecs", "RegisterTaskDefinition").input_shape
+    from_stack = _resolve(_api_document(json.loads(json.dumps(in_stack["Properties"])), shape), names)
+    rendered = render(template.task_definition_documents()[document], values)
+    assert from_stack == rendered
+    assert validate.problems("ecs", "RegisterTaskDefinition", from_stack) == []
+    assert fargate.size_problems(from_stack) == []
+
+
+def test_the_production_live_task_has_no_sidecar_and_nothing_waits_for_one() -> None:
+    shared = template.task_definition_documents()["shared_broker_live_task_definition"]
+    names = {c["name"] for c in shared["containerDefinitions"]}
+    assert "rabbitmq" not in names and {"pii-filter", "rag-core", "llm-connector", "psql-worker"} == names
+    assert all(
+        d["containerName"] != "rabbitmq"
+        for c in shared["containerDefinitions"]
+        for d in c.get("dependsOn", [])
+    )
+
+
+# -- what moto's CloudFormation does not carry, read from the template ---------------------------------------
+
+
+def test_least_privilege_roles() -> None:
+    resources = _stack()["Resources"]
+
+    def statements(role: str) -> list[dict[str, Any]]:
+        return [
+            s for p in resources[role]["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]
+        ]
+
+    live = statements("LiveTaskRole")
+    assert [sorted(s["Action"]) for s in live] == [
+        ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+        ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+    ]
+    assert "foundation-model/${BedrockModelId}" in live[0]["Resource"]["Fn::Sub"]
+    assert live[1]["Condition"]["StringEquals"]["elasticfilesystem:AccessPointArn"] == {
+        "Fn::GetAtt": ["IndexAccessPoint", "Arn"]
+    }
+    assert [sorted(s["Action"]) for s in statements("PipelineTaskRole")] == [live[1]["Action"]]
+    execution = {s["Sid"]: s for s in statements("ExecutionRole")}
+    assert sorted(r["Ref"] for r in execution["TaskSecrets"]["Resource"]) == [
+        "AmqpUrlSecret",
+        "ApiKeysSecret",
+        "DatabaseUrlSecret",
+        "RabbitMqSecret",
+    ]
+
+
+def test_every_security_group_lists_its_egress_and_ingress_is_least_privilege() -> None:
+    resources = _stack()["Resources"]
+    groups = {n: r["Properties"] for n, r in resources.items() if r["Type"] == "AWS::EC2::SecurityGroup"}
+    assert all(g.get("SecurityGroupEgress") for g in groups.values()), "replaces the default allow-all egress"
+    for name, group in groups.items():
+        for rule in group.get("SecurityGroupIngress", []):
+            if name == "LoadBalancerSecurityGroup":
+                assert rule["CidrIp"] == "0.0.0.0/0" and rule["FromPort"] in (80, 443)
+            else:
+                assert rule["SourceSecurityGroupId"] == {"Ref": "TaskSecurityGroup"} or (
+                    name == "TaskSecurityGroup"
+                    and rule["SourceSecurityGroupId"] == {"Ref": "LoadBalancerSecurityGroup"}
+                )
+
+
+def test_database_cluster_service_and_registry_settings() -> None:
+    resources = _stack()["Resources"]
+    db = resources["Database"]
+    assert db["DeletionPolicy"] == "Snapshot" and db["Properties"]["DeletionProtection"] is True
+    assert db["Properties"]["EngineVersion"] == "16" and db["Properties"]["StorageEncrypted"] is True
+    assert resources["FileSystem"]["DeletionPolicy"] == "Retain"
+    assert resources["Cluster"]["Properties"]["ClusterSettings"] == [
+        {"Name": "containerInsights", "Value": "enabled"}
+    ]
+    service = resources["Service"]["Properties"]
+    assert service["LaunchType"] == "FARGATE"
+    assert service["DeploymentConfiguration"]["DeploymentCircuitBreaker"] == {
+        "Enable": True,
+        "Rollback": True,
+    }
+    assert service["LoadBalancers"] == [
+        {"TargetGroupArn": {"Ref": "TargetGroup"}, "ContainerName": "pii-filter", "ContainerPort": 8080}
+    ]
+    for name in (
+        "PiiFilterRepository",
+        "RagCoreRepository",
+        "LlmConnectorRepository",
+        "PsqlWorkerRepository",
+        "PipelineRepository",
+    ):
+        repository = resources[name]["Properties"]
+        assert repository["ImageScanningConfiguration"] == {"ScanOnPush": True}
+        assert "imageCountMoreThan" in repository["LifecyclePolicy"]["LifecyclePolicyText"]
