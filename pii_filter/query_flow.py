@@ -68,7 +68,6 @@ class QueryFlow:
         self._batches: RedactionBatches[RedactionLike] = RedactionBatches(
             redact=redactor.redact, redact_many=redactor.redact_many
         )
-        self._in_flight = 0  # requests inside answer(), counted on the event loop
 
     def close(self) -> None:
         self._batches.close()
@@ -93,11 +92,7 @@ class QueryFlow:
         started = time.perf_counter()
         top_k = self.check_limits(request)
         query_id = uuid.uuid4()
-        self._in_flight += 1
-        try:
-            return await self._answer(request, query_id, top_k, llm_provider, started)
-        finally:
-            self._in_flight -= 1
+        return await self._answer(request, query_id, top_k, llm_provider, started)
 
     async def _answer(
         self,
@@ -125,11 +120,8 @@ class QueryFlow:
             return self._response(query, result, redaction, started)
 
     async def _redact(self, question: str) -> RedactionLike:
-        """On the event loop when this is the only request (a few ms; saves two thread hand-overs, the
-        common case at this service's load), else in a batch with the other waiting questions on the
-        redaction thread, so the loop keeps serving (pii_filter/redaction_batches.py)."""
-        if self._in_flight == 1:
-            return self.redactor.redact(question)
+        """Always on the redaction thread, batched with the other waiting questions, never on the event
+        loop: a slow question must not stall /health or anyone else (pii_filter/redaction_batches.py)."""
         return await self._batches.redact(question)
 
     async def _publish_and_wait(self, query: RedactedQuery) -> QueryResult:

@@ -4,6 +4,10 @@ One batch runs at a time on the redaction thread; questions that arrive meanwhil
 batch, which starts as soon as the running one ends. So nothing ever waits for a batch to fill: a
 lone request is a batch of one, and under load the batches grow by themselves with the queue.
 A text that makes the batch fail is redacted on its own, so it cannot fail the others.
+
+The analysis never runs on the event loop. Its cost grows with the length of the text, so a batch
+holds at most `max_batch_chars` characters and the shortest waiting questions go first: a client
+sending long or hostile questions delays a short question by at most the batch that is running.
 """
 
 from __future__ import annotations
@@ -25,10 +29,12 @@ class RedactionBatches(Generic[R]):
         redact: Callable[[str], R],
         redact_many: Callable[[list[str]], Sequence[R]],
         max_batch: int = 32,
+        max_batch_chars: int = 4000,
     ) -> None:
         self._redact = redact
         self._redact_many = redact_many
         self._max_batch = max_batch
+        self._max_batch_chars = max_batch_chars
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redact")
         self._waiting: list[tuple[str, asyncio.Future[R]]] = []
         self._running = False
@@ -43,8 +49,16 @@ class RedactionBatches(Generic[R]):
 
     def _start_next(self, loop: asyncio.AbstractEventLoop) -> None:
         # requests cancelled while waiting (client gone) are not redacted at all
-        waiting = [(text, future) for text, future in self._waiting if not future.done()]
-        batch, self._waiting = waiting[: self._max_batch], waiting[self._max_batch :]
+        waiting = sorted(
+            ((text, future) for text, future in self._waiting if not future.done()), key=lambda w: len(w[0])
+        )
+        size, chars = 0, 0
+        while size < min(len(waiting), self._max_batch) and (
+            size == 0 or chars + len(waiting[size][0]) <= self._max_batch_chars
+        ):
+            chars += len(waiting[size][0])
+            size += 1
+        batch, self._waiting = waiting[:size], waiting[size:]
         self._running = bool(batch)
         if not batch:
             return

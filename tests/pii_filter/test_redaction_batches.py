@@ -82,3 +82,29 @@ def test_a_question_whose_client_left_is_not_redacted() -> None:
     assert asyncio.run(scenario()) == "KEPT"
     batches.close()
     assert upper.batches == [["first"], ["kept"]]
+
+
+def test_a_short_question_overtakes_long_ones_and_batches_hold_a_bounded_number_of_characters() -> None:
+    """Analysis cost grows with length: a burst of long (or hostile) questions delays a short one by
+    at most the batch that is running."""
+    upper = SlowUpper()
+    batches = RedactionBatches(
+        redact=upper.redact, redact_many=upper.redact_many, max_batch=8, max_batch_chars=4000
+    )
+
+    async def scenario() -> list[str]:
+        running = asyncio.ensure_future(batches.redact("x" * 2000))
+        await asyncio.sleep(0.05)
+        long_ones = [asyncio.ensure_future(batches.redact(str(i) * 2000)) for i in range(1, 5)]
+        await asyncio.sleep(0.01)
+        short = asyncio.ensure_future(batches.redact("short question"))
+        await asyncio.sleep(0.05)
+        upper.release.set()
+        return await asyncio.gather(running, *long_ones, short)
+
+    results = asyncio.run(scenario())
+    batches.close()
+    assert results[-1] == "SHORT QUESTION"
+    assert [len(batch) for batch in upper.batches] == [1, 2, 2, 1]
+    assert upper.batches[1][0] == "short question"  # first in the batch after the running one
+    assert all(sum(map(len, batch)) <= 4000 or len(batch) == 1 for batch in upper.batches)

@@ -11,9 +11,28 @@ from pathlib import Path
 import pytest
 
 from bench.pii_dataset import generate
-from bench.pii_quality import Score, evaluate, leaked, our_redactor
+from bench.pii_quality import Score, configured_spacy_model, evaluate, leaked, our_redactor
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env_without_settings() -> dict[str, str]:
+    """The environment of a fresh shell: no SPACY_MODEL (its default must work), no keys."""
+    dropped = ("API_KEYS_SHA256", "AUTH_DISABLED", "SPACY_MODEL", "PII_CONFIG_PATH")
+    return {k: v for k, v in os.environ.items() if k not in dropped}
+
+
+def test_default_spacy_model_loads_whichever_package_of_it_is_installed() -> None:
+    """`make install` installs the PyPI re-upload, the images explosion's wheel: the default serves both."""
+    from pii_filter.redaction.engine import SAME_MODEL_PACKAGES, resolve_spacy_model
+    from pii_filter.settings import GatewaySettings
+
+    default = GatewaySettings.model_fields["spacy_model"].default
+    installed = resolve_spacy_model(default)
+    assert any(default in family and installed in family for family in SAME_MODEL_PACKAGES)
+    assert resolve_spacy_model(installed) == installed
+    with pytest.raises(RuntimeError, match="not installed"):
+        resolve_spacy_model("en_core_web_does_not_exist")
 
 
 def test_cli_writes_one_json_line_per_input_line() -> None:
@@ -25,7 +44,7 @@ def test_cli_writes_one_json_line_per_input_line() -> None:
         text=True,
         cwd=ROOT,
         timeout=120,
-        env={k: v for k, v in os.environ.items() if k not in ("API_KEYS_SHA256", "AUTH_DISABLED")},
+        env=_env_without_settings(),
         check=True,
     )
     records = [json.loads(line) for line in completed.stdout.splitlines()]
@@ -66,7 +85,7 @@ def test_leak_rule_catches_partial_survivals() -> None:
 @pytest.mark.parametrize(("split", "seed"), [("dev", 101), ("heldout", 202)])
 def test_sample_meets_the_targets(split: str, seed: int) -> None:
     examples = generate(count=60, seed=seed, split=split)
-    score: Score = evaluate({"ours": our_redactor(os.environ["SPACY_MODEL"])}, examples)["ours"]
+    score: Score = evaluate({"ours": our_redactor(configured_spacy_model())}, examples)["ours"]
     for kind in score.total:
         assert score.recall(kind) >= 0.95, (kind, score.recall(kind))
     assert score.overall_recall() >= 0.99

@@ -133,7 +133,8 @@ def test_the_analyzer_has_the_regions_and_context_words_the_configuration_names(
     assert not [c["name"] for c in configured if "context" in c]  # beside the languages it is ignored
     for name, words in contexts.items():
         assert loaded[name].context == words, name
-    phone = next(c for c in configured if c["name"] == "PhoneRecognizer")
-    assert tuple(loaded["PhoneRecognizer"].supported_regions) == tuple(phone["supported_regions"]) == ("IN",)
+    phone = next(c for c in configured if c["name"] == "BoundedPhoneRecognizer")
+    regions = tuple(loaded["BoundedPhoneRecognizer"].supported_regions)
+    assert regions == tuple(phone["supported_regions"]) == ("IN",)
     for number in ("98450 12345", "+91 98450 12345", "+1 415 555 0132", "+44 20 7946 0958"):
         assert number not in redactor.redact(f"My number is {number}, call after six.").redacted, number
