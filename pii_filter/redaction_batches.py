@@ -29,7 +29,7 @@ class RedactionBatches(Generic[R]):
         redact: Callable[[str], R],
         redact_many: Callable[[list[str]], Sequence[R]],
         max_batch: int = 32,
-        max_batch_chars: int = 4000,
+        max_batch_chars: int = 2000,
     ) -> None:
         self._redact = redact
         self._redact_many = redact_many

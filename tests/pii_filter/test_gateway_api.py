@@ -275,4 +275,4 @@ def test_concurrent_questions_are_redacted_in_batches_and_each_gets_its_own_answ
         assert body["redacted_question"] == "Call <PHONE_1> about my refund"
         assert body["answer"] == f"You asked: Call {phone} about my refund"  # its own number restored
     assert max(redactor.batch_sizes) > 1
-    assert sum(redactor.batch_sizes) < len(phones)  # at least one question went through inline
+    assert sum(redactor.batch_sizes) == len(phones)  # every question through a batch, none on the loop

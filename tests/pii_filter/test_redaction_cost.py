@@ -86,10 +86,13 @@ def test_every_recognizer_stays_linear_and_bounded_on_hostile_input(redactor: Re
             def run_short() -> object:
                 return recognizer.analyze(short, entities, short_artifacts)  # noqa: B023
 
-            long_ms, short_ms = float("inf"), float("inf")
-            for _ in range(5):  # interleaved, so a burst of load on the shared machine hits both
-                long_ms = min(long_ms, _best_of(1, run_long))
-                short_ms = min(short_ms, _best_of(1, run_short))
+            for rounds in (5, 15):  # a second, longer look before calling a burst of load a regression
+                long_ms, short_ms = float("inf"), float("inf")
+                for _ in range(rounds):  # interleaved, so a burst of load on the shared machine hits both
+                    long_ms = min(long_ms, _best_of(1, run_long))
+                    short_ms = min(short_ms, _best_of(1, run_short))
+                if long_ms <= 8 * max(short_ms, 1.0):
+                    break
             assert long_ms <= 8 * max(short_ms, 1.0), (recognizer.name, long[:30], short_ms, long_ms)
     slowest = max(worst.values(), default=(0.0, ""))
     # ms for one recognizer on one 2,000-character question

@@ -176,7 +176,8 @@ class Served:
 
 @contextmanager
 def served(
-    amqp_url: str, namespace: str, *, instance: str = "served", **overrides: object
+    amqp_url: str, namespace: str, *, instance: str = "served", redactor: object | None = None,
+    **overrides: object,
 ) -> Iterator[Served]:
     """Serve a gateway app with pii_filter.server's uvicorn configuration in a thread; stop it after."""
     import uvicorn
@@ -188,7 +189,8 @@ def served(
                            reconnect_max_delay_s=1)
     records = QueryRecords(database_url=settings.database_url, pool_size=2) if "database_url" in overrides \
         else None
-    app = create_app(settings=settings, redactor=PlainRedactor(), broker=broker, records=records)
+    app = create_app(settings=settings, redactor=redactor or PlainRedactor(),  # type: ignore[arg-type]
+                     broker=broker, records=records)
     server = uvicorn.Server(server_config(settings, app))
     thread = threading.Thread(target=server.run, name=f"uvicorn-{instance}", daemon=True)
     thread.start()
