@@ -25,11 +25,46 @@ WINDOW = 6
 _SEPARATORS = r"[\s,\-./:]*"
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 HEADING = "## PII redaction quality"
+HANDWRITTEN_HEADING = "## PII redaction on hand-written questions"
+HANDWRITTEN = {
+    "hand-written": Path(__file__).resolve().parent / "pii_adversarial.yaml",
+    "hand-written held-out": Path(__file__).resolve().parent / "pii_adversarial_heldout.yaml",
+}
+
+
+def load_handwritten(path: Path) -> list[Example]:
+    """The hand-written sets: each value must occur in its text (found by position, first match)."""
+    import yaml
+
+    examples = []
+    for case in yaml.safe_load(path.read_text(encoding="utf-8")):
+        text = case["text"]
+        example = Example(text=text, facts=[str(f) for f in case.get("facts") or []])
+        for kind, values in (case.get("pii") or {}).items():
+            for value in map(str, values):
+                start = text.find(value)
+                if start < 0:
+                    raise ValueError(f"{path.name}: {value!r} is not in {text!r}")
+                example.identifiers.append(Identifier(kind, value, start, start + len(value)))
+        missing = [fact for fact in example.facts if fact not in text]
+        if missing:
+            raise ValueError(f"{path.name}: facts {missing!r} are not in {text!r}")
+        examples.append(example)
+    return examples
+
+
+_AT = re.compile(r"\s*(?:@|\[at\]|\(at\)|\sat the rate\s|\sat\s)\s*", re.IGNORECASE)
 
 
 def leaked(identifier: Identifier, redacted: str) -> bool:
-    """Any recognisable part survives: a token of a name, a comma-separated piece of an address
-    ("Sai Residency", "Door No. 400"), or WINDOW consecutive characters of any other identifier."""
+    """Any recognisable part survives, in any written form (both sides read through the gateway's
+    normalisation): a token of a name, a comma-separated piece of an address ("Sai Residency",
+    "Door No. 400"), or WINDOW consecutive characters of any other identifier."""
+    from pii_filter.redaction.normalise import normalise
+
+    value = normalise(identifier.value).text
+    identifier = Identifier(identifier.type, value, identifier.start, identifier.end)
+    redacted = normalise(redacted).text
     if identifier.type == "PERSON":
         tokens = [t.strip(".") for t in identifier.value.split() if len(t.strip(".")) >= 2]
         return any(re.search(rf"(?<![\w]){re.escape(t)}(?![\w])", redacted, re.IGNORECASE) for t in tokens)
@@ -38,7 +73,7 @@ def leaked(identifier: Identifier, redacted: str) -> bool:
         return any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", redacted, re.IGNORECASE) for p in pieces)
     personal = identifier.value
     if identifier.type in ("EMAIL", "UPI_ID"):
-        personal = personal.split("@")[0]  # the provider ("gmail.com", "okhdfcbank") identifies nobody
+        personal = _AT.split(personal)[0]  # the provider ("gmail.com", "okhdfcbank") identifies nobody
     compact = re.sub(r"[\W_]", "", personal)
     size = min(WINDOW, len(compact))
     for i in range(len(compact) - size + 1):
@@ -203,10 +238,10 @@ def table(splits: dict[str, dict[str, Score]]) -> str:
     return "\n".join(lines)
 
 
-def write_doc(section: str) -> None:
+def write_doc(section: str, *, heading: str = HEADING) -> None:
     """Replace (or append) our section of docs/benchmarks.md, leaving other sections alone."""
     existing = DOC_PATH.read_text(encoding="utf-8") if DOC_PATH.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
     if pattern.search(existing):
         updated = pattern.sub(lambda _: section, existing)
     else:
@@ -221,8 +256,12 @@ def main() -> None:
     parser.add_argument("--dev-seed", type=int, default=11)
     parser.add_argument("--heldout-seed", type=int, default=12)
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    parser.add_argument("--adversarial", action="store_true", help="score the hand-written sets instead")
     args = parser.parse_args()
     spacy_model = configured_spacy_model()
+    if args.adversarial:
+        handwritten(spacy_model, write=not args.no_write)
+        return
     systems = {
         "naive": naive_redactor(),
         "stock": stock_presidio_redactor(spacy_model),
@@ -264,6 +303,34 @@ def main() -> None:
     )
     if not args.no_write:
         write_doc(section)
+
+
+def handwritten(spacy_model: str, *, write: bool) -> None:
+    """Stock Presidio and ours on the hand-written sets (bench/pii_adversarial*.yaml)."""
+    systems = {"stock": stock_presidio_redactor(spacy_model), "ours": our_redactor(spacy_model)}
+    splits = {name: evaluate(systems, load_handwritten(path)) for name, path in HANDWRITTEN.items()}
+    result = table(splits)
+    print(result)
+    counts = ", ".join(f"{name} {len(load_handwritten(p))} questions" for name, p in HANDWRITTEN.items())
+    section = (
+        f"{HANDWRITTEN_HEADING}\n\n"
+        f"Measured {date.today().isoformat()} on {machine()}; spaCy model `{spacy_model}`; {counts} "
+        "(`python -m bench.pii_quality --adversarial`). Written by hand in the ways people type (lowercase "
+        "and ALL CAPS, Hinglish and Hindi, signatures and initials, disguised emails and phone numbers, "
+        "invisible characters, other scripts' digits, odd separators, social handles, bare PIN codes, "
+        "brands named after people), not by the generator's templates. The held-out set is never tuned "
+        "on. Same recall and facts rules as above; both sides of the leak check are read through the "
+        "gateway's normalisation, so a value written with invisible characters or other digits counts "
+        "as leaked when any form of it survives. Targets (issue 15): recall >= 0.99 for every type, facts "
+        f"kept >= 0.97, p50 <= 15 ms. Load average at the end: {os.getloadavg()[0]:.1f}.\n"
+        "Status: the analysis copy (normalisation, separators between digits) is in; names in lowercase, "
+        "ALL CAPS and Devanagari, Hinglish and Hindi cues, disguised emails and spelled-out phone numbers, "
+        "social handles, addresses without a PIN code and the unsupported-script policy are not yet, so "
+        "the targets are not met.\n\n"
+        f"{result}\n\n"
+    )
+    if write:
+        write_doc(section, heading=HANDWRITTEN_HEADING)
 
 
 if __name__ == "__main__":
