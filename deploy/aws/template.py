@@ -53,6 +53,11 @@ SUB_NAMES: Mapping[str, str] = {
     "MONTHLY_BUDGET_USD": "MonthlyLlmBudgetUsd",
     "BUDGET_EXCEEDED_ACTION": "BudgetExceededAction",
 }
+# placeholders that stand for several values of the stack, as the text of an `Fn::Sub`
+SUB_EXPRESSIONS: Mapping[str, str] = {
+    # the gateway trusts X-Forwarded-For only from the ALB, whose nodes live in the public subnets
+    "TRUSTED_PROXIES": "${PublicSubnetA.CidrBlock},${PublicSubnetB.CidrBlock}",
+}
 
 # ECS API member names whose CloudFormation property is not simply the capitalised name
 _PROPERTY_NAMES = {
@@ -105,12 +110,16 @@ def _intrinsic(sub_name: str) -> dict[str, Any]:
     return {"Ref": sub_name}
 
 
+def _sub_text(name: str) -> str:
+    return SUB_EXPRESSIONS.get(name) or "${" + SUB_NAMES[name] + "}"
+
+
 def _cfn_value(text: str) -> Any:
     whole = PLACEHOLDER.fullmatch(text)
-    if whole:
+    if whole and whole.group(1) in SUB_NAMES:
         return _intrinsic(SUB_NAMES[whole.group(1)])
     if PLACEHOLDER.search(text):
-        return {"Fn::Sub": PLACEHOLDER.sub(lambda m: "${" + SUB_NAMES[m.group(1)] + "}", text)}
+        return {"Fn::Sub": PLACEHOLDER.sub(lambda m: _sub_text(m.group(1)), text)}
     return text
 
 

@@ -381,6 +381,16 @@ def _efs_arn(self: Any, attribute_name: str) -> Any:
     raise NotImplementedError(attribute_name)
 
 
+_subnet_attribute = subnets.Subnet.get_cfn_attribute
+
+
+def _subnet_cidr(self: Any, attribute_name: str) -> Any:
+    """moto has no `Fn::GetAtt Subnet.CidrBlock` (the gateway's TRUSTED_PROXIES are the ALB subnets)."""
+    if attribute_name == "CidrBlock":
+        return self.cidr_block
+    return _subnet_attribute(self, attribute_name)
+
+
 ADAPTED = [a.TYPE for a in _Adapter.__subclasses__()]
 
 
@@ -453,9 +463,32 @@ def _update_respecting_conditions(
     return _parse_and_update(logical_id, resource_json, resources_map, account_id, region_name)
 
 
+_resource_map_update = parsing.ResourceMap.update
+
+
+def _update_following_conditions(self: Any, template: dict[str, Any], parameters: Any = None) -> None:
+    """moto's update creates and deletes only what the template diff names; CloudFormation also creates
+    a resource whose Condition became true (the pipeline schedule once there are images) and deletes one
+    whose Condition became false."""
+    _resource_map_update(self, template, parameters)
+    for logical_id, resource_json in self._resource_json_map.items():
+        condition = resource_json.get("Condition")
+        if not condition:
+            continue
+        existing = self._parsed_resources.get(logical_id)
+        if self.lazy_condition_map[condition]:
+            if existing is None:
+                self._parsed_resources.pop(logical_id, None)
+                _ = self[logical_id]
+        elif existing is not None:
+            self._delete_resource(existing, resource_json)
+            del self._parsed_resources[logical_id]
+
+
 def install() -> None:
     """Make moto's CloudFormation create the adapted types (idempotent)."""
     parsing.parse_and_update_resource = _update_respecting_conditions
+    parsing.ResourceMap.update = _update_following_conditions  # type: ignore[method-assign]
     if not hasattr(route_tables.RouteTable, "delete"):
         route_tables.RouteTable.delete = _delete_route_table  # type: ignore[attr-defined]
     subnets.SubnetRouteTableAssociation.delete = _disassociate  # type: ignore[attr-defined]
@@ -464,6 +497,7 @@ def install() -> None:
         _update_or_create_task_definition
     )
     cfn_models.ChangeSet.apply = _apply_change_set  # type: ignore[method-assign]
+    subnets.Subnet.get_cfn_attribute = _subnet_cidr  # type: ignore[method-assign]
     efs_models.FileSystem.get_cfn_attribute = _efs_arn  # type: ignore[attr-defined]
     efs_models.AccessPoint.get_cfn_attribute = _efs_arn  # type: ignore[attr-defined]
     model_map = parsing.get_model_map()

@@ -106,6 +106,10 @@ def test_minimal_stack_creates(aws: None, network_mode: str) -> None:
     assert ecs.describe_clusters(clusters=["consumer-rights"])["clusters"][0]["status"] == "ACTIVE"
     (service,) = ecs.describe_services(cluster="consumer-rights", services=[found["ServiceName"]])["services"]
     assert service["desiredCount"] == 1  # moto's Service model drops LaunchType (the template test checks it)
+    live = ecs.describe_task_definition(taskDefinition="consumer-rights-live-inference")["taskDefinition"]
+    (gateway,) = [c for c in live["containerDefinitions"] if c["name"] == "pii-filter"]
+    environment = {e["name"]: e["value"] for e in gateway["environment"]}
+    assert environment["TRUSTED_PROXIES"] == "10.0.0.0/24,10.0.1.0/24"  # the ALB's subnets, nothing else
 
     rds = boto3.client("rds", region_name=REGION)
     (db,) = rds.describe_db_instances(DBInstanceIdentifier=found["Database"])["DBInstances"]
@@ -289,8 +293,6 @@ def _finish_pipeline_when_started(service: _Service, stop: threading.Event) -> N
         time.sleep(0.05)
 
 
-# with a pipeline schedule (moto's change-set update creates a conditional Events rule without its
-# conditional role when the schedule is empty, which CloudFormation never does)
 UP = [
     "up",
     "--tier",
@@ -301,8 +303,6 @@ UP = [
     "ops@example.org",
     "--image-tag",
     TAG,
-    "--pipeline-schedule",
-    "rate(7 days)",
     "--skip-images",
     "--poll-s",
     "0.05",
@@ -313,21 +313,27 @@ UP = [
 ]
 
 
-def _up(service: _Service, printed: list[str]) -> int:
+def _up(service: _Service, printed: list[str], *extra: str) -> int:
     stop = threading.Event()
     helper = threading.Thread(target=_finish_pipeline_when_started, args=(service, stop), daemon=True)
     helper.start()
     try:
-        return cli.main(UP, client=_client, http=_RoutedHttp(service.url), out=printed.append)
+        return cli.main([*UP, *extra], client=_client, http=_RoutedHttp(service.url), out=printed.append)
     finally:
         stop.set()
         helper.join(5)
+
+
+def _schedules() -> list[str]:
+    rules = boto3.client("events", region_name=REGION).list_rules()["Rules"]
+    return [r["ScheduleExpression"] for r in rules if "ScheduleExpression" in r]
 
 
 def test_up_status_logs_then_down_keeps_the_data(aws: None) -> None:
     service = _Service()
     printed: list[str] = []
     assert _up(service, printed) == 0, "\n".join(printed)
+    assert _schedules() == []  # no --pipeline-schedule: no rule and no role for one
     text = "\n".join(printed)
     assert "creating stack consumer-rights:" in text and "updating stack consumer-rights to images" in text
     assert "check: the index is empty; running the data pipeline once" in text
@@ -380,7 +386,8 @@ def test_up_status_logs_then_down_keeps_the_data(aws: None) -> None:
 
 def test_down_purge_removes_what_down_keeps(aws: None) -> None:
     service = _Service()
-    assert _up(service, []) == 0
+    assert _up(service, [], "--pipeline-schedule", "rate(7 days)") == 0
+    assert _schedules() == ["rate(7 days)"]
     found = stack.outputs(
         boto3.client("cloudformation", region_name=REGION).describe_stacks(StackName="consumer-rights")[
             "Stacks"

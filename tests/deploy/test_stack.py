@@ -149,7 +149,13 @@ def test_task_definitions_in_the_template_equal_the_rendered_templates(
 ) -> None:
     values = load_values(VALUES_EXAMPLE, {})
     names = {sub: values[placeholder] for placeholder, sub in template.SUB_NAMES.items()}
-    in_stack = _stack()["Resources"][resource]
+    resources = _stack()["Resources"]
+    names |= {
+        f"{name}.CidrBlock": r["Properties"]["CidrBlock"]
+        for name, r in resources.items()
+        if r["Type"] == "AWS::EC2::Subnet"
+    }
+    in_stack = resources[resource]
     assert in_stack.get("Condition") == condition
     shape = validate.operation_model("ecs", "RegisterTaskDefinition").input_shape
     from_stack = _resolve(_api_document(json.loads(json.dumps(in_stack["Properties"])), shape), names)
