@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: install test test-fast lint bench bench-e2e bench-retrieval bench-pii bench-embed run-local up ingest clean
+.PHONY: install test test-fast lint bench bench-e2e bench-retrieval bench-answers bench-pii bench-embed run-local up ingest clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,13 +27,16 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
 
-bench: bench-pii bench-retrieval bench-embed bench-e2e
+bench: bench-pii bench-retrieval bench-answers bench-embed bench-e2e
 
 bench-pii: $(STAMP)
 	$(PY) -m bench.pii_quality
 
 bench-retrieval: $(STAMP)
 	$(PY) -m bench.retrieval --write-docs
+
+bench-answers: $(STAMP)
+	$(PY) -m bench.answers_keyfacts --write-docs
 
 bench-embed: $(STAMP)
 	$(PY) -m bench.embedding --write-docs

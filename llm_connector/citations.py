@@ -28,10 +28,11 @@ def _numbers(group: str) -> list[int]:
 
 
 def resolve_markers(text: str, passage_count: int) -> tuple[str, list[int]]:
-    """(text with only valid one-number markers, cited passage numbers in order of first mention).
+    """(text with one-number markers that count positions in the citation list, cited passage numbers).
 
-    Markers naming a passage that does not exist are removed: a citation the user cannot follow is worse
-    than none.
+    Citations are listed in order of first mention, so marker [n] names the n-th citation the person
+    sees, whatever the passage's place in the prompt was. Markers naming a passage that does not exist
+    are removed: a citation the user cannot follow is worse than none.
     """
     cited: list[int] = []
 
@@ -40,11 +41,37 @@ def resolve_markers(text: str, passage_count: int) -> tuple[str, list[int]]:
         for n in valid:
             if n not in cited:
                 cited.append(n)
-        return "".join(f"[{n}]" for n in dict.fromkeys(valid))
+        return "".join(f"[{cited.index(n) + 1}]" for n in dict.fromkeys(valid))
 
     cleaned = _MARKER.sub(rewrite, text)
     cleaned = re.sub(r"[ \t]+([.,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", cleaned))
     return cleaned, cited
+
+
+def is_statute(passage: Passage) -> bool:
+    """Text of an Act (a paged document with one section label), not one of our guides.
+
+    A guide rests on the Act and carries its name, but lists several sections and has no pages.
+    """
+    return bool(passage.act and passage.section and passage.page) and "," not in passage.section
+
+
+def source_label(passage: Passage) -> str:
+    """'Consumer Protection Act, 2019, section 35 (Manner of complaint), p. 22', or for a guide:
+    'our guide “Fees for filing a consumer complaint” (on sections 35, 101)'."""
+    if not is_statute(passage):
+        name = passage.title or passage.source
+        on = f" (on sections {passage.section})" if passage.section else ""
+        return f"our guide “{name}”{on}"
+    section = passage.section
+    label = f"{passage.act}, " + (
+        section
+        if section.lower().startswith(("section", "rule", "regulation", "preamble"))
+        else f"section {section}"
+    )
+    if passage.title:
+        label = f"{label} ({passage.title})"
+    return f"{label}, p. {passage.page}" if passage.page else label
 
 
 def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:

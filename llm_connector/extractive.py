@@ -1,11 +1,17 @@
-"""An answer with no LLM: quote the passage sentences that best match the question, each with its [n] marker.
+"""An answer with no LLM, built only from passage sentences: the answer first, then the law, then what to do.
 
-It never writes a fact of its own: every line of law in the answer is a verbatim sentence from a retrieved
-passage. Sentences that talk to an assistant (prompt injection) or copy the system prompt are never quoted.
+Every sentence of law or advice in it is a verbatim sentence of a retrieved passage (tables and Markdown
+marks made readable, llm_connector/sentences.py), each with its [n] marker; the only fixed texts are the
+labels, the helpline referral and the note that the Act's money limits were revised. It leads with the
+sentence that best answers the question (one stating a figure when the question asks for one), quotes the
+Act's supporting words, then the guides' next steps. A sentence repeating what is already said (the same
+figures, nearly the same words) is left out. Sentences that talk to an assistant (prompt injection) or
+copy the system prompt are never quoted.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -13,19 +19,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from common.messages import GroundedPrompt, Passage
+from llm_connector.citations import is_statute, source_label
 from llm_connector.guard import echoes, looks_like_instruction
 from llm_connector.provider import Completion
-from llm_connector.replies import DISCLAIMER, NO_CONTEXT_ANSWER
+from llm_connector.replies import DISCLAIMER, HELPLINE, NO_CONTEXT_ANSWER, REVISED_LIMITS
+from llm_connector.sentences import split_sentences
 
 MAX_SENTENCE_CHARS = 400
 MIN_SENTENCE_CHARS = 25
 PER_PASSAGE = 2
 RELATIVE_CUTOFF = 0.4
 
-_ABBREVIATION_WORDS = """rs no nos sec secs s ss cl art e.g i.e viz etc govt dr mr mrs ms ltd pvt co vs v u/s
-w.e.f approx fig ch para sub"""
-_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'“(\[]?[A-Z0-9])")
 _STOPWORD_TEXT = """a an and are as at be been being but by can could did do does for from had has have how
 i if in into is it its me my of on or our shall should so than that the their them then there these they
 this to under up us was we were what when where which who whom why will with would you your any all also
@@ -33,6 +37,31 @@ may might must not no nor only own same such too very just about against between
 other some"""
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _MARKER_LIKE = re.compile(r"\[(\d{1,3})\]")
+_NUMBER_WORDS = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|twenty-one|thirty|forty-five"
+    r"|fifty|sixty|ninety|hundred)"
+)
+_UNITS = r"(?:lakh|crore|days?|months?|years?|hours?|per\s*cent\.?|%|rupees)"
+FIGURE = re.compile(
+    rf"(?:rs\.?|₹|inr)\s*[\d,.]+(?:\s*(?:lakh|crore))?|\b\d[\d,.]*\s*{_UNITS}|\b{_NUMBER_WORDS}\s+{_UNITS}|\bnil\b"
+    r"|\b\d{3,4}-\d{2,4}-\d{3,4}\b",  # a phone number such as 1800-11-4000
+    re.IGNORECASE,
+)
+# the question wants a figure or a forum: the answer should lead with a sentence that states one
+_ASKS_FOR_FIGURE = re.compile(
+    r"\b(?:how\s+(?:much|many|long|soon)|which\s+(?:commission|forum|court)|time\s+limit|deadline|"
+    r"by\s+when|within|fee|fees|deposit|penalty|fine|punish\w*|jail|prison|limit|number|kitne|kitna)\b",
+    re.IGNORECASE,
+)
+# a template's blanks ("[Name of company]"), a quoted e-mail ("> To:") or a guide's own summary of itself
+_NOT_AN_ANSWER = re.compile(
+    r"\[[A-Za-z][^\]]{0,40}\]|(?:^|\s)>\s|^(?:Explains|Gives|Lists|Describes|Covers|Outlines|Summarises)\b"
+)
+_ACTION_WORDS = """file send call keep collect write apply ask check complain register attach pay choose pick
+work get take contact approach go use name make preserve photograph read note escalate consider decide gather
+request visit submit list wait turn fill track attend always try report seek claim insist demand find give
+tell follow prepare quote mention act save record"""
+_ACTION_VERBS = frozenset(_ACTION_WORDS.split())
 
 
 @dataclass(frozen=True)
@@ -41,10 +70,23 @@ class _Sentence:
     position: int
     text: str
     stems: frozenset[str]
+    law: bool  # from a statute's text (not a guide)
+    action: bool  # tells the person what to do ("File ...", "Keep ...")
+    figures: frozenset[str]
+
+
+# irregular forms people write and the Act's words for the same thing ("died" / "death")
+_SAME_WORD = {
+    "died": "death", "dies": "death", "die": "death", "dead": "death", "deceased": "death",
+    "bought": "buy", "buys": "buy", "buying": "buy", "sold": "sell", "sells": "sell", "selling": "sell",
+    "resell": "resale", "reselling": "resale", "paid": "pay", "pays": "pay",
+    "gave": "give", "given": "give", "took": "take", "taken": "take", "kids": "child", "children": "child",
+}  # fmt: skip
 
 
 def stem(word: str) -> str:
     """Crude suffix stripping so 'refunds', 'refunded' and 'refund' match; good enough for ranking."""
+    word = _SAME_WORD.get(word, word)
     for suffix in ("ing", "ed", "es", "s", "e"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)]
@@ -56,21 +98,8 @@ def stems(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOPWORDS)
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a passage; PDF line breaks are joined, blank lines and list items end a sentence."""
-    sentences: list[str] = []
-    for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-•*]|\(?[a-z0-9]{1,3}\)|\d+\.)\s)", text):
-        flat = " ".join(block.split())
-        pieces = _BOUNDARY.split(flat) if flat else []
-        merged: list[str] = []
-        for piece in pieces:
-            last_word = merged[-1].rsplit(" ", 1)[-1].rstrip(".").lower() if merged else ""
-            if merged and last_word.lstrip("(") in _ABBREVIATIONS:
-                merged[-1] = f"{merged[-1]} {piece}"
-            else:
-                merged.append(piece)
-        sentences.extend(s.strip() for s in merged if s.strip())
-    return sentences
+def figures(text: str) -> frozenset[str]:
+    return frozenset(" ".join(m.group(0).lower().replace(",", "").split()) for m in FIGURE.finditer(text))
 
 
 def _quotable(sentence: str, system_prompt: str, *, may_instruct: bool = True) -> str | None:
@@ -78,7 +107,12 @@ def _quotable(sentence: str, system_prompt: str, *, may_instruct: bool = True) -
 
     `may_instruct=False` says the sentence's passage as a whole has nothing that looks like an instruction.
     """
-    if len(sentence) < MIN_SENTENCE_CHARS or not re.search(r"[A-Za-z]{3}", sentence):
+    if (
+        len(sentence) < MIN_SENTENCE_CHARS
+        or not re.search(r"[A-Za-z]{3}", sentence)
+        or sentence.endswith("?")
+        or _NOT_AN_ANSWER.search(sentence)
+    ):
         return None
     if (may_instruct and looks_like_instruction(sentence)) or (
         system_prompt and echoes(sentence, system_prompt)
@@ -90,124 +124,238 @@ def _quotable(sentence: str, system_prompt: str, *, may_instruct: bool = True) -
     return sentence
 
 
+@functools.lru_cache(maxsize=16)
+def _without_facts(system_prompt: str) -> str:
+    """The system prompt minus its sentences stating figures (the 2021 limits, the helpline): a guide
+    may state those facts too, and must not be withheld as a copy of the prompt for doing so."""
+    sentences = re.split(r"(?<=[.:])\s+", system_prompt)
+    return " ".join(x for x in sentences if not FIGURE.search(x))
+
+
 def candidate_sentences(passages: Sequence[Passage], system_prompt: str) -> list[_Sentence]:
     out: list[_Sentence] = []
+    system_prompt = _without_facts(system_prompt)
     for number, passage in enumerate(passages, start=1):
         sentences = split_sentences(passage.text)
         # One search over the passage's sentences, each on its own line, finds whatever a search of any
         # one sentence would (a line break stands for the start and end of each): most passages need no
         # search per sentence (that was a sixth of llm_connector's CPU under load).
         may_instruct = looks_like_instruction("\n".join(sentences))
+        law = is_statute(passage)
         for position, raw in enumerate(sentences):
             text = _quotable(raw, system_prompt, may_instruct=may_instruct)
-            if text is not None:
-                out.append(_Sentence(number, position, text, stems(text)))
+            if text is None:
+                continue
+            first = re.match(r"[A-Za-z']+", text)
+            action = not law and bool(first) and first.group(0).lower() in _ACTION_VERBS  # type: ignore[union-attr]
+            out.append(_Sentence(number, position, text, stems(text), law, action, figures(text)))
     return out
 
 
-def _score(sentence: _Sentence, question: frozenset[str], idf: dict[str, float]) -> float:
-    overlap = sum(idf[s] for s in sentence.stems & question)
-    if not overlap:
-        return 0.0
-    return overlap / max(len(sentence.stems), 1) ** 0.3 + 0.05 / sentence.number
+_AMOUNT = (
+    r"(?:(?:rs\.?|₹|inr)\s*(\d[\d,]*(?:\.\d+)?)\s*(lakh|crore|k)?|(\d[\d,]*(?:\.\d+)?)\s*(lakh|crore|k)\b)"
+)
+_MONEY = re.compile(_AMOUNT, re.IGNORECASE)
+_BOUND = re.compile(
+    rf"\b(above|over|more\s+than|exceeds?|up\s*to|upto|not\s+exceeding|below)\s+{_AMOUNT}", re.IGNORECASE
+)
+_SCALE = {"lakh": 1e5, "crore": 1e7, "k": 1e3, "": 1.0}
 
 
-def select_sentences(
-    candidates: Sequence[_Sentence], question: str, *, max_sentences: int
-) -> tuple[list[_Sentence], bool]:
-    """Up to max sentences by question overlap (two per passage at most, no duplicates), in reading order.
+def _rupees(number: str, unit: str | None) -> float:
+    return float(number.replace(",", "")) * _SCALE[(unit or "").lower()]
 
-    A second sentence that does not match the question is added only from a passage already quoted (its
-    context); when nothing matches at all, the top passage's opening sentences are quoted, since retrieval
-    judged it relevant. The flag says whether any sentence matched the question's words.
-    """
-    terms = stems(question)
+
+def amounts(text: str) -> list[float]:
+    """Sums of money a question names: "Rs 45 lakh", "₹72,000", "3.5 crore", "28k"."""
+    return [_rupees(m.group(1) or m.group(3), m.group(2) or m.group(4)) for m in _MONEY.finditer(text)]
+
+
+def fits_range(sentence: str, amount: float) -> bool | None:
+    """Whether a band of money the sentence states ("above Rs 5 lakh up to Rs 10 lakh"; a sentence may
+    state several, "up to Rs 50 lakh ..., above Rs 50 lakh up to Rs 2 crore ...") holds `amount`;
+    None when it states no band."""
+    bands: list[tuple[float, float]] = []
+    low: float | None = None
+    for m in _BOUND.finditer(sentence):
+        value = _rupees(m.group(2) or m.group(4), m.group(3) or m.group(5))
+        word = m.group(1).lower()
+        if word in {"above", "over", "exceeds", "exceed"} or word.startswith("more"):
+            if low is not None:
+                bands.append((low, math.inf))
+            low = value
+        else:
+            bands.append((low or 0.0, value))
+            low = None
+    if low is not None:
+        bands.append((low, math.inf))
+    return any(a < amount <= b for a, b in bands) if bands else None
+
+
+def asking_stems(question: str) -> frozenset[str]:
+    """Stems of the sentences that ask (end in "?"), or of the last sentence when none does."""
+    sentences = [x for x in re.split(r"(?<=[.?!])\s+", question.strip()) if x]
+    asking = [x for x in sentences if x.rstrip().endswith("?")] or sentences[-1:]
+    return frozenset().union(*(stems(x) for x in asking)) if asking else frozenset()
+
+
+def _scores(
+    candidates: Sequence[_Sentence], question: str, terms: frozenset[str] | None = None
+) -> dict[_Sentence, float]:
+    """Question words each sentence shares (rarer words weigh more); `terms` narrows them."""
+    terms = stems(question) if terms is None else terms
     df = Counter(s for c in candidates for s in c.stems & terms)
-    idf = {s: math.log(1 + len(candidates) / df[s]) for s in df}
-    scored = [(c, _score(c, terms, idf)) for c in candidates]
-    matching = sorted((x for x in scored if x[1] > 0), key=lambda x: (-x[1], x[0].number, x[0].position))
-    best = matching[0][1] if matching else 0.0
-    chosen: list[_Sentence] = []
-    per_passage: Counter[int] = Counter()
-
-    def take(candidate: _Sentence) -> None:
-        if per_passage[candidate.number] < PER_PASSAGE and not any(_similar(candidate, c) for c in chosen):
-            chosen.append(candidate)
-            per_passage[candidate.number] += 1
-
-    for candidate, score in matching:
-        if len(chosen) >= max_sentences or (len(chosen) >= 2 and score < RELATIVE_CUTOFF * best):
-            break
-        take(candidate)
-    if len(chosen) < 2:
-        quoted = set(per_passage)
-        for candidate, score in sorted(scored, key=lambda x: (x[0].number, x[0].position)):
-            if len(chosen) >= 2:
-                break
-            if score == 0 and (candidate.number in quoted or not quoted):
-                take(candidate)
-    return sorted(chosen, key=lambda c: (c.number, c.position)), bool(matching)
+    asked = asking_stems(question)  # the words of the question itself weigh more than the story's
+    idf = {s: math.log(1 + len(candidates) / df[s]) * (2.0 if s in asked else 1.0) for s in df}
+    wants_figure = bool(_ASKS_FOR_FIGURE.search(question))
+    money = amounts(question)
+    scores: dict[_Sentence, float] = {}
+    for c in candidates:
+        overlap = sum(idf[s] for s in c.stems & terms)
+        score = overlap / max(len(c.stems), 1) ** 0.3 + 0.05 / c.number if overlap else 0.0
+        if score and wants_figure and c.figures:
+            score *= 1.3
+        bands = [fits_range(c.text, amount) for amount in money] if score else []
+        if any(bands):
+            score *= 1.6  # the band the question's amount falls in: the commission, the fee
+        elif False in bands:
+            score *= 0.4  # a band that leaves the question's amount out does not answer it
+        scores[c] = score
+    return scores
 
 
 def _similar(a: _Sentence, b: _Sentence) -> bool:
     union = a.stems | b.stems
-    return bool(union) and len(a.stems & b.stems) / len(union) > 0.8
+    return bool(union) and len(a.stems & b.stems) / len(union) > 0.6
 
 
-def source_label(passage: Passage) -> str:
-    """'Consumer Protection Act, 2019, Section 35 (Manner of complaint), p. 22' or the guide's name."""
-    parts = [passage.act] if passage.act else []
-    if passage.section:
-        section = passage.section
-        parts.append(
-            section if section.lower().startswith(("section", "rule", "regulation")) else f"Section {section}"
+def _repeats(candidate: _Sentence, chosen: Sequence[_Sentence]) -> bool:
+    """Nearly the same words, or only figures already stated in a sentence about the same thing."""
+    for other in chosen:
+        if _similar(candidate, other):
+            return True
+        shared = len(candidate.stems & other.stems) / max(len(candidate.stems), 1)
+        if candidate.figures and candidate.figures <= other.figures and shared > 0.3:
+            return True
+    return False
+
+
+@dataclass
+class Answer:
+    lead: list[_Sentence]
+    law: list[_Sentence]
+    steps: list[_Sentence]
+    matched: bool
+
+    @property
+    def sentences(self) -> list[_Sentence]:
+        return self.lead + self.law + self.steps
+
+
+def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: int) -> Answer:
+    """Pick the lead, the supporting law and the next steps (two per passage at most, nothing repeated).
+
+    When no sentence shares a word with the question, the top passage's opening sentences are quoted as the
+    closest text, since retrieval judged it relevant, and the answer says so.
+    """
+    scores = _scores(candidates, question)
+    ranked = sorted(candidates, key=lambda c: (-scores[c], c.number, c.position))
+    matching = [c for c in ranked if scores[c] > 0]
+    best = scores[matching[0]] if matching else 0.0
+    per_passage: Counter[int] = Counter()
+    chosen: list[_Sentence] = []
+
+    def take(pool: Sequence[_Sentence], limit: int, *, floor: float = 0.0) -> list[_Sentence]:
+        taken: list[_Sentence] = []
+        for c in pool:
+            if len(taken) >= limit or len(chosen) >= max_sentences:
+                break
+            if (
+                scores[c] < floor
+                or per_passage[c.number] >= PER_PASSAGE
+                or c in chosen
+                or _repeats(c, chosen)
+            ):
+                continue
+            taken.append(c)
+            chosen.append(c)
+            per_passage[c.number] += 1
+        return taken
+
+    if not matching:
+        opening = sorted(
+            (c for c in candidates if c.number == candidates[0].number), key=lambda c: c.position
         )
-    label = ", ".join(parts)
-    if passage.title:
-        label = f"{label} ({passage.title})" if label else passage.title
-    if not label:
-        label = passage.source
-    return f"{label}, p. {passage.page}" if passage.page else label
+        return Answer(take(opening, 2), [], [], matched=False)
+    cutoff = RELATIVE_CUTOFF * best
+    lead = take([c for c in matching if not c.action], 1) or take(matching, 1)
+    if not lead[0].law:  # a guide's answer: one more plain sentence for the question's other words
+        rest = _scores(candidates, question, stems(question) - lead[0].stems)
+        more = sorted(
+            (c for c in matching if not c.law and not c.action and rest[c] > 0),
+            key=lambda c: (-rest[c], c.number, c.position),
+        )
+        lead += take(more, 1, floor=cutoff)
+    law = take([c for c in matching if c.law], 2, floor=cutoff)
+    cited = {c.number for c in chosen}
+    steps = take([c for c in matching if c.action], 2) or take(
+        [c for c in ranked if c.action and c.number in cited], 1
+    )
+    return Answer(lead, law, steps, matched=True)
 
 
-def _introduction(passages: Sequence[Passage], *, matched: bool) -> str:
-    acts = list(dict.fromkeys(p.act for p in passages if p.act))
-    guides = any(not p.act for p in passages)
-    named = [f"the {a}" if not a.lower().startswith("the ") else a for a in acts]
-    if guides:
-        named.append("our guides")
-    joined = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
-    if not matched:  # retrieval found it related, but no sentence shares a word with the question
-        return f"I found no sentence that answers this directly. The closest passages in {joined} say:"
-    return f"Based on {joined}:"
+def _quoted(sentence: _Sentence, passages: Sequence[Passage]) -> str:
+    if not sentence.law:
+        return f"{sentence.text} [{sentence.number}]"
+    passage = passages[sentence.number - 1]
+    where = f"Section {passage.section}" if passage.section else passage.title or "The Act"
+    return f'{where}: "{sentence.text}" [{sentence.number}]'
+
+
+def _revised_limits_apply(answer: Answer, passages: Sequence[Passage]) -> bool:
+    """A quoted sentence of sections 34, 47 or 58 states the Act's original money limits."""
+    for c in answer.law + answer.lead:
+        section = passages[c.number - 1].section.split("(", 1)[0]
+        if c.law and section in {"34", "47", "58"} and "crore" in c.text.lower():
+            return True
+    return False
+
+
+def render(answer: Answer, passages: Sequence[Passage]) -> str:
+    lines: list[str] = []
+    if not answer.matched:
+        lines += ["I found no sentence that answers this directly. The closest passage says:", ""]
+        lines += [f"- {_quoted(c, passages)}" for c in answer.lead]
+    else:
+        lines.append(" ".join(_quoted(c, passages) for c in answer.lead))
+        if answer.law:
+            lines += ["", "What the law says:"] + [f"- {_quoted(c, passages)}" for c in answer.law]
+    if _revised_limits_apply(answer, passages):
+        lines += ["", REVISED_LIMITS]
+    lines += ["", "What you can do next:"]
+    lines += [f"- {_quoted(c, passages)}" for c in answer.steps] or [f"- {HELPLINE}"]
+    numbers = list(dict.fromkeys(c.number for c in answer.sentences))
+    lines += [
+        "",
+        "Sources: " + "; ".join(f"[{n}] {source_label(passages[n - 1])}" for n in numbers) + ".",
+        DISCLAIMER,
+    ]
+    return "\n".join(lines)
 
 
 class ExtractiveProvider:
-    """Quotes the best-matching passage sentences; useful with no cloud account and never invents facts."""
+    """Answers from the passages' own sentences; useful with no cloud account and never invents facts."""
 
     name = "extractive"
     model = "extractive"
 
-    def __init__(self, *, max_sentences: int = 4) -> None:
+    def __init__(self, *, max_sentences: int = 6) -> None:
         self.max_sentences = max_sentences
 
     def complete(self, prompt: GroundedPrompt) -> Completion:
         passages = prompt.passages
         candidates = candidate_sentences(passages, prompt.system_prompt)
-        chosen, matched = select_sentences(
-            candidates, prompt.query.redacted_question, max_sentences=self.max_sentences
-        )
-        if not chosen:  # every sentence was too short or hostile: say so rather than quote nothing
+        answer = compose(candidates, prompt.query.redacted_question, max_sentences=self.max_sentences)
+        if not answer.sentences:  # every sentence was too short or hostile: say so rather than quote nothing
             return Completion(text=NO_CONTEXT_ANSWER, answered=False)
-        numbers = list(dict.fromkeys(c.number for c in chosen))
-        cited = [passages[n - 1] for n in numbers]
-        lines = [_introduction(cited, matched=matched), ""]
-        lines += [f'- "{c.text}" [{c.number}]' for c in chosen]
-        lines += [
-            "",
-            "For the full text, see "
-            + "; ".join(f"[{n}] {source_label(passages[n - 1])}" for n in numbers)
-            + ".",
-            DISCLAIMER,
-        ]
-        return Completion(text="\n".join(lines), answered=True)
+        return Completion(text=render(answer, passages), answered=True)

@@ -10,6 +10,14 @@ HELPLINE = (
 
 DISCLAIMER = "This is general information, not legal advice."
 
+# the Act's sections 34, 47 and 58 still print the original limits; rag_core.prompt's rule 7 says the same
+REVISED_LIMITS = (
+    "Note: the money limits printed in sections 34, 47 and 58 of the Act were revised by the Consumer "
+    "Protection (Jurisdiction of the District Commission, the State Commission and the National Commission) "
+    "Rules, 2021: the District Commission hears complaints where the value paid is up to Rs 50 lakh, the "
+    "State Commission above Rs 50 lakh and up to Rs 2 crore, and the National Commission above Rs 2 crore."
+)
+
 NO_CONTEXT_ANSWER = (
     "I could not find anything in the Consumer Protection Act, 2019 or our consumer guides that answers "
     "this question, so I will not guess. " + HELPLINE

@@ -54,7 +54,7 @@ class LlmSettings(ServiceSettings):
         "ap-south-1 (Mumbai): $0.0042 (us-east-1 is $0.0035). Check the Bedrock pricing page.",
     )
     extractive_max_sentences: int = Field(
-        default=4, ge=2, le=8, description="sentences the extractive provider quotes at most"
+        default=6, ge=2, le=10, description="sentences the extractive provider quotes at most"
     )
     worker_threads: int = Field(default=8, ge=1, le=64, description="concurrent answers (I/O-bound)")
     prefetch: int = Field(default=16, ge=1, le=256, description="unacked prompts held by this worker")

@@ -143,7 +143,7 @@ def test_citations_follow_the_model_markers_or_fall_back_to_top_passages(fake_be
     passages = [LIMITATION, E_FILING, PRODUCT_LIABILITY, HOSTILE]
 
     _reply, cited = handler(grounded("file online?", passages))
-    assert cited.message.answer == "File online [2]. Also see."
+    assert cited.message.answer == "File online [1]. Also see."  # [1] = the first (and only) citation
     assert [c.title for c in cited.message.citations] == ["Filing a complaint online"]
 
     _reply, uncited = handler(grounded("deadline?", passages))

@@ -14,16 +14,18 @@ from tests.llm_connector.support import E_FILING, LIMITATION, PRODUCT_LIABILITY
     ("text", "cleaned", "cited"),
     [
         ("Two years [1]. Online too [2].", "Two years [1]. Online too [2].", [1, 2]),
-        ("Both [2, 1] and again [1].", "Both [2][1] and again [1].", [2, 1]),
+        ("Both [2, 1] and again [1].", "Both [1][2] and again [2].", [2, 1]),
         ("A range [1-3].", "A range [1][2][3].", [1, 2, 3]),
-        ("Made up [7] and real [3].", "Made up and real [3].", [3]),
+        ("Made up [7] and real [3].", "Made up and real [1].", [3]),
         ("Only invented [0] [9].", "Only invented.", []),
         ("No markers at all.", "No markers at all.", []),
-        ("Duplicates [2][2] [2].", "Duplicates [2][2] [2].", [2]),
+        ("Duplicates [2][2] [2].", "Duplicates [1][1] [1].", [2]),
+        ("Fourth [4], fifth [5], first [1].", "Fourth [1], fifth [2], first [3].", [4, 5, 1]),
     ],
 )
 def test_markers_are_resolved_against_the_passages(text, cleaned, cited):
-    assert resolve_markers(text, 3) == (cleaned, cited)
+    """A marker in the answer counts positions in the citation list the person sees."""
+    assert resolve_markers(text, 5 if "[5]" in text else 3) == (cleaned, cited)
 
 
 def test_citations_carry_the_passage_metadata_and_a_short_snippet():
@@ -91,3 +93,21 @@ def test_repeating_the_facts_of_the_system_prompt_is_not_a_leak():
     )
     assert not leaks_system_prompt(answer, SYSTEM_PROMPT)
     assert not leaks_system_prompt(answer, "")
+
+
+def test_guides_are_labelled_as_guides_and_the_act_by_its_section():
+    from common.messages import Passage
+    from llm_connector.citations import source_label
+
+    guide = Passage(
+        chunk_id="g",
+        source="knowledge/fees.md",
+        act="Consumer Protection Act, 2019",
+        section="35, 101",
+        title="Fees for filing a consumer complaint",
+        text="No fee up to Rs 5 lakh.",
+    )
+    assert source_label(guide) == "our guide “Fees for filing a consumer complaint” (on sections 35, 101)"
+    assert source_label(LIMITATION) == (
+        "Consumer Protection Act, 2019, section 69 (Limitation period for filing of complaint), p. 41"
+    )

@@ -1,0 +1,100 @@
+"""Passage text -> quotable sentences: PDF line breaks joined, Markdown marks gone, table rows readable.
+
+Guides are Markdown: a table arrives as one line of `|` cells, emphasis as `**` marks, list items with
+their bullets. Quoted as they are, they read as noise ("| District Commission | up to **Rs 50 lakh** |");
+here each table row becomes one sentence ("District Commission — Value paid: up to Rs 50 lakh."), marks go,
+and the words stay exactly the passage's words.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ABBREVIATION_WORDS = """rs no nos sec secs s ss cl art e.g i.e viz etc govt dr mr mrs ms ltd pvt co vs v u/s
+w.e.f approx fig ch para sub"""
+ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'“(\[]?[A-Z0-9])")
+_BLOCKS = re.compile(r"(\n\s*\n|\n(?=\s*(?:[-•*]|\(?[a-z0-9]{1,3}\)|\d+\.)\s))")
+_TABLE_RULE = re.compile(r"\|(?:\s*:?-{3,}:?\s*\|)+")
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
+_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+_LEAD_MARK = re.compile(r"^(?:#{1,6}\s+|[-•*+]\s+|\d{1,2}[.)]\s+)")
+
+
+def plain(text: str) -> str:
+    """Markdown emphasis, code marks, links and leading bullets or heading marks removed; words kept."""
+    text = _LINK.sub(r"\1 (\2)", text)
+    text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", text)
+    text = text.replace("`", "")
+    return _LEAD_MARK.sub("", text.strip())
+
+
+def table_sentences(block: str) -> list[str] | None:
+    """The rows of a Markdown table (header, rule, rows, all on one line or several) as sentences;
+    None when the block is no table. A fragment without its header row yields nothing."""
+    if block.count("|") < 4:
+        return None
+    rule = _TABLE_RULE.search(block)
+    if rule is None:
+        return [] if re.match(r"\s*\|", block) else None
+    columns = rule.group(0).count("|") - 1
+    before, after = block[: rule.start()].rstrip(), block[rule.end() :]
+    parts = before.rstrip("|").split("|")  # prose before the table, then the header cells
+    header = [plain(c) for c in parts[-columns:]]
+    if columns < 2 or len(parts) < columns + 1:
+        return []
+    lead = "|".join(parts[:-columns]).strip()
+    cells = [plain(c) for c in after.split("|") if c.strip()]
+    rows = [cells[i : i + columns] for i in range(0, len(cells) - columns + 1, columns)]
+    sentences = _prose(lead) if lead else []
+    for row in rows:
+        details = "; ".join(f"{name}: {value}" for name, value in zip(header[1:], row[1:], strict=True))
+        sentences.append(f"{row[0]} — {details}.")
+    return sentences
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-•*+]|\(?[a-z0-9]{1,4}\)|\d{1,2}[.)])\s")
+_LEADS_IN = re.compile(r"(?:[:—–]|-{1,2})\s*$")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a passage; PDF line breaks are joined, blank lines and list items end a sentence.
+
+    A list item after a lead-in ("... can be punished with:", "... if such act—") carries the lead-in, so
+    it reads whole on its own; the bare lead-in is not a sentence of its own.
+    """
+    sentences: list[str] = []
+    lead_in = ""
+    parts = _BLOCKS.split("\n\n" + text)
+    for separator, block in zip(parts[1::2], parts[2::2], strict=True):
+        if separator.count("\n") > 1:  # a blank line ends a list and its lead-in
+            lead_in = ""
+        flat = " ".join(block.split())
+        rows = table_sentences(flat)
+        if rows is not None:
+            sentences.extend(rows)
+            lead_in = ""
+            continue
+        prose = _prose(flat)
+        if lead_in and _LIST_ITEM.match(block) and prose:
+            prose[0] = f"{lead_in} {prose[0]}"
+        elif not _LIST_ITEM.match(block):
+            lead_in = ""
+        if prose and _LEADS_IN.search(prose[-1]) and len(prose[-1]) <= 300:
+            lead_in = prose.pop()
+        sentences.extend(prose)
+    return sentences
+
+
+def _prose(flat: str) -> list[str]:
+    flat = plain(flat)
+    pieces = _BOUNDARY.split(flat) if flat else []
+    merged: list[str] = []
+    for piece in pieces:
+        last = merged[-1].rsplit(" ", 1)[-1] if merged else ""
+        initial = bool(re.fullmatch(r"\(?(?:[A-Z]\.)+", last))  # "V.P. Shantha", "A. K. Sharma"
+        if merged and (initial or last.rstrip(".").lower().lstrip("(") in ABBREVIATIONS):
+            merged[-1] = f"{merged[-1]} {piece}"
+        else:
+            merged.append(piece)
+    return [s.strip() for s in merged if s.strip()]

