@@ -46,6 +46,12 @@ class RedactedQuery(Message):
         default="default",
         description="'extractive': answer without the LLM (the gateway's spend cap was reached)",
     )
+    owner: str = Field(
+        default="",
+        description="who asked, so only they (or an operator) can read the record: an API key's caller id "
+        "('key:' + 12 hex digits of the key's SHA-256) or a page session; '' when the gateway runs without "
+        "keys. Never a key and never a client address",
+    )
 
 
 class Passage(Model):

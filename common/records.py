@@ -44,6 +44,7 @@ class StoredQuery(Model):
     timings_ms: dict[str, float] = Field(default_factory=dict)
     submitted_at: datetime | None = None
     completed_at: datetime | None = None
+    owner: str = ""
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> StoredQuery:
@@ -69,6 +70,7 @@ class StoredQuery(Model):
             timings_ms=row["timings_ms"],
             submitted_at=row["submitted_at"],
             completed_at=row["completed_at"],
+            owner=row["owner"],
         )
 
     @property
@@ -111,6 +113,7 @@ def accepted_params(query: RedactedQuery) -> dict[str, Any]:
         "top_k": query.top_k,
         "submitted_at": query.submitted_at,
         "timings_ms": Jsonb(_timings(query.timings_ms)),
+        "owner": _text(query.owner),
     }
 
 

@@ -8,14 +8,14 @@ from contextlib import asynccontextmanager
 from typing import Any
 from uuid import UUID
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from prometheus_client import start_http_server
 from starlette.routing import BaseRoute, Match
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from pii_filter.auth import SECURITY_SCHEMES, ApiKeyMiddleware, ApiKeys, is_protected_path
+from pii_filter.auth import SECURITY_SCHEMES, ApiKeyMiddleware, ApiKeys, is_protected_path, may_read, owner_of
 from pii_filter.body_limit import BodyLimitMiddleware
 from pii_filter.broker import GatewayBroker
 from pii_filter.budget import SpendCap, SpendSource
@@ -102,16 +102,16 @@ def create_app(
 
     @app.post("/query", response_model=QueryResponse, responses={**ERRORS, **GUARDED}, tags=["questions"],
               openapi_extra=security)
-    async def post_query(body: QueryRequest) -> QueryResponse:
+    async def post_query(body: QueryRequest, request: Request) -> QueryResponse:
         """Ask a question; personal data is replaced by placeholders before it goes anywhere."""
         flow.check_limits(body)
         provider = await run_in_threadpool(spend_cap.check) if spend_cap else "default"
-        return await flow.answer(body, llm_provider=provider)
+        return await flow.answer(body, llm_provider=provider, owner=owner_of(request.scope))
 
     @app.get("/queries/{query_id}", response_model=QueryRecord, responses={404: {"model": ErrorBody},
              503: {"model": ErrorBody}, **GUARDED}, tags=["questions"], openapi_extra=security)
-    def get_query(query_id: UUID) -> QueryRecord:
-        """The persisted record of a query: pending, answered or failed."""
+    def get_query(query_id: UUID, request: Request) -> QueryRecord:
+        """The persisted record of a query you asked: pending, answered or failed (404 for anyone else's)."""
         if records is None:
             raise ApiError(503, "records_unavailable", "Query records are not available on this gateway.")
         try:
@@ -119,7 +119,7 @@ def create_app(
         except Exception as exc:
             raise ApiError(503, "records_unavailable",
                            "Query records are temporarily unavailable. Please try again shortly.") from exc
-        if stored is None:
+        if stored is None or not may_read(request.scope, stored.owner):  # the same answer either way
             raise ApiError(404, "not_found", f"No query with id {query_id}.")
         return QueryRecord.model_validate(stored, from_attributes=True)
 
@@ -158,7 +158,8 @@ def _install_access_guards(app: FastAPI, settings: GatewaySettings) -> dict[str,
         app.add_middleware(RateLimitMiddleware, limiter=RateLimiter(settings.rate_limit), protected=protected)
     if settings.auth_disabled:
         return None
-    app.add_middleware(ApiKeyMiddleware, keys=ApiKeys(settings.api_key_digests), protected=protected)
+    keys = ApiKeys(settings.api_key_digests, settings.operator_key_digests)
+    app.add_middleware(ApiKeyMiddleware, keys=keys, protected=protected)
     return {"security": [{name: []} for name in SECURITY_SCHEMES]}
 
 

@@ -2,7 +2,8 @@
 
 Checked in a pure ASGI middleware, so a request without a valid key is answered 401 before its body is
 read or parsed. Keys arrive as `Authorization: Bearer <key>` or `X-API-Key: <key>`. The caller's
-identity for rate limiting is a short prefix of the matching digest: never the key itself.
+identity, for rate limiting and as the owner of the queries it asks, is a short prefix of the matching
+digest: never the key itself. Operator keys (OPERATOR_KEYS_SHA256) may also read every query.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -17,7 +19,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from pii_filter.errors import error_response
 from pii_filter.metrics import AUTH_FAILURES
 
-CALLER_KEY = "caller"  # scope["state"][CALLER_KEY]: who is calling, for the rate limiter
+CALLER_KEY = "caller"  # scope["state"][CALLER_KEY]: who is calling (rate limits, owner of its queries)
+OPERATOR_KEY = "operator"  # scope["state"][OPERATOR_KEY]: True for an operator key
 MISSING_MESSAGE = (
     "An API key is required. Send it as 'Authorization: Bearer <key>' or in the 'X-API-Key' header."
 )
@@ -46,21 +49,31 @@ def presented_key(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
     return api_key or bearer or None
 
 
-class ApiKeys:
-    """The accepted digests; `identify` returns a caller id for a valid key and None otherwise."""
+@dataclass(frozen=True)
+class Caller:
+    """Who a valid key belongs to: its id ('key:' + 12 hex digits of its digest) and whether it is an
+    operator's."""
 
-    def __init__(self, digests: Iterable[str]) -> None:
-        self._digests = tuple(bytes.fromhex(d) for d in digests)
+    id: str
+    operator: bool = False
+
+
+class ApiKeys:
+    """The accepted digests; `identify` returns the caller for a valid key and None otherwise."""
+
+    def __init__(self, digests: Iterable[str], operator_digests: Iterable[str] = ()) -> None:
+        self._digests = tuple((bytes.fromhex(d), False) for d in digests) + tuple(
+            (bytes.fromhex(d), True) for d in operator_digests)
         if not self._digests:
             raise ValueError("at least one API key digest is required")
 
-    def identify(self, key: str) -> str | None:
+    def identify(self, key: str) -> Caller | None:
         presented = hashlib.sha256(key.encode("utf-8")).digest()
-        found: bytes | None = None
-        for candidate in self._digests:  # no early exit: the time taken does not depend on which matched
+        found: tuple[bytes, bool] | None = None
+        for candidate, operator in self._digests:  # no early exit: the time does not depend on which matched
             if hmac.compare_digest(presented, candidate):
-                found = candidate
-        return f"key:{found.hex()[:12]}" if found is not None else None
+                found = (candidate, operator)
+        return Caller(f"key:{found[0].hex()[:12]}", found[1]) if found is not None else None
 
 
 class ApiKeyMiddleware:
@@ -86,8 +99,19 @@ class ApiKeyMiddleware:
             )
             await response(scope, receive, send)
             return
-        scope.setdefault("state", {})[CALLER_KEY] = caller
+        state = scope.setdefault("state", {})
+        state[CALLER_KEY], state[OPERATOR_KEY] = caller.id, caller.operator
         await self.app(scope, receive, send)
+
+
+def owner_of(scope: Scope) -> str:
+    """The id a query is stored under: the caller's key id; '' when keys are off (never an address)."""
+    return str(scope.get("state", {}).get(CALLER_KEY, ""))
+
+
+def may_read(scope: Scope, owner: str) -> bool:
+    """Only the caller who asked a query, or an operator, may read it."""
+    return bool(scope.get("state", {}).get(OPERATOR_KEY)) or owner == owner_of(scope)
 
 
 def is_protected_path(prefixes: tuple[str, ...]) -> Callable[[str], bool]:

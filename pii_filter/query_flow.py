@@ -86,13 +86,15 @@ class QueryFlow:
         return top_k
 
     async def answer(
-        self, request: QueryRequest, *, llm_provider: Literal["default", "extractive"] = "default"
+        self, request: QueryRequest, *, llm_provider: Literal["default", "extractive"] = "default",
+        owner: str = "",
     ) -> QueryResponse:
-        """`llm_provider='extractive'` asks llm_connector to answer without the LLM (spend cap reached)."""
+        """`llm_provider='extractive'` asks llm_connector to answer without the LLM (spend cap reached);
+        `owner` is who asked (pii_filter.auth.owner_of), stored with the query."""
         started = time.perf_counter()
         top_k = self.check_limits(request)
         query_id = uuid.uuid4()
-        return await self._answer(request, query_id, top_k, llm_provider, started)
+        return await self._answer(request, query_id, top_k, llm_provider, started, owner)
 
     async def _answer(
         self,
@@ -101,6 +103,7 @@ class QueryFlow:
         top_k: int,
         llm_provider: Literal["default", "extractive"],
         started: float,
+        owner: str,
     ) -> QueryResponse:
         with query_context(query_id):
             t0 = time.perf_counter()
@@ -115,6 +118,7 @@ class QueryFlow:
                 top_k=top_k,
                 timings_ms={"redact": round(redact_ms, 3)},
                 llm_provider=llm_provider,
+                owner=owner,
             )
             result = await self._publish_and_wait(query)
             return self._response(query, result, redaction, started)

@@ -67,6 +67,11 @@ class GatewaySettings(DatabaseSettings):
         description="API_KEYS_SHA256: comma-separated hex SHA-256 digests of the accepted API keys "
         "(a Secrets Manager value in ECS; `python -m pii_filter.keys` makes a key and its digest)",
     )
+    operator_keys_sha256: str = Field(
+        default="",
+        description="OPERATOR_KEYS_SHA256: digests of operator keys: accepted like API keys, and they may "
+        "read every query (GET /queries/{id}); any other key reads only the queries it asked",
+    )
     rate_limit: str = Field(
         default="30/minute",
         description="RATE_LIMIT: requests per API key (per client IP when auth is off), a `limits` string "
@@ -123,7 +128,11 @@ class GatewaySettings(DatabaseSettings):
 
     @property
     def api_key_digests(self) -> tuple[str, ...]:
-        return tuple(d.strip().lower() for d in self.api_keys_sha256.split(",") if d.strip())
+        return _digests(self.api_keys_sha256)
+
+    @property
+    def operator_key_digests(self) -> tuple[str, ...]:
+        return _digests(self.operator_keys_sha256)
 
     @field_validator("rate_limit")
     @classmethod
@@ -167,12 +176,13 @@ class GatewaySettings(DatabaseSettings):
 
     @model_validator(mode="after")
     def _refuse_an_open_gateway_by_accident(self) -> GatewaySettings:
-        bad = [d for d in self.api_key_digests if not _DIGEST.match(d)]
-        if bad:
-            raise ValueError(
-                "API_KEYS_SHA256 must be comma-separated SHA-256 hex digests (64 characters each), not keys; "
-                "`python -m pii_filter.keys` prints a new key and its digest"
-            )
+        for name, digests in (("API_KEYS_SHA256", self.api_key_digests),
+                              ("OPERATOR_KEYS_SHA256", self.operator_key_digests)):
+            if any(not _DIGEST.match(d) for d in digests):
+                raise ValueError(
+                    f"{name} must be comma-separated SHA-256 hex digests (64 characters each), not keys; "
+                    "`python -m pii_filter.keys` prints a new key and its digest"
+                )
         if self.auth_disabled and self.environment == "production":
             raise ValueError(
                 "AUTH_DISABLED=true is for local use only and is refused when ENVIRONMENT=production"
@@ -184,12 +194,16 @@ class GatewaySettings(DatabaseSettings):
                 "gateway: keep HOST (or compose's GATEWAY_BIND) at 127.0.0.1, set API keys, or set "
                 "AUTH_DISABLED_ON_NETWORK=true if that is really meant"
             )
-        if not self.auth_disabled and not self.api_key_digests:
+        if not self.auth_disabled and not (self.api_key_digests or self.operator_key_digests):
             raise ValueError(
                 "no API keys configured: set API_KEYS_SHA256 (digests from `python -m pii_filter.keys`), "
                 "or AUTH_DISABLED=true for local use"
             )
         return self
+
+
+def _digests(value: str) -> tuple[str, ...]:
+    return tuple(d.strip().lower() for d in value.split(",") if d.strip())
 
 
 def _loopback(host: str) -> bool:

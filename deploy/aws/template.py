@@ -46,6 +46,7 @@ SUB_NAMES: Mapping[str, str] = {
     "DATABASE_URL_SECRET_ARN": "DatabaseUrlSecret",
     "RABBITMQ_SECRET_ARN": "RabbitMqSecret",
     "API_KEYS_SECRET_ARN": "ApiKeysSecret",
+    "OPERATOR_KEYS_SHA256": "OperatorKeysSha256",
     "LLM_PROVIDER": "LlmProvider",
     "BEDROCK_MODEL_ID": "BedrockModelId",
     "RATE_LIMIT": "RateLimit",

@@ -113,6 +113,22 @@ def test_accepted_after_result_keeps_the_final_status(repository: QueryRepositor
     assert row["redacted_question"] == "My <PERSON> seller refuses a refund"
 
 
+def test_who_asked_is_stored_whichever_event_comes_first(repository: QueryRepository):
+    accepted_first, result_first = uuid.uuid4(), uuid.uuid4()
+    repository.record_accepted(_accepted(accepted_first, owner="key:0123456789ab"))
+    repository.record_result(_answered(accepted_first))
+    assert repository.get(accepted_first)["owner"] == "key:0123456789ab"
+    repository.record_result(_answered(result_first))
+    assert repository.get(result_first)["owner"] == ""  # the result does not know who asked
+    repository.record_accepted(_accepted(result_first, owner="key:ba9876543210"))
+    assert repository.get(result_first)["owner"] == "key:ba9876543210"
+    # a redelivered accepted event, even one claiming another owner, changes nothing
+    repository.record_accepted(_accepted(accepted_first, owner="key:ffffffffffff"))
+    repository.record_accepted(_accepted(result_first, owner="key:ffffffffffff"))
+    assert repository.get(accepted_first)["owner"] == "key:0123456789ab"
+    assert repository.get(result_first)["owner"] == "key:ba9876543210"
+
+
 def test_concurrent_results_for_one_query_store_exactly_one(repository: QueryRepository, migrated_url):
     qid = uuid.uuid4()
     barrier = threading.Barrier(8)

@@ -25,6 +25,7 @@ from tests.support.broker import wait_until
 
 KEY = "cra_test-key-for-the-security-tests-0001"
 OTHER_KEY = "cra_test-key-for-the-security-tests-0002"
+OPERATOR = "cra_test-key-for-the-security-tests-0003"  # in OPERATOR_KEYS_SHA256 when a test sets it
 DIGESTS = f"{digest(KEY)},{digest(OTHER_KEY)}"
 
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 from pydantic import ValidationError
 
-from pii_filter.auth import ApiKeys, digest, presented_key
+from pii_filter.auth import ApiKeys, Caller, digest, presented_key
 from pii_filter.settings import GatewaySettings
 from tests.security.support import KEY, OTHER_KEY, auth, gateway, metrics, running_stages
 
@@ -90,8 +90,11 @@ def test_settings_refuse_to_start_open_by_accident(monkeypatch):
 
 def test_key_parsing_and_matching():
     keys = ApiKeys([digest(KEY)])
-    assert keys.identify(KEY) == f"key:{digest(KEY)[:12]}"
+    assert keys.identify(KEY) == Caller(f"key:{digest(KEY)[:12]}", operator=False)
     assert keys.identify(OTHER_KEY) is None and keys.identify("") is None
+    with_operator = ApiKeys([digest(KEY)], [digest(OTHER_KEY)])
+    assert with_operator.identify(OTHER_KEY) == Caller(f"key:{digest(OTHER_KEY)[:12]}", operator=True)
+    assert with_operator.identify(KEY) == Caller(f"key:{digest(KEY)[:12]}", operator=False)
     assert presented_key([(b"authorization", b"bearer  abc ")]) == "abc"
     assert presented_key([(b"x-api-key", b"xyz"), (b"authorization", b"Bearer abc")]) == "xyz"
     assert presented_key([(b"authorization", b"Bearer ")]) is None
