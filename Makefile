@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: install test test-fast lint bench bench-e2e bench-retrieval bench-answers bench-pii bench-embed run-local up ingest clean
+.PHONY: install test test-fast lint bench bench-e2e bench-retrieval bench-answers bench-pii bench-embed bench-http run-local up ingest clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
 
-bench: bench-pii bench-retrieval bench-answers bench-embed bench-e2e
+bench: bench-pii bench-retrieval bench-answers bench-embed bench-e2e bench-http
 
 bench-pii: $(STAMP)
 	$(PY) -m bench.pii_quality
@@ -43,6 +43,9 @@ bench-embed: $(STAMP)
 
 bench-e2e: $(STAMP)
 	$(PY) -m bench.e2e
+
+bench-http: $(STAMP)
+	$(PY) -m bench.http_server --write-docs
 
 run-local: $(STAMP)
 	$(PY) -m deploy.local
