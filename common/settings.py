@@ -58,6 +58,26 @@ class DatabaseSettings(ServiceSettings):
     database_pool_size: int = Field(default=4, ge=1)
 
 
+class RedisSettings(ServiceSettings):
+    """For services that share state through Redis when it is configured (it is optional everywhere)."""
+
+    redis_url: str = Field(
+        default="",
+        description="REDIS_URL, e.g. redis://127.0.0.1:6379/0 or rediss://... (ElastiCache, TLS); empty = "
+        "no Redis: rate limits count per process and the answer cache lives in process memory",
+    )
+    redis_timeout_s: float = Field(
+        default=0.25, gt=0, le=5, description="REDIS_TIMEOUT_S: connect and read timeout of one Redis call"
+    )
+    redis_retry_after_s: float = Field(
+        default=5.0,
+        gt=0,
+        le=300,
+        description="REDIS_RETRY_AFTER_S: after a failed Redis call, use the fallback this long before "
+        "trying Redis again",
+    )
+
+
 class IndexSettings(ServiceSettings):
     """For services that open the index volume and embed text (the embedder writes, rag_core reads)."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from common.logging import configure_logging
 from common.messages import GroundedPrompt
 from common.rabbit.worker import Subscription, Worker
+from llm_connector.answer_cache import build_answer_cache
 from llm_connector.extractive import ExtractiveProvider
 from llm_connector.handler import AnswerHandler
 from llm_connector.provider import build_provider
@@ -18,6 +19,7 @@ def main() -> None:
     handler = AnswerHandler(
         provider=provider,
         fallback=ExtractiveProvider(max_sentences=settings.extractive_max_sentences),
+        cache=build_answer_cache(settings),
     )
     # the extractive provider answers in milliseconds; a Bedrock call must stay off the connection thread
     fast = isinstance(provider, ExtractiveProvider)

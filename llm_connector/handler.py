@@ -6,9 +6,10 @@ import logging
 import time
 
 from common.failures import PermanentFailure
-from common.messages import GroundedPrompt, QueryResult
+from common.messages import GroundedPrompt, QueryResult, TokenUsage
 from common.rabbit.worker import Outgoing, Publish, Reply
 from common.topology import QUERY_RESULT
+from llm_connector.answer_cache import AnswerCache, CachedAnswer, cache_key
 from llm_connector.citations import FALLBACK_CITATIONS, citations_for, resolve_markers
 from llm_connector.extractive import ExtractiveProvider
 from llm_connector.guard import leaks_system_prompt
@@ -22,10 +23,13 @@ log = logging.getLogger(__name__)
 class AnswerHandler:
     """The llm_connector stage; never logs the prompt or the answer, only ids, counts and timings."""
 
-    def __init__(self, *, provider: LlmProvider, fallback: LlmProvider | None = None) -> None:
+    def __init__(
+        self, *, provider: LlmProvider, fallback: LlmProvider | None = None, cache: AnswerCache | None = None
+    ) -> None:
         self.provider = provider
         # what a query marked llm_provider="extractive" gets (the gateway's spend cap was reached)
         self.fallback = fallback or ExtractiveProvider()
+        self.cache = cache
 
     def _provider_for(self, prompt: GroundedPrompt) -> LlmProvider:
         return self.fallback if prompt.query.llm_provider == "extractive" else self.provider
@@ -33,6 +37,10 @@ class AnswerHandler:
     def __call__(self, prompt: GroundedPrompt) -> list[Outgoing]:
         started = time.perf_counter()
         provider = self._provider_for(prompt)
+        key = cache_key(prompt, provider=provider.name, model=provider.model) if self.cache else None
+        cached = self.cache.get(key) if self.cache else None
+        if cached is not None:
+            return self._from_cache(prompt, cached, started)
         completion = self._complete(prompt, provider)
         if completion.answered and leaks_system_prompt(completion.text, prompt.system_prompt):
             log.warning("answer withheld: it reproduced the system prompt", extra={"model": provider.model})
@@ -58,6 +66,8 @@ class AnswerHandler:
             submitted_at=prompt.query.submitted_at,
             timings_ms={**prompt.query.timings_ms, **prompt.timings_ms, "llm": llm_ms},
         )
+        if self.cache is not None:
+            self.cache.put(key, prompt, result)
         ANSWERS.labels(provider=provider.name, answered=str(completion.answered).lower()).inc()
         ANSWER_SECONDS.labels(provider=provider.name).observe(elapsed)
         log.info(
@@ -74,6 +84,28 @@ class AnswerHandler:
             },
         )
         # the reply first: each publish waits for its confirm, and the person is waiting on this one
+        return [Reply(result), Publish(result, QUERY_RESULT)]
+
+    def _from_cache(self, prompt: GroundedPrompt, cached: CachedAnswer, started: float) -> list[Outgoing]:
+        """The stored answer, costing nothing this time; the timings name the cache instead of the LLM."""
+        cache_ms = round((time.perf_counter() - started) * 1000, 1)
+        result = QueryResult(
+            query_id=prompt.query_id,
+            status="answered",
+            redacted_question=prompt.query.redacted_question,
+            answer=cached.answer,
+            answered=True,
+            citations=cached.citations,
+            model=cached.model,
+            provider=cached.provider,
+            usage=TokenUsage(),
+            pii_found=prompt.query.pii_found,
+            submitted_at=prompt.query.submitted_at,
+            timings_ms={**prompt.query.timings_ms, **prompt.timings_ms, "answer_cache": cache_ms},
+        )
+        ANSWERS.labels(provider=cached.provider, answered="true").inc()
+        log.info("answer from the cache", extra={"provider": cached.provider, "model": cached.model,
+                                                 "citations": len(result.citations), "cache_ms": cache_ms})
         return [Reply(result), Publish(result, QUERY_RESULT)]
 
     def _complete(self, prompt: GroundedPrompt, provider: LlmProvider) -> Completion:

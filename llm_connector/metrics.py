@@ -30,3 +30,12 @@ ANSWER_SECONDS = Histogram(
     ["provider"],
     buckets=(0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120),
 )
+ANSWER_CACHE = Counter(
+    "cr_answer_cache_total",
+    "Answer-cache look-ups by outcome: hit, miss, not_cacheable (personal data, no context), unavailable",
+    ["outcome"],
+)
+ANSWER_CACHE_SAVED_USD = Counter(
+    "cr_answer_cache_saved_usd_total",
+    "What the LLM calls answered from the cache had cost the first time (estimated USD)",
+)

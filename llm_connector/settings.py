@@ -6,12 +6,12 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from common.settings import ServiceSettings
+from common.settings import RedisSettings
 
 DEFAULT_MODEL_ID = "meta.llama3-70b-instruct-v1:0"
 
 
-class LlmSettings(ServiceSettings):
+class LlmSettings(RedisSettings):
     """Credentials are never settings: Bedrock uses the standard AWS chain (env, shared config, task role)."""
 
     health_port: int = Field(default=8082, description="port of /health and /metrics; 0 = off")
@@ -55,6 +55,15 @@ class LlmSettings(ServiceSettings):
     )
     extractive_max_sentences: int = Field(
         default=6, ge=2, le=10, description="sentences the extractive provider quotes at most"
+    )
+    answer_cache_ttl_s: float = Field(
+        default=86_400,
+        ge=0,
+        description="ANSWER_CACHE_TTL_S: how long an answer is given again to the same question over "
+        "the same snapshot; 0 = no answer cache",
+    )
+    answer_cache_max_entries: int = Field(
+        default=10_000, ge=1, description="entries kept in process memory when REDIS_URL is not set"
     )
     worker_threads: int = Field(default=8, ge=1, le=64, description="concurrent answers (I/O-bound)")
     prefetch: int = Field(default=16, ge=1, le=256, description="unacked prompts held by this worker")

@@ -54,6 +54,27 @@ def database_url() -> Iterator[str]:
 
 
 @pytest.fixture
+def redis_prefix(namespace: str) -> Iterator[str]:
+    """The test's key prefix on the shared Redis ('<namespace>:', as the services build it); cleaned after."""
+    from common.redis_link import key_prefix
+    from tests.support.redis_server import REDIS_URL, delete_under
+
+    prefix = key_prefix(namespace)
+    yield prefix
+    delete_under(REDIS_URL, prefix)
+
+
+@pytest.fixture
+def private_redis(tmp_path) -> Iterator:
+    """A redis-server of this test's own, on a free port, to stop and start (never the shared one)."""
+    from tests.support.redis_server import PrivateRedis
+
+    server = PrivateRedis(tmp_path / "redis").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def channel(amqp_url: str) -> Iterator[pika.adapters.blocking_connection.BlockingChannel]:
     """A confirmed channel on the real broker for publishing and inspecting queues in tests."""
     connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
