@@ -25,7 +25,7 @@ from pii_filter.errors import ApiError, install_error_handlers
 from pii_filter.headers import SecurityHeadersMiddleware
 from pii_filter.metrics import HTTP_REQUESTS, HTTP_SECONDS
 from pii_filter.query_flow import QueryFlow, RecordsLike, RedactorLike
-from pii_filter.rate_limit import RateLimiter, RateLimitMiddleware
+from pii_filter.rate_limit import RateLimiter, RateLimitMiddleware, SharedWindows
 from pii_filter.schemas import ErrorBody, QueryRecord, QueryRequest, QueryResponse, ReadyStatus
 from pii_filter.settings import GatewaySettings
 
@@ -155,12 +155,24 @@ def _install_access_guards(app: FastAPI, settings: GatewaySettings) -> dict[str,
         app.add_middleware(ConcurrencyLimitMiddleware, limit=settings.max_concurrent_per_caller,
                            protected=protected)
     if settings.rate_limit:
-        app.add_middleware(RateLimitMiddleware, limiter=RateLimiter(settings.rate_limit), protected=protected)
+        limiter = RateLimiter(settings.rate_limit, shared=_shared_windows(settings))
+        app.add_middleware(RateLimitMiddleware, limiter=limiter, protected=protected)
     if settings.auth_disabled:
         return None
     keys = ApiKeys(settings.api_key_digests, settings.operator_key_digests)
     app.add_middleware(ApiKeyMiddleware, keys=keys, protected=protected)
     return {"security": [{name: []} for name in SECURITY_SCHEMES]}
+
+
+def _shared_windows(settings: GatewaySettings) -> SharedWindows | None:
+    """The rate limits' Redis when REDIS_URL is set (shared by the replicas), else None (process memory)."""
+    if not settings.redis_url:
+        return None
+    return SharedWindows(
+        redis_url=settings.redis_url, namespace=settings.namespace,
+        key_secret=settings.rate_limit_key_secret.get_secret_value().encode(),
+        timeout_s=settings.redis_timeout_s, retry_after_s=settings.redis_retry_after_s,
+    )
 
 
 def _declare_security_schemes(app: FastAPI) -> None:

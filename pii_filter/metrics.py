@@ -28,6 +28,11 @@ CONCURRENCY_LIMITED = Counter(
     "cr_concurrency_limited_total", "Requests refused 429 because the caller had too many in progress",
     ["caller_kind"],
 )
+RATE_LIMIT_STORAGE = Counter(
+    "cr_rate_limit_checks_total",
+    "Rate-limit checks by where the window was counted: redis (shared) or memory (this replica)",
+    ["storage"],
+)
 BODY_TOO_LARGE = Counter(
     "cr_body_too_large_total", "Request bodies refused 413, by how the size was known", ["how"]
 )

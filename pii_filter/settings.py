@@ -8,15 +8,15 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from limits import parse_many
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from common.settings import DatabaseSettings
+from common.settings import DatabaseSettings, RedisSettings
 
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
 
-class GatewaySettings(DatabaseSettings):
+class GatewaySettings(DatabaseSettings, RedisSettings):
     """HTTP, limits and personal-data detection settings of the gateway."""
 
     # a start-up error must never print API keys or credential-bearing URLs
@@ -81,6 +81,12 @@ class GatewaySettings(DatabaseSettings):
         default=4, ge=0,
         description="MAX_CONCURRENT_PER_CALLER: requests one API key (one client address when keys are off) "
         "may have in progress at once; more get 429 at once. 0 = no cap",
+    )
+    rate_limit_key_secret: SecretStr = Field(
+        default=SecretStr(""),
+        description="RATE_LIMIT_KEY_SECRET: the HMAC key under which callers (client addresses, key ids) are "
+        "hashed before they reach Redis; the same on every replica (Secrets Manager in ECS); required with "
+        "REDIS_URL in production",
     )
     max_body_bytes: int = Field(default=16384, ge=1024, description="MAX_BODY_BYTES: larger bodies get 413")
 
@@ -193,6 +199,12 @@ class GatewaySettings(DatabaseSettings):
                 f"AUTH_DISABLED=true while listening on {reachable!r} lets anyone on the network use this "
                 "gateway: keep HOST (or compose's GATEWAY_BIND) at 127.0.0.1, set API keys, or set "
                 "AUTH_DISABLED_ON_NETWORK=true if that is really meant"
+            )
+        secret = self.rate_limit_key_secret.get_secret_value()
+        if self.redis_url and self.environment == "production" and not secret:
+            raise ValueError(
+                "REDIS_URL is set but RATE_LIMIT_KEY_SECRET is empty: set a long random secret (the same on "
+                "every gateway) so that callers reach Redis only as a keyed hash"
             )
         if not self.auth_disabled and not (self.api_key_digests or self.operator_key_digests):
             raise ValueError(

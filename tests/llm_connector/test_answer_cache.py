@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import pytest
@@ -43,7 +44,8 @@ def metric(name: str, **labels: str) -> float:
 
 
 def test_askings_that_differ_only_in_case_spacing_and_closing_marks_share_one_key():
-    assert normalise("  How long do I have to FILE a complaint?? ") == "how long do i have to file a complaint"
+    expected = "how long do i have to file a complaint"
+    assert normalise("  How long do I have to FILE a complaint?? ") == expected
     same = [prompt_for(q) for q in ("How long do I have to file a complaint?",
                                     "how long do i have  to file a complaint",
                                     "HOW LONG DO I HAVE TO FILE A COMPLAINT ?")]
@@ -108,10 +110,8 @@ def test_what_is_never_stored(provider: FakeProvider):
     cache = memory_cache()
     handler = AnswerHandler(provider=provider, cache=cache)
     for _ in range(2):
-        try:
+        with contextlib.suppress(PermanentFailure):
             handler(prompt_for("Can the shop refuse a refund?"))
-        except PermanentFailure:
-            pass
     assert len(provider.calls) == 2  # asked again: nothing was stored
 
 

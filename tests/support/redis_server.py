@@ -1,4 +1,4 @@
-"""Redis for tests: the shared server under a per-test key prefix, or a private redis-server to stop and start.
+"""Redis for tests: the shared server under a per-test key prefix, or a private redis-server to stop.
 
 The shared server (TEST_REDIS_URL, default 127.0.0.1:6379) is never stopped or flushed: tests write only
 under their own namespace prefix and delete those keys afterwards. Outage tests start their own
