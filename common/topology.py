@@ -107,3 +107,11 @@ class Topology:
         name = self.reply_queue(instance)
         channel.queue_declare(name, durable=False, arguments={"x-expires": 60_000})
         return name
+
+    def stage_queues(self) -> dict[str, tuple[str, ...]]:
+        """The live path's work queues by the service that consumes them: what each stage scales on."""
+        return {
+            "rag_core": (self.rag_queries,),
+            "llm_connector": (self.llm_prompts,),
+            "psql_worker": (self.psql_accepted, self.psql_results),
+        }

@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Match
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from pii_filter.auth import SECURITY_SCHEMES, ApiKeyMiddleware, ApiKeys, is_protected_path, may_read, owner_of
+from pii_filter.backlog import BacklogSignal
 from pii_filter.body_limit import BodyLimitMiddleware
 from pii_filter.broker import GatewayBroker
 from pii_filter.budget import SpendCap, SpendSource
@@ -48,6 +49,9 @@ def create_app(
     """Wire the routes to a QueryFlow; the broker link starts and stops with the app."""
     flow = QueryFlow(settings=settings, redactor=redactor, broker=broker, records=records)
     spend_cap = _spend_cap(settings, records)
+    backlog = BacklogSignal(broker=broker, topology=settings.topology,
+                            cloudwatch_namespace=settings.cloudwatch_metrics_namespace,
+                            emit_every_s=settings.backlog_metric_interval_s)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -56,7 +60,8 @@ def create_app(
             if settings.metrics_port else None
         try:
             await broker.start()
-            yield
+            async with backlog.running():
+                yield
             await broker.stop()
             flow.close()
             close = getattr(records, "close", None)

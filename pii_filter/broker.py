@@ -74,6 +74,7 @@ class GatewayBroker:
         self._exchange: aio_pika.abc.AbstractExchange | None = None
         self._waiting: dict[str, asyncio.Future[QueryResult]] = {}
         self.consumer_counts: dict[str, int] = {}
+        self.message_counts: dict[str, int] = {}  # ready (not yet delivered) messages of each work queue
 
     # -- lifecycle (the app's lifespan) --------------------------------------------------------------
 
@@ -179,7 +180,7 @@ class GatewayBroker:
             finally:
                 self._exchange = None
                 self._connection = None
-                self.consumer_counts = {}
+                self.consumer_counts, self.message_counts = {}, {}
             if not self._stop.is_set():
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self._stop.wait(), self._backoff.next_delay())
@@ -230,6 +231,7 @@ class GatewayBroker:
         the channel of a failed passive declare, and a new one is opened, not a new connection.
         """
         counts: dict[str, int] = {}
+        messages: dict[str, int] = {}
         for queue in self.topology.bindings():
             if channel.is_closed:
                 channel = await connection.channel(publisher_confirms=False)
@@ -239,9 +241,10 @@ class GatewayBroker:
                 counts[queue] = 0
                 continue
             counts[queue] = declared.consumer_count
+            messages[queue] = declared.message_count
             QUEUE_CONSUMERS.labels(queue=queue).set(declared.consumer_count)
             QUEUE_MESSAGES.labels(queue=queue).set(declared.message_count)
-        self.consumer_counts = counts
+        self.consumer_counts, self.message_counts = counts, messages
         return channel
 
 

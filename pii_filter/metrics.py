@@ -53,3 +53,8 @@ BUDGET_EXCEEDED = Counter(
 # the live path's queues as the gateway's broker link sees them (refreshed every 2 s)
 QUEUE_MESSAGES = Gauge("cr_queue_messages", "Messages ready in a queue", ["queue"])
 QUEUE_CONSUMERS = Gauge("cr_queue_consumers", "Consumers attached to a queue", ["queue"])
+STAGE_BACKLOG = Gauge(
+    "cr_stage_backlog_per_consumer",
+    "Messages waiting in a stage's work queues per consumer serving them (what each stage scales on)",
+    ["stage"],
+)

@@ -119,6 +119,15 @@ class GatewaySettings(DatabaseSettings, RedisSettings):
         "e.g. the ALB's subnets; the client is the right-most X-Forwarded-For address not among them. "
         "Empty = no proxy: X-Forwarded-For is ignored",
     )
+    # the scaling signal (pii_filter/backlog.py)
+    cloudwatch_metrics_namespace: str = Field(
+        default="",
+        description="CLOUDWATCH_METRICS_NAMESPACE: write each stage's backlog per consumer as CloudWatch "
+        "Embedded Metric Format lines to stdout under this namespace (ECS: ConsumerRights); empty = off",
+    )
+    backlog_metric_interval_s: float = Field(
+        default=60.0, ge=5, le=3600, description="BACKLOG_METRIC_INTERVAL_S: how often those are written"
+    )
     daily_budget_usd: float = Field(
         default=0.0, ge=0, description="DAILY_BUDGET_USD: LLM spend cap per day; 0 = none"
     )
