@@ -42,8 +42,10 @@ CALL_USD = (INPUT_TOKENS_PER_QUESTION / 1000 * _p("bedrock_input_1k")
             + OUTPUT_TOKENS_PER_QUESTION / 1000 * _p("bedrock_output_1k"))
 
 INTENTS: dict[str, list[str]] = {
-    "refund": ["Can I get a refund for a defective {p}?", "The shop refuses to refund my {p}, what can I do?",
-               "How do I get my money back for a faulty {p}?", "{p} stopped working in a week, refund possible?"],
+    "refund": ["Can I get a refund for a defective {p}?",
+               "The shop refuses to refund my {p}, what can I do?",
+               "How do I get my money back for a faulty {p}?",
+               "{p} stopped working in a week, refund possible?"],
     "replace": ["The seller will not replace my defective {p}. What are my rights?",
                 "Can I ask for a replacement of a {p} that is defective?"],
     "warranty": ["The company refuses warranty repair of my {p}. What can I do?",
@@ -52,14 +54,20 @@ INTENTS: dict[str, list[str]] = {
              "How to file a case against a {s} online?"],
     "deficiency": ["Is poor service by a {s} a deficiency in service?",
                    "Can I claim compensation from a {s} for bad service?"],
-    "general": ["How do I file a consumer complaint online?", "What is the time limit for filing a complaint?",
-                "Which commission should I approach for my claim?", "What is the fee for filing a complaint?",
-                "Do I need a lawyer to file a consumer complaint?", "What documents do I need for a complaint?",
-                "How long does a consumer case take?", "Can I appeal against an order of the District Commission?",
+    "general": ["How do I file a consumer complaint online?",
+                "What is the time limit for filing a complaint?",
+                "Which commission should I approach for my claim?",
+                "What is the fee for filing a complaint?",
+                "Do I need a lawyer to file a consumer complaint?",
+                "What documents do I need for a complaint?",
+                "How long does a consumer case take?",
+                "Can I appeal against an order of the District Commission?",
                 "What is the National Consumer Helpline number?", "What is product liability?",
                 "What is an unfair trade practice?", "Who is a consumer under the Act?",
-                "Can I file a complaint for a misleading advertisement?", "What is mediation in consumer cases?",
-                "How do I send a legal notice to a seller?", "Can I complain if I bought the item on sale?"],
+                "Can I file a complaint for a misleading advertisement?",
+                "What is mediation in consumer cases?",
+                "How do I send a legal notice to a seller?",
+                "Can I complain if I bought the item on sale?"],
 }
 PRODUCTS = ["phone", "laptop", "television", "fridge", "washing machine", "air conditioner", "car",
             "motorcycle", "pressure cooker", "mixer grinder", "water purifier", "geyser", "sofa",
@@ -69,7 +77,7 @@ SERVICES = ["bank", "insurance company", "airline", "builder", "hospital", "cour
             "gas agency", "car dealer", "real estate agent", "internet provider"]
 PASSAGES = [Passage(chunk_id=f"guide-{n}", source="knowledge/guide.md", title="Guide", text="Text. " * 40)
             for n in range(5)]
-ANSWER = Completion(text="You can ask the seller to repair, replace or refund [1]; then file a complaint [2].",
+ANSWER = Completion(text="Ask the seller to repair, replace or refund [1]; then file a complaint [2].",
                     answered=True,
                     usage=TokenUsage(input_tokens=INPUT_TOKENS_PER_QUESTION,
                                      output_tokens=OUTPUT_TOKENS_PER_QUESTION, cost_usd=CALL_USD))
