@@ -1,4 +1,4 @@
-"""A tiny HTTP endpoint for workers: /health (broker connection and consumers alive) and /metrics."""
+"""A tiny HTTP endpoint for workers: /health (alive), /ready (alive and dependencies up) and /metrics."""
 
 from __future__ import annotations
 
@@ -26,15 +26,15 @@ class _ThreadingWSGIServer(WSGIServer):
 
 
 def health_app(
-    check: Callable[[], dict[str, Any]], live: Callable[[], dict[str, Any]] | None = None
+    *, ready: Callable[[], dict[str, Any]], live: Callable[[], dict[str, Any]]
 ) -> Callable[..., Iterable[bytes]]:
-    """WSGI app: /ready answers 200 when `check()['ok']`, /health when `live()['ok']`; else metrics.
+    """WSGI app: /ready answers 200 when `ready()['ok']`, /health when `live()['ok']`; else metrics.
 
     /health is what container health checks probe (process, broker connection and consumer), so a
     database outage does not get a worker replaced; /ready adds the dependencies (e.g. the database).
     """
     metrics = make_wsgi_app()
-    probes = {"/ready": check, "/health": live or check}
+    probes = {"/ready": ready, "/health": live}
 
     def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         probe = probes.get(environ.get("PATH_INFO", ""))
@@ -51,9 +51,9 @@ def health_app(
 
 def serve_health(
     port: int,
-    check: Callable[[], dict[str, Any]],
-    live: Callable[[], dict[str, Any]] | None = None,
     *,
+    ready: Callable[[], dict[str, Any]],
+    live: Callable[[], dict[str, Any]],
     host: str = "127.0.0.1",
 ) -> WSGIServer | None:
     """Serve /health, /ready and /metrics on a daemon thread, on `host` only; port 0 disables it."""
@@ -62,7 +62,7 @@ def serve_health(
     server = make_server(
         host,
         port,
-        health_app(check, live),
+        health_app(ready=ready, live=live),
         server_class=_ThreadingWSGIServer,
         handler_class=_QuietHandler,
     )

@@ -42,6 +42,5 @@ def build_worker(settings: EmbedderSettings) -> Worker:
         name="embedder",
         prefetch=settings.prefetch,
         threads=1,
-        emits_failures=False,
         drain_timeout_s=120.0,
     )

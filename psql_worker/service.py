@@ -39,8 +39,7 @@ def build(
         name=name,
         prefetch=settings.prefetch,
         threads=settings.threads,
-        emits_failures=False,  # failure events would come back to our own queue
-        extra_health=database.health,
+        readiness_checks=[database.health],  # no failure policy: what cannot be stored is dead-lettered
     )
     return worker, database
 

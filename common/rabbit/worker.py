@@ -1,18 +1,19 @@
 """The consumer loop every worker runs: parse, work off the I/O thread, publish with confirms, then ack.
 
-- Handlers get a pydantic model and return what to publish; they run in a thread pool so a slow
-  Bedrock call or database write never starves the connection's heartbeats.
+- Handlers get a pydantic model and return what to publish; they run in a thread pool, so a slow
+  Bedrock call or database write never starves the connection's heartbeats. Nothing on the
+  connection thread sleeps or blocks.
 - The ack is sent only after every outgoing message is confirmed by the broker.
-- An unparseable body is rejected without requeue (it goes to the dead-letter queue) after a failure
-  event is emitted for its query id, so the user still gets a clear error.
-- A `PermanentFailure` becomes a failure event; any other exception is retried by redelivery until
-  HANDLER_ATTEMPTS, and the last attempt emits a failure event instead of looping forever.
-- A subscription marked `inline` (a handler that takes milliseconds) runs on the connection thread
-  whenever nothing else is in flight, which saves the two thread hand-overs per message (pool and
-  back, about 0.3 ms end to end). While it runs no other delivery is taken, so a worker with only
-  inline subscriptions handles one message at a time: right for a CPU-bound stage on a small task.
+- A failure (`PermanentFailure`, an unparseable body, a handler that keeps raising) is handed to the
+  worker's `on_failure` policy, which says what to publish instead (the live path's failure event,
+  common/failure_events.py); without a policy, or when it returns nothing, the message is
+  dead-lettered.
+- Any other exception is retried by redelivery until HANDLER_ATTEMPTS, each time after a short delay
+  kept by a timer on the connection (no thread waits for it); the last attempt is a failure.
 - The connection is re-established with capped back-off; SIGTERM stops consuming, lets in-flight
   work finish (unfinished messages are requeued by the broker) and returns.
+- /health reports `liveness()` (process, connection, consumer); /ready reports `readiness()`, which
+  adds the worker's `readiness_checks` (e.g. the database of psql_worker).
 """
 
 from __future__ import annotations
@@ -36,11 +37,11 @@ from pydantic import ValidationError
 from common.failures import FailureCode, PermanentFailure
 from common.health import serve_health
 from common.logging import query_context
-from common.messages import GroundedPrompt, Message, QueryResult, RedactedQuery
+from common.messages import Message
 from common.metrics import MESSAGES, STAGE_SECONDS
 from common.rabbit.connection import Backoff, connection_parameters, properties_for
 from common.settings import ServiceSettings
-from common.topology import HANDLER_ATTEMPTS, QUERY_RESULT, Topology
+from common.topology import HANDLER_ATTEMPTS, Topology
 
 log = logging.getLogger(__name__)
 
@@ -73,21 +74,25 @@ class Subscription(Generic[M]):
     model: type[M]
     handler: Callable[[M], Sequence[Outgoing]]
     stage: str
-    # Only for handlers that finish in milliseconds: while it runs, the connection thread sends no
-    # heartbeats and takes no other message. Never for a call to a remote model.
-    inline: bool = False
 
 
-def failure_event(
-    message: Message | None, *, query_id: UUID, stage: str, code: FailureCode, text: str
-) -> QueryResult:
-    """The failed QueryResult for a message of the live path."""
-    query: RedactedQuery | None = None
-    if isinstance(message, RedactedQuery):
-        query = message
-    elif isinstance(message, GroundedPrompt):
-        query = message.query
-    return QueryResult.failure(query_id=query_id, stage=stage, code=code, message=text, query=query)
+@dataclass(frozen=True)
+class Failed:
+    """A message this stage gives up on; `message` is None when its body could not be parsed."""
+
+    message: Message | None
+    query_id: UUID
+    stage: str
+    code: FailureCode
+    text: str  # for people
+
+
+# What to publish instead of the output of a failed message; nothing means: dead-letter it.
+FailurePolicy = Callable[[Failed], Sequence[Outgoing]]
+ReadinessCheck = Callable[[], dict[str, Any]]
+
+INVALID_MESSAGE_TEXT = "The request could not be processed because an internal message was malformed."
+INTERNAL_ERROR_TEXT = "The service could not complete this request. Please try again later."
 
 
 def _query_id_of(message: Message | None, properties: pika.BasicProperties) -> UUID | None:
@@ -120,18 +125,18 @@ class Worker:
         name: str,
         prefetch: int = 4,
         threads: int = 4,
-        emits_failures: bool = True,
+        on_failure: FailurePolicy | None = None,
+        readiness_checks: Sequence[ReadinessCheck] = (),
         drain_timeout_s: float = 20.0,
-        extra_health: Callable[[], dict[str, Any]] | None = None,
     ) -> None:
         self.settings = settings
         self.topology: Topology = settings.topology
         self.subscriptions = list(subscriptions)
         self.name = name
         self.prefetch = prefetch
-        self.emits_failures = emits_failures
+        self.on_failure = on_failure
+        self.readiness_checks = list(readiness_checks)
         self.drain_timeout_s = drain_timeout_s
-        self.extra_health = extra_health
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix=f"{name}-work")
         self._stop = threading.Event()
         self._connection: pika.BlockingConnection | None = None
@@ -151,7 +156,9 @@ class Worker:
         if install_signal_handlers:
             signal.signal(signal.SIGTERM, lambda *_: self.stop())
             signal.signal(signal.SIGINT, lambda *_: self.stop())
-        serve_health(self.settings.health_port, self.health, self.liveness, host=self.settings.health_host)
+        serve_health(
+            self.settings.health_port, ready=self.readiness, live=self.liveness, host=self.settings.health_host
+        )
         backoff = Backoff(maximum=self.settings.reconnect_max_delay_s)
         while not self._stop.is_set():
             try:
@@ -182,20 +189,11 @@ class Worker:
             "consuming": self._consuming,
         }
 
-    def health(self) -> dict[str, Any]:
-        """Liveness plus the extra dependencies (e.g. the database): what /ready reports."""
-        connection = self._connection
-        alive = bool(connection and connection.is_open and self._consuming)
-        fresh = time.monotonic() - self._last_tick < 10
-        state: dict[str, Any] = {
-            "ok": alive and fresh,
-            "service": self.name,
-            "broker_connected": bool(connection and connection.is_open),
-            "consuming": self._consuming,
-            "in_flight": self._in_flight,
-        }
-        if self.extra_health is not None:  # e.g. the database of a persistence worker
-            extra = self.extra_health()
+    def readiness(self) -> dict[str, Any]:
+        """Liveness plus every readiness check (e.g. the database): what /ready reports."""
+        state = {**self.liveness(), "in_flight": self._in_flight}
+        for check in self.readiness_checks:
+            extra = check()
             state.update({k: v for k, v in extra.items() if k != "ok"})
             state["ok"] = state["ok"] and bool(extra.get("ok", True))
         return state
@@ -265,31 +263,22 @@ class Worker:
                 self._reject_poison(delivery)
                 return
             with self._lock:
-                idle = not self._pending
                 self._pending.add(delivery)
-            if sub.inline and idle:
-                self._finish(delivery, *self._handle(delivery, message))
-            else:
-                self._executor.submit(self._work, delivery, message)
+            self._executor.submit(self._work, delivery, message)
 
         return on_message
 
     def _reject_poison(self, delivery: _Delivery) -> None:
-        """Unparseable body: tell the user (if we know the query) and dead-letter the message."""
+        """Unparseable body: tell the user (if the policy knows how) and dead-letter the message."""
         sub = delivery.subscription
         query_id = _query_id_of(None, delivery.properties)
         log.warning("invalid message on %s dead-lettered", sub.queue, extra={"query_id": str(query_id)})
         MESSAGES.labels(queue=sub.queue, outcome="invalid").inc()
         try:
-            if query_id and self.emits_failures:
-                event = failure_event(
-                    None,
-                    query_id=query_id,
-                    stage=sub.stage,
-                    code=FailureCode.INVALID_MESSAGE,
-                    text="The request could not be processed because an internal message was malformed.",
-                )
-                self._publish(delivery, [Publish(event, QUERY_RESULT)])
+            outgoing = self._failure(None, query_id, sub.stage, FailureCode.INVALID_MESSAGE,
+                                     INVALID_MESSAGE_TEXT)
+            if outgoing:
+                self._publish(delivery, outgoing)
             delivery.channel.basic_reject(delivery.tag, requeue=False)
         except (pika.exceptions.UnroutableError, pika.exceptions.NackError):
             delivery.channel.basic_nack(delivery.tag, requeue=True)
@@ -344,7 +333,9 @@ class Worker:
     # -- worker threads ---------------------------------------------------------------------------
 
     def _work(self, delivery: _Delivery, message: Message) -> None:
-        self._call_on_connection(delivery, *self._handle(delivery, message))
+        outgoing, outcome = self._handle(delivery, message)
+        delay = self._retry_delay(delivery) if outcome == "retry" else 0.0
+        self._call_on_connection(delivery, outgoing, outcome, delay)
 
     def _handle(self, delivery: _Delivery, message: Message) -> tuple[Sequence[Outgoing] | None, str]:
         """Run the handler: (what to publish, outcome), or (None, outcome) to requeue / dead-letter."""
@@ -352,49 +343,59 @@ class Worker:
         query_id = _query_id_of(message, delivery.properties)
         outgoing: Sequence[Outgoing] | None
         with query_context(query_id):
-            outcome = "ok"
             try:
-                outgoing = sub.handler(message)
+                return sub.handler(message), "ok"
             except PermanentFailure as exc:
                 log.warning("%s failed: %s", sub.stage, exc.code)
                 outgoing = self._failure(message, query_id, sub.stage, exc.code, exc.message)
-                outcome = "failed" if outgoing is not None else "dead_lettered"
             except Exception:
-                attempts = int((delivery.properties.headers or {}).get("x-delivery-count", 0)) + 1
-                if attempts >= HANDLER_ATTEMPTS:
-                    log.exception("%s failed on its last attempt", sub.stage)
-                    outgoing = self._failure(
-                        message,
-                        query_id,
-                        sub.stage,
-                        FailureCode.INTERNAL_ERROR,
-                        "The service could not complete this request. Please try again later.",
-                    )
-                    outcome = "failed" if outgoing is not None else "dead_lettered"
-                else:
+                attempts = _attempt(delivery)
+                if attempts < HANDLER_ATTEMPTS:
                     log.exception("%s failed (attempt %d); will be redelivered", sub.stage, attempts)
-                    self._stop.wait(min(5.0, 0.2 * 2**attempts))
-                    outgoing, outcome = None, "retry"
-        return outgoing, outcome
+                    return None, "retry"
+                log.exception("%s failed on its last attempt", sub.stage)
+                outgoing = self._failure(message, query_id, sub.stage, FailureCode.INTERNAL_ERROR,
+                                         INTERNAL_ERROR_TEXT)
+        return (outgoing, "failed") if outgoing else (None, "dead_lettered")
+
+    @staticmethod
+    def _retry_delay(delivery: _Delivery) -> float:
+        """Seconds before a failed attempt goes back to the queue: 0.4, 0.8, 1.6 ... (at most 5)."""
+        return min(5.0, 0.2 * 2 ** _attempt(delivery))
 
     def _failure(
-        self, message: Message, query_id: UUID | None, stage: str, code: FailureCode, text: str
+        self, message: Message | None, query_id: UUID | None, stage: str, code: FailureCode, text: str
     ) -> Sequence[Outgoing] | None:
-        """The failure event to publish, or None to dead-letter (stages outside the live path)."""
-        if not self.emits_failures or query_id is None:
+        """What the failure policy publishes instead; None (dead-letter) without a policy or a query id."""
+        if self.on_failure is None or query_id is None:
             return None
-        event = failure_event(message, query_id=query_id, stage=stage, code=code, text=text)
-        return [Reply(event), Publish(event, QUERY_RESULT)]  # the reply first: someone is waiting
+        return self.on_failure(Failed(message, query_id, stage, code, text)) or None
 
     def _call_on_connection(
-        self, delivery: _Delivery, outgoing: Sequence[Outgoing] | None, outcome: str
+        self, delivery: _Delivery, outgoing: Sequence[Outgoing] | None, outcome: str, delay: float = 0.0
     ) -> None:
+        """Hand the outcome to the connection thread; after `delay` seconds on its timer, if given."""
         connection = self._connection
+
+        def finish() -> None:
+            self._finish(delivery, outgoing, outcome)
+
+        def schedule() -> None:
+            if delay and connection is not None:
+                connection.call_later(delay, finish)
+            else:
+                finish()
+
         try:
             if connection is None or not connection.is_open:
                 raise pika.exceptions.ConnectionWrongStateError("connection closed")
-            connection.add_callback_threadsafe(lambda: self._finish(delivery, outgoing, outcome))
+            connection.add_callback_threadsafe(schedule)
         except (pika.exceptions.AMQPError, OSError, RuntimeError):
             with self._lock:
                 self._pending.discard(delivery)
             log.warning("connection gone before ack; the broker will redeliver")
+
+
+def _attempt(delivery: _Delivery) -> int:
+    """Which delivery of this message this is (1 for the first), from the quorum queue's count."""
+    return int((delivery.properties.headers or {}).get("x-delivery-count", 0)) + 1

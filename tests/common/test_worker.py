@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 
 import pytest
 
+from common.failure_events import report_failure
 from common.failures import FailureCode, PermanentFailure
 from common.messages import QueryResult, RedactedQuery
 from common.rabbit.connection import properties_for
 from common.rabbit.worker import Publish, Subscription, Worker
 from common.settings import ServiceSettings
-from common.topology import QUERY_ACCEPTED, QUERY_RESULT, Topology
+from common.topology import HANDLER_ATTEMPTS, QUERY_ACCEPTED, QUERY_RESULT, Topology
 from tests.support.broker import close_connections_named, queue_depth, wait_until
 
 pytestmark = pytest.mark.integration
 
 
-THREADS: list[str] = []  # where each handler call ran
+CALLS: list[tuple[str, str, float]] = []  # (question, thread, monotonic time) of each handler call
 
 
 def _handler(query: RedactedQuery) -> list[Publish]:
-    THREADS.append(threading.current_thread().name)
+    CALLS.append((query.redacted_question, threading.current_thread().name, time.monotonic()))
     if "slow" in query.redacted_question:
         threading.Event().wait(0.3)
     if "permanent" in query.redacted_question:
@@ -34,19 +36,18 @@ def _handler(query: RedactedQuery) -> list[Publish]:
     return [Publish(result, QUERY_RESULT)]
 
 
-@pytest.fixture(params=[False, True], ids=["pool", "inline"])
+@pytest.fixture(params=[4, 1], ids=["4 threads", "1 thread"])
 def worker(request: pytest.FixtureRequest, amqp_url: str, namespace: str) -> Iterator[Worker]:
-    """Every test runs with the handler on the pool and with an `inline` subscription."""
+    """A rag_core-like worker with the live path's failure policy, with 4 handler threads and with 1."""
     settings = ServiceSettings(amqp_url=amqp_url, namespace=namespace)
     topology = Topology(namespace)
-    subscription = Subscription(
-        topology.rag_queries, RedactedQuery, _handler, stage="rag_core", inline=request.param
-    )
-    THREADS.clear()
-    w = Worker(settings=settings, subscriptions=[subscription], name=f"test-worker-{namespace}")
+    subscription = Subscription(topology.rag_queries, RedactedQuery, _handler, stage="rag_core")
+    CALLS.clear()
+    w = Worker(settings=settings, subscriptions=[subscription], name=f"test-worker-{namespace}",
+               threads=request.param, on_failure=report_failure)
     thread = threading.Thread(target=w.run, kwargs={"install_signal_handlers": False}, daemon=True)
     thread.start()
-    wait_until(lambda: w.health()["ok"], message="worker consuming")
+    wait_until(lambda: w.readiness()["ok"], message="worker consuming")
     yield w
     w.stop()
     thread.join(10)
@@ -84,7 +85,7 @@ def test_handler_output_is_published_and_input_acked(worker, channel, namespace,
     qid = _send(channel, namespace, "hello")
     [result] = _results(channel, namespace, 1)
     assert result.query_id == qid and result.answer == "HELLO"
-    wait_until(lambda: worker.health()["in_flight"] == 0)
+    wait_until(lambda: worker.readiness()["in_flight"] == 0)
     assert queue_depth(amqp_url, Topology(namespace).rag_queries) == 0
 
 
@@ -117,23 +118,35 @@ def test_poison_message_is_dead_lettered_with_failure_event(worker, channel, nam
 
 def test_worker_reconnects_after_connection_is_closed_by_broker(worker, channel, namespace):
     close_connections_named(f"test-worker-{namespace}")
-    wait_until(lambda: not worker.health()["ok"], timeout=5, message="worker noticed")
-    wait_until(lambda: worker.health()["ok"], timeout=15, message="worker reconnected")
+    wait_until(lambda: not worker.readiness()["ok"], timeout=5, message="worker noticed")
+    wait_until(lambda: worker.readiness()["ok"], timeout=15, message="worker reconnected")
     _send(channel, namespace, "again")
     [result] = _results(channel, namespace, 1)
     assert result.answer == "AGAIN"
 
 
-def test_inline_handlers_run_one_at_a_time_on_the_connection_thread(worker, channel, namespace, amqp_url):
-    inline = worker.subscriptions[0].inline
+def test_handlers_run_on_the_pool_while_the_connection_thread_takes_the_next_message(
+    worker, channel, namespace, amqp_url
+):
     _send(channel, namespace, "slow one")  # in flight for 0.3 s ...
-    wait_until(lambda: len(THREADS) == 1, message="first message taken")
-    _send(channel, namespace, "second")  # ... so this one arrives while the worker is busy
+    wait_until(lambda: len(CALLS) == 1, message="first message taken")
+    _send(channel, namespace, "second")  # ... while this one arrives
     results = _results(channel, namespace, 2)
     assert sorted(r.answer or "" for r in results) == ["SECOND", "SLOW ONE"]
-    wait_until(lambda: worker.health()["in_flight"] == 0)
+    wait_until(lambda: worker.readiness()["in_flight"] == 0)
     assert queue_depth(amqp_url, Topology(namespace).rag_queries) == 0
-    pool = [name.startswith(f"{worker.name}-work") for name in THREADS]
-    # inline: the first runs on the connection thread, which is then busy, so the broker's second
-    # delivery waits in the socket until the first is acked and finds the worker idle again
-    assert pool == ([False, False] if inline else [True, True])
+    assert all(thread.startswith(f"{worker.name}-work") for _q, thread, _t in CALLS)
+
+
+def test_a_retry_waits_on_a_timer_not_on_a_handler_thread(worker, channel, namespace):
+    _send(channel, namespace, "crash always")
+    wait_until(lambda: len(CALLS) == 1, message="first attempt made")
+    _send(channel, namespace, "meanwhile")
+    [first, second] = _results(channel, namespace, 2)
+    assert (first.answer, second.status) == ("MEANWHILE", "failed")
+    attempts = [t for q, _thread, t in CALLS if q == "crash always"]
+    [meanwhile] = [t for q, _thread, t in CALLS if q == "meanwhile"]
+    assert len(attempts) == HANDLER_ATTEMPTS
+    # the second attempt comes 0.4 s after the first; with one handler thread, "meanwhile" ran in
+    # between, so that thread was not held for the delay
+    assert attempts[0] < meanwhile < attempts[1] - 0.15, (attempts, meanwhile)

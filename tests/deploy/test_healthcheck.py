@@ -34,7 +34,7 @@ def _probe(*args: str, env: dict[str, str] | None = None) -> tuple[int, float, s
 def worker_health() -> Iterator[tuple[int, dict[str, Any]]]:
     """The workers' real health endpoint with a switchable broker state."""
     state: dict[str, Any] = {"ok": True, "broker_connected": True, "consuming": True}
-    server = serve_health(_free_port(), lambda: dict(state))
+    server = serve_health(_free_port(), ready=lambda: dict(state), live=lambda: dict(state))
     assert server is not None
     yield server.server_port, state
     server.shutdown()

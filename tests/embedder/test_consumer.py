@@ -29,7 +29,7 @@ def running_embedder(tmp_path: Path, amqp_url: str, namespace: str) -> Iterator[
     worker = build_worker(settings)
     thread = threading.Thread(target=worker.run, kwargs={"install_signal_handlers": False}, daemon=True)
     thread.start()
-    wait_until(lambda: worker.health()["consuming"], timeout=30, message="embedder consuming")
+    wait_until(lambda: worker.readiness()["consuming"], timeout=30, message="embedder consuming")
     yield settings
     worker.stop()
     thread.join(timeout=30)

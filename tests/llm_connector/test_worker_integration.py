@@ -11,10 +11,10 @@ import pytest
 
 from common.messages import GroundedPrompt, QueryResult
 from common.rabbit.connection import properties_for
-from common.rabbit.worker import Subscription, Worker
+from common.rabbit.worker import Worker
 from common.topology import PROMPT_BUILT, Topology
-from llm_connector.handler import AnswerHandler
 from llm_connector.provider import LlmProvider, build_provider
+from llm_connector.service import build_worker
 from llm_connector.settings import LlmSettings
 from tests.llm_connector.support import E_FILING, LIMITATION, FakeBedrock, error, grounded
 from tests.support.broker import queue_depth, wait_until
@@ -23,23 +23,10 @@ pytestmark = pytest.mark.integration
 
 
 def _run_worker(settings: LlmSettings, provider: LlmProvider) -> Iterator[Worker]:
-    worker = Worker(
-        settings=settings,
-        subscriptions=[
-            Subscription(
-                settings.topology.llm_prompts,
-                GroundedPrompt,
-                AnswerHandler(provider=provider),
-                stage="llm_connector",
-            )
-        ],
-        name=f"llm-connector-test-{settings.namespace}",
-        prefetch=settings.prefetch,
-        threads=settings.worker_threads,
-    )
+    worker = build_worker(settings, provider=provider, name=f"llm-connector-test-{settings.namespace}")
     thread = threading.Thread(target=worker.run, kwargs={"install_signal_handlers": False}, daemon=True)
     thread.start()
-    wait_until(lambda: worker.health()["ok"], message="llm_connector consuming")
+    wait_until(lambda: worker.readiness()["ok"], message="llm_connector consuming")
     yield worker
     worker.stop()
     thread.join(15)
@@ -110,7 +97,7 @@ def test_extractive_worker_publishes_exactly_one_answer(extractive_worker, chann
     assert result.provider == "extractive" and result.citations[0].section == "69"
     assert "[1]" in result.answer and result.pii_found == ["PERSON"]
     assert {"pii_filter", "retrieval", "llm"} <= set(result.timings_ms)
-    wait_until(lambda: extractive_worker.health()["in_flight"] == 0, message="acked")
+    wait_until(lambda: extractive_worker.readiness()["in_flight"] == 0, message="acked")
     assert queue_depth(amqp_url, Topology(namespace).llm_prompts) == 0
 
 
@@ -130,9 +117,9 @@ def test_persistently_failing_bedrock_gives_one_failure_and_no_redelivery(
     assert result.redacted_question == prompt.query.redacted_question
     # one delivery, botocore's three attempts, no redelivery loop, nothing left behind
     assert len(failing_bedrock.requests) == 3
-    wait_until(lambda: bedrock_worker.health()["in_flight"] == 0, message="acked")
+    wait_until(lambda: bedrock_worker.readiness()["in_flight"] == 0, message="acked")
     bedrock_worker.stop()  # an unacked prompt would now return to its queue
-    wait_until(lambda: not bedrock_worker.health()["broker_connected"], message="worker disconnected")
+    wait_until(lambda: not bedrock_worker.readiness()["broker_connected"], message="worker disconnected")
     topology = Topology(namespace)
     for queue in (topology.llm_prompts, topology.psql_results, topology.dead_letter_queue):
         assert queue_depth(amqp_url, queue) == 0, queue

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 from fastapi.testclient import TestClient
 
+from common.failure_events import report_failure
 from common.failures import FailureCode, PermanentFailure
 from common.messages import Citation, QueryResult, RedactedQuery
 from common.rabbit.worker import Publish, Reply, Subscription, Worker
@@ -92,10 +93,11 @@ def stages(amqp_url: str, namespace: str) -> Iterator[None]:
         Subscription(topology.psql_accepted, RedactedQuery, lambda q: [], stage="psql_worker"),
         Subscription(topology.llm_prompts, RedactedQuery, lambda q: [], stage="llm_connector"),
     ]
-    worker = Worker(settings=settings, subscriptions=subs, name=f"stages-{namespace}")
+    worker = Worker(settings=settings, subscriptions=subs, name=f"stages-{namespace}",
+                    on_failure=report_failure)
     thread = threading.Thread(target=worker.run, kwargs={"install_signal_handlers": False}, daemon=True)
     thread.start()
-    wait_until(lambda: worker.health()["ok"], message="stand-in stages consuming")
+    wait_until(lambda: worker.readiness()["ok"], message="stand-in stages consuming")
     yield
     worker.stop()
     thread.join(10)

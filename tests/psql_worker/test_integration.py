@@ -44,7 +44,7 @@ def running(amqp_url, namespace, migrated_url) -> Iterator[Running]:
     worker, database = build(settings, stop=stop, name=name)
     thread = threading.Thread(target=worker.run, kwargs={"install_signal_handlers": False}, daemon=True)
     thread.start()
-    wait_until(lambda: worker.health()["ok"], message="worker consuming with a database")
+    wait_until(lambda: worker.readiness()["ok"], message="worker consuming with a database")
     yield Running(worker, database, thread, name)
     stop.set()
     worker.stop()
@@ -131,7 +131,7 @@ def test_burst_with_duplicates_persists_each_query_once_and_replies_after_storin
     for qid, answers in by_query.items():  # every reply for a query is the one stored outcome
         status, answer = rows[qid]
         assert all(r.status == status and r.answer == answer for r in answers)
-    wait_until(lambda: running.worker.health()["in_flight"] == 0, message="all acked")
+    wait_until(lambda: running.worker.readiness()["in_flight"] == 0, message="all acked")
     topology = Topology(namespace)
     assert queue_depth(amqp_url, topology.psql_results) == 0
     assert queue_depth(amqp_url, topology.psql_accepted) == 0
@@ -143,7 +143,7 @@ def test_burst_with_duplicates_persists_each_query_once_and_replies_after_storin
 
 
 def test_health_includes_the_database(running):
-    state = running.worker.health()
+    state = running.worker.readiness()
     assert state["ok"] is True and state["database_connected"] is True and state["broker_connected"]
 
 
@@ -181,8 +181,9 @@ def test_database_outage_loses_and_duplicates_nothing(
             _publish(channel, namespace, _accepted(qid), QUERY_ACCEPTED, None)
             _publish(channel, namespace, _answered(qid, "during"), QUERY_RESULT, reply_queue)
             _publish(channel, namespace, _answered(qid, "during"), QUERY_RESULT, reply_queue)  # redelivery
-        wait_until(lambda: not running.worker.health()["ok"], timeout=10, message="/health shows the outage")
-        assert running.worker.health()["database_connected"] is False
+        wait_until(lambda: not running.worker.readiness()["ok"], timeout=10,
+                   message="/ready shows the outage")
+        assert running.worker.readiness()["database_connected"] is False
         time.sleep(5)
         assert running.thread.is_alive()
         assert DB_RETRIES._value.get() > retries_before
@@ -194,8 +195,8 @@ def test_database_outage_loses_and_duplicates_nothing(
     rows = _rows(migrated_url)
     assert len(rows) == len(before_outage) + len(during_outage)
     assert all(rows[qid] == ("answered", "during") for qid in during_outage)
-    wait_until(lambda: running.worker.health()["ok"], timeout=15, message="healthy again")
-    wait_until(lambda: running.worker.health()["in_flight"] == 0, message="all acked")
+    wait_until(lambda: running.worker.readiness()["ok"], timeout=15, message="healthy again")
+    wait_until(lambda: running.worker.readiness()["in_flight"] == 0, message="all acked")
     topology = Topology(namespace)
     assert queue_depth(amqp_url, topology.dead_letter_queue) == 0
     assert queue_depth(amqp_url, topology.psql_results) == 0

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import httpx
 from fastapi.testclient import TestClient
 
+from common.failure_events import report_failure
 from common.messages import Citation, QueryResult, RedactedQuery, TokenUsage
 from common.rabbit.worker import Publish, Reply, Subscription, Worker
 from common.settings import ServiceSettings
@@ -106,13 +107,14 @@ def running_stages(
                                           health_port=0, database_retry_max_delay_s=0.5)
         persist_worker, database = build(persistence, stop=stop, name=f"psql-{namespace}")
         workers.append(persist_worker)
-    workers.append(Worker(settings=settings, subscriptions=subs, name=f"stages-{namespace}"))
+    workers.append(Worker(settings=settings, subscriptions=subs, name=f"stages-{namespace}",
+                          on_failure=report_failure))
     threads = [threading.Thread(target=w.run, kwargs={"install_signal_handlers": False}, daemon=True)
                for w in workers]
     for t in threads:
         t.start()
     for w in workers:
-        wait_until(lambda w=w: w.health()["ok"], message="stand-in stages consuming")
+        wait_until(lambda w=w: w.readiness()["ok"], message="stand-in stages consuming")
     try:
         yield
     finally:
