@@ -14,7 +14,7 @@ on one broker. Work queues are quorum queues with a delivery limit and a dead-le
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pika.adapters.blocking_connection import BlockingChannel
@@ -29,6 +29,9 @@ CHUNKS_BATCH = "chunks.batch"
 # handler that keeps failing (HANDLER_ATTEMPTS) and emits a failure event instead of dead-lettering.
 DELIVERY_LIMIT = 20
 HANDLER_ATTEMPTS = 4
+
+# A pika channel method and its keyword arguments: the same calls on a blocking and an asyncio channel.
+Declaration = tuple[str, dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -85,12 +88,16 @@ class Topology:
             self.embedder_chunks: CHUNKS_BATCH,
         }
 
-    def declare(self, channel: BlockingChannel) -> None:
-        """Idempotently declare every exchange, queue and binding (each service calls this)."""
-        channel.exchange_declare(self.events, exchange_type="topic", durable=True)
-        channel.exchange_declare(self.dead_letter_exchange, exchange_type="fanout", durable=True)
-        channel.queue_declare(self.dead_letter_queue, durable=True, arguments={"x-queue-type": "quorum"})
-        channel.queue_bind(self.dead_letter_queue, self.dead_letter_exchange)
+    def declarations(self) -> list[Declaration]:
+        """Every exchange, queue and binding, in order, as pika channel calls (each service makes them)."""
+        calls: list[Declaration] = [
+            ("exchange_declare", {"exchange": self.events, "exchange_type": "topic", "durable": True}),
+            ("exchange_declare", {"exchange": self.dead_letter_exchange, "exchange_type": "fanout",
+                                  "durable": True}),
+            ("queue_declare", {"queue": self.dead_letter_queue, "durable": True,
+                               "arguments": {"x-queue-type": "quorum"}}),
+            ("queue_bind", {"queue": self.dead_letter_queue, "exchange": self.dead_letter_exchange}),
+        ]
         for queue, routing_key in self.bindings().items():
             arguments: dict[str, object] = {
                 "x-queue-type": "quorum",
@@ -99,14 +106,22 @@ class Topology:
             }
             if queue == self.embedder_chunks:  # one writer per snapshot: one active embedder at a time
                 arguments["x-single-active-consumer"] = True
-            channel.queue_declare(queue, durable=True, arguments=arguments)
-            channel.queue_bind(queue, self.events, routing_key=routing_key)
+            calls.append(("queue_declare", {"queue": queue, "durable": True, "arguments": arguments}))
+            calls.append(
+                ("queue_bind", {"queue": queue, "exchange": self.events, "routing_key": routing_key})
+            )
+        return calls
 
-    def declare_reply_queue(self, channel: BlockingChannel, instance: str) -> str:
+    def reply_queue_declaration(self, instance: str) -> Declaration:
         """A per-gateway-instance reply queue that outlives short disconnects (expires after 60 s)."""
-        name = self.reply_queue(instance)
-        channel.queue_declare(name, durable=False, arguments={"x-expires": 60_000})
-        return name
+        return ("queue_declare", {"queue": self.reply_queue(instance), "durable": False,
+                                  "arguments": {"x-expires": 60_000}})
+
+    def declare(self, channel: BlockingChannel) -> None:
+        """Idempotently declare everything on a blocking channel (the workers); the gateway makes the
+        same calls on its asyncio channel (pii_filter/broker.py)."""
+        for method, arguments in self.declarations():
+            getattr(channel, method)(**arguments)
 
     def stage_queues(self) -> dict[str, tuple[str, ...]]:
         """The live path's work queues by the service that consumes them: what each stage scales on."""

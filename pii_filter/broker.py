@@ -1,14 +1,14 @@
 """The gateway's link to RabbitMQ, on the event loop: publishes queries and hands replies to the requests.
 
-The AMQP connection (aio-pika) runs on the same asyncio loop as the HTTP server, so a query goes out
-and its reply comes back without passing through another thread: on this kind of 2-core VM each
-hand-over between threads cost 0.3 to 0.5 ms at concurrency 1. Replies arrive on a per-instance
-queue (`reply_to`) keyed by the query id: first from the stage that ended the query, again from
-psql_worker once the result is stored (the first one wins; the second covers a reply lost in a broker
-restart). Persistence never depends on a reply.
+The AMQP connection (pika's asyncio adapter, common/rabbit/aio.py) runs on the same asyncio loop as
+the HTTP server, so a query goes out and its reply comes back without passing through another thread.
+Replies arrive on a per-instance queue (`reply_to`) keyed by the query id: first from the stage that
+ended the query, again from psql_worker once the result is stored (the first one wins; the second
+covers a reply lost in a broker restart). Persistence never depends on a reply.
 
-The exchanges and queues are declared with the same `Topology.declare` every service uses, over a
-short blocking connection in a worker thread, once per (re)connection.
+On each (re)connection the gateway declares the topology with the same calls every worker makes
+(`Topology.declarations()`), then its reply queue, and checks every work queue's consumers every
+CONSUMER_CHECK_INTERVAL_S for /ready.
 """
 
 from __future__ import annotations
@@ -18,16 +18,13 @@ import contextlib
 import logging
 from typing import Any
 
-import aio_pika
-import aio_pika.abc
-import aio_pika.exceptions
-import pika
 import pika.exceptions
+from pika.adapters.asyncio_connection import AsyncioConnection
 from pydantic import ValidationError
-from yarl import URL
 
 from common.messages import QueryResult, RedactedQuery
-from common.rabbit.connection import JSON, Backoff, connection_parameters
+from common.rabbit.aio import AsyncChannel, PublishLost, PublishRefused, connect
+from common.rabbit.connection import Backoff, connection_parameters, properties_for
 from common.topology import QUERY_ACCEPTED, Topology
 from pii_filter.metrics import QUEUE_CONSUMERS, QUEUE_MESSAGES
 
@@ -37,8 +34,8 @@ PUBLISH_TIMEOUT_S = 5.0
 CONNECT_TIMEOUT_S = 5.0
 CONSUMER_CHECK_INTERVAL_S = 2.0
 
-# what a broken or closing connection raises from aio-pika / aiormq / the socket
-_CONNECTION_ERRORS = (aio_pika.exceptions.AMQPError, ConnectionError, OSError, RuntimeError)
+# what a broken or closing connection raises
+_CONNECTION_ERRORS = (pika.exceptions.AMQPError, ConnectionError, OSError, TimeoutError)
 
 
 class BrokerUnavailable(Exception):
@@ -68,10 +65,9 @@ class GatewayBroker:
         self.reply_queue = topology.reply_queue(instance_id)
         self._backoff = Backoff(maximum=reconnect_max_delay_s)
         self._stop = asyncio.Event()
-        self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
-        self._connection: aio_pika.abc.AbstractConnection | None = None
-        self._exchange: aio_pika.abc.AbstractExchange | None = None
+        self._connection: AsyncioConnection | None = None
+        self._channel: AsyncChannel | None = None  # declares, consumes the replies, publishes
         self._waiting: dict[str, asyncio.Future[QueryResult]] = {}
         self.consumer_counts: dict[str, int] = {}
         self.message_counts: dict[str, int] = {}  # ready (not yet delivered) messages of each work queue
@@ -80,7 +76,6 @@ class GatewayBroker:
 
     async def start(self) -> None:
         self._stop = asyncio.Event()  # bound to the loop that serves the app
-        self._loop = asyncio.get_running_loop()
         self._task = asyncio.create_task(self._run(), name="gateway-broker")
 
     async def stop(self, timeout: float = 5.0) -> None:
@@ -91,8 +86,8 @@ class GatewayBroker:
 
     @property
     def connected(self) -> bool:
-        connection = self._connection
-        return bool(connection is not None and not connection.is_closed and self._exchange is not None)
+        connection, channel = self._connection, self._channel
+        return bool(connection is not None and connection.is_open and channel is not None and channel.is_open)
 
     def ready(self) -> bool:
         """Connected, and every work queue of the live path has at least one consumer."""
@@ -118,52 +113,37 @@ class GatewayBroker:
 
     async def publish_query(self, query: RedactedQuery) -> None:
         """Publish to the events exchange and wait for the broker's confirm."""
-        loop = self._loop
-        if loop is not None and loop is not asyncio.get_running_loop():
-            # a request served on another event loop than the connection's (test harnesses do this)
-            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self._publish(query), loop))
-            return
-        await self._publish(query)
-
-    async def _publish(self, query: RedactedQuery) -> None:
-        exchange = self._exchange
-        if exchange is None or not self.connected:
+        channel = self._channel
+        if channel is None or not self.connected:
             raise BrokerUnavailable("not connected to the message broker")
         key = str(query.query_id)
-        # the properties every service sets (common.rabbit.connection.properties_for), in aio-pika's terms
-        message = aio_pika.Message(
-            body=query.model_dump_json().encode(),
-            content_type=JSON,
-            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-            message_id=key,
-            correlation_id=key,
-            reply_to=self.reply_queue,
-            type=type(query).__name__,
-            headers={"schema_version": query.schema_version},
-        )
         try:
-            await exchange.publish(message, QUERY_ACCEPTED, mandatory=True, timeout=PUBLISH_TIMEOUT_S)
-        except aio_pika.exceptions.DeliveryError as exc:  # nacked, or returned: no queue took it
-            raise BrokerUnavailable(f"query not accepted by the broker: {exc.__class__.__name__}") from exc
-        except aio_pika.exceptions.ChannelInvalidStateError as exc:  # closed before anything was sent
+            confirmed = channel.publish(
+                exchange=self.topology.events,
+                routing_key=QUERY_ACCEPTED,
+                body=query.model_dump_json().encode(),
+                properties=properties_for(query, message_id=key, reply_to=self.reply_queue),
+                mandatory=True,
+            )
+        except pika.exceptions.AMQPError as exc:  # closed before anything was sent
             raise BrokerUnavailable("not connected to the message broker") from exc
-        except (TimeoutError, *_CONNECTION_ERRORS) as exc:  # sent, never confirmed: the broker may have it
+        try:
+            await asyncio.wait_for(confirmed, PUBLISH_TIMEOUT_S)
+        except PublishRefused as exc:  # nacked, or returned: no queue took it
+            raise BrokerUnavailable(f"query not accepted by the broker: {exc}") from exc
+        except (TimeoutError, PublishLost) as exc:  # sent, never confirmed: the broker may have it
             raise PublishUnconfirmed(f"publish not confirmed: {exc.__class__.__name__}") from exc
 
-    async def _on_reply(self, message: aio_pika.abc.AbstractIncomingMessage) -> None:
-        future = self._waiting.pop(message.correlation_id or "", None)
+    def _on_reply(self, _channel: object, _method: object, properties: object, body: bytes) -> None:
+        future = self._waiting.pop(getattr(properties, "correlation_id", None) or "", None)
         if future is None or future.done():
             return  # the request timed out, or this is the second reply: nothing to parse
         try:
-            result = QueryResult.model_validate_json(message.body)
+            result = QueryResult.model_validate_json(body)
         except ValidationError:
             log.warning("unparseable reply ignored")
             return
-        owner = future.get_loop()
-        if owner is asyncio.get_running_loop():
-            _resolve(future, result)
-        else:  # the request waits on another event loop
-            owner.call_soon_threadsafe(_resolve, future, result)
+        future.set_result(result)
 
     # -- connection -----------------------------------------------------------------------------------
 
@@ -173,12 +153,12 @@ class GatewayBroker:
                 await self._serve()
             except asyncio.CancelledError:
                 raise
-            except (*_CONNECTION_ERRORS, TimeoutError, pika.exceptions.AMQPError) as exc:
+            except _CONNECTION_ERRORS as exc:
                 log.warning("broker connection lost: %s", exc.__class__.__name__)
             except Exception:  # reconnect whatever broke the connection
                 log.exception("broker connection failed unexpectedly; reconnecting")
             finally:
-                self._exchange = None
+                self._channel = None
                 self._connection = None
                 self.consumer_counts, self.message_counts = {}, {}
             if not self._stop.is_set():
@@ -186,45 +166,41 @@ class GatewayBroker:
                     await asyncio.wait_for(self._stop.wait(), self._backoff.next_delay())
 
     async def _serve(self) -> None:
-        await asyncio.to_thread(self._declare_topology)
-        url = URL(self.amqp_url).update_query(heartbeat=self.heartbeat_s)
-        connection = await aio_pika.connect(
-            url,
-            timeout=CONNECT_TIMEOUT_S,
-            client_properties={"connection_name": f"pii_filter-{self.instance_id}"},
+        params = connection_parameters(
+            self.amqp_url, name=f"pii_filter-{self.instance_id}", heartbeat=self.heartbeat_s
         )
+        connection, closed = await asyncio.wait_for(connect(params), CONNECT_TIMEOUT_S)
         try:
-            channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
-            replies = await channel.declare_queue(
-                self.reply_queue, durable=False, arguments={"x-expires": 60_000}
-            )
-            await replies.consume(self._on_reply, no_ack=True)
-            checks = await connection.channel(publisher_confirms=False)  # for the passive declares
-            exchange = await channel.get_exchange(self.topology.events, ensure=False)
-            self._connection, self._exchange = connection, exchange
+            channel = await AsyncChannel.open(connection)
+            for method, arguments in [
+                *self.topology.declarations(), self.topology.reply_queue_declaration(self.instance_id)
+            ]:
+                await channel.call(method, **arguments)
+            await channel.call("basic_consume", queue=self.reply_queue, on_message_callback=self._on_reply,
+                               auto_ack=True)
+            await channel.confirm_deliveries()
+            checks = await AsyncChannel.open(connection)  # for the passive declares
+            self._connection, self._channel = connection, channel
             self._backoff.reset()
             log.info("gateway connected to the broker; replies on %s", self.reply_queue)
-            lost = asyncio.Event()
-            connection.close_callbacks.add(lambda *_: lost.set())
-            while not (self._stop.is_set() or lost.is_set()):
+            while not (self._stop.is_set() or closed.done()):
+                if not channel.is_open:
+                    raise ConnectionError("the broker closed the gateway's channel")
                 checks = await self._refresh_consumer_counts(connection, checks)
-                await _first_of(self._stop, lost, timeout=CONSUMER_CHECK_INTERVAL_S)
-            if lost.is_set() and not self._stop.is_set():
+                await _sleep_unless(self._stop, closed, timeout=CONSUMER_CHECK_INTERVAL_S)
+            if closed.done() and not self._stop.is_set():
                 raise ConnectionError("the broker closed the connection")
         finally:
-            self._exchange = None
-            with contextlib.suppress(*_CONNECTION_ERRORS, TimeoutError):
-                await connection.close()
-
-    def _declare_topology(self) -> None:
-        """Every exchange and queue, as the workers declare them (blocking pika, in a worker thread)."""
-        params = connection_parameters(self.amqp_url, name=f"pii_filter-{self.instance_id}-setup")
-        with contextlib.closing(pika.BlockingConnection(params)) as connection:
-            self.topology.declare(connection.channel())
+            self._channel = None
+            if not (connection.is_closed or connection.is_closing):
+                with contextlib.suppress(pika.exceptions.AMQPError):
+                    connection.close()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(closed), CONNECT_TIMEOUT_S)
 
     async def _refresh_consumer_counts(
-        self, connection: aio_pika.abc.AbstractConnection, channel: aio_pika.abc.AbstractChannel
-    ) -> aio_pika.abc.AbstractChannel:
+        self, connection: AsyncioConnection, checks: AsyncChannel
+    ) -> AsyncChannel:
         """Consumers and messages of every work queue; returns the channel to use next time.
 
         A queue deleted under us counts as having no consumer (so /ready says 503); the broker closes
@@ -233,11 +209,11 @@ class GatewayBroker:
         counts: dict[str, int] = {}
         messages: dict[str, int] = {}
         for queue in self.topology.bindings():
-            if channel.is_closed:
-                channel = await connection.channel(publisher_confirms=False)
+            if not checks.is_open:
+                checks = await AsyncChannel.open(connection)
             try:
-                declared: Any = (await channel.declare_queue(queue, passive=True)).declaration_result
-            except aio_pika.exceptions.ChannelNotFoundEntity:
+                declared = (await checks.call("queue_declare", queue=queue, passive=True)).method
+            except pika.exceptions.ChannelClosedByBroker:  # 404: no such queue
                 counts[queue] = 0
                 continue
             counts[queue] = declared.consumer_count
@@ -245,19 +221,13 @@ class GatewayBroker:
             QUEUE_CONSUMERS.labels(queue=queue).set(declared.consumer_count)
             QUEUE_MESSAGES.labels(queue=queue).set(declared.message_count)
         self.consumer_counts, self.message_counts = counts, messages
-        return channel
+        return checks
 
 
-async def _first_of(*events: asyncio.Event, timeout: float) -> None:
-    """Wait until one of `events` is set, or `timeout` seconds."""
-    waiters = [asyncio.ensure_future(event.wait()) for event in events]
+async def _sleep_unless(stop: asyncio.Event, closed: asyncio.Future[Any], *, timeout: float) -> None:
+    """Wait `timeout` seconds, or less if `stop` is set or the connection closes."""
+    stopping: asyncio.Future[Any] = asyncio.ensure_future(stop.wait())
     try:
-        await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait([stopping, closed], timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        for waiter in waiters:
-            waiter.cancel()
-
-
-def _resolve(future: asyncio.Future[QueryResult], result: QueryResult) -> None:
-    if not future.done():  # the request may have given up in the meantime
-        future.set_result(result)
+        stopping.cancel()

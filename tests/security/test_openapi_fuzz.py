@@ -1,8 +1,8 @@
 """Fuzz the HTTP API from its own OpenAPI schema: no 5xx and every response matches the schema.
 
-The gateway runs in-process with API keys on, against the real RabbitMQ, stand-in stages and a
-migrated PostgreSQL for the records; schemathesis drives the ASGI app directly. Bounded and
-derandomized, so CI runs the same examples every time (30 per operation and mode).
+The gateway runs in-process under uvicorn (as in production) with API keys on, against the real
+RabbitMQ, stand-in stages and a migrated PostgreSQL for the records; schemathesis sends its requests
+over HTTP. Bounded and derandomized, so CI runs the same examples every time (30 per operation and mode).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from collections.abc import Iterator
 
 import pytest
 import schemathesis
-from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -26,31 +25,16 @@ from psql_worker.migrate import apply_migrations
 from tests.conftest import AMQP_URL, PG_ADMIN_URL, _create_database, _drop_database
 from tests.security.support import KEY, PlainRedactor, gateway_settings, running_stages
 from tests.support.broker import delete_namespace, wait_until
+from tests.support.server import serving
 
 pytestmark = pytest.mark.integration
 
 STATUSES: Counter[tuple[str, int]] = Counter()
 
 
-def _without_lifespan(app):
-    """The app for schemathesis: it must not start the lifespan again (the fixture's TestClient owns it)."""
-
-    async def wrapper(scope, receive, send):
-        if scope["type"] == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    await send({"type": "lifespan.startup.complete"})
-                elif message["type"] == "lifespan.shutdown":
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
-        await app(scope, receive, send)
-
-    return wrapper
-
-
 # schemathesis parametrizes at collection time, so the app is built at import; nothing connects until
-# the module fixture below runs its lifespan (the broker link) and the records pool opens on first use.
+# the module fixture below serves it (the lifespan starts the broker link) and the records pool opens
+# on first use.
 NAMESPACE = f"t{uuid.uuid4().hex[:10]}"
 DB_NAME = f"cr_test_{uuid.uuid4().hex[:10]}"
 DATABASE_URL = f"{PG_ADMIN_URL.rpartition('/')[0]}/{DB_NAME}"
@@ -62,29 +46,30 @@ APP = create_app(settings=CONFIG, redactor=PlainRedactor(), broker=BROKER,
                  records=QueryRecords(database_url=DATABASE_URL, pool_size=2))
 
 
-@pytest.fixture(scope="module", autouse=True)
-def running_gateway() -> Iterator[None]:
-    """The database, the stand-in stages and the app's lifespan for the whole module."""
+@pytest.fixture(scope="module")
+def gateway_url() -> Iterator[str]:
+    """The database, the stand-in stages and the served app for the whole module."""
     assert _create_database(DB_NAME) == DATABASE_URL
     try:
         apply_migrations(DATABASE_URL)
-        with running_stages(AMQP_URL, NAMESPACE), TestClient(APP):
+        with running_stages(AMQP_URL, NAMESPACE), serving(APP) as url:
             wait_until(BROKER.ready, message="gateway ready")
-            yield
+            yield url
     finally:
         delete_namespace(AMQP_URL, NAMESPACE)
         _drop_database(DB_NAME)
 
 
-schema = schemathesis.openapi.from_asgi("/openapi.json", _without_lifespan(APP))
+schema = schemathesis.openapi.from_dict(APP.openapi())
 schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 
 
 @schema.parametrize()
 @settings(max_examples=30, derandomize=True, deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
-def test_api_conforms_to_its_schema(case):
+def test_api_conforms_to_its_schema(case, gateway_url):
     response = case.call_and_validate(
+        base_url=gateway_url,
         headers={"Authorization": f"Bearer {KEY}", "X-API-Key": KEY},
         checks=[not_a_server_error, response_schema_conformance],
     )
