@@ -1,4 +1,15 @@
-"""Message models every service exchanges over RabbitMQ (JSON bodies, versioned)."""
+"""Message models every service exchanges over RabbitMQ (JSON bodies, versioned).
+
+How versions work. `schema_version` is the major version of every message. Within one major version,
+messages only grow: a new field is optional (it has a default), and a consumer ignores fields it does
+not know. So during a rolling deployment, or with replicas of different ages on one broker, an old
+consumer reads a newer producer's messages (dropping what it does not know) and a new consumer reads
+an old producer's (taking the defaults). Removing or renaming a field, or changing what one means,
+is a new major version: SCHEMA_VERSION goes up, consumers learn the new version before producers send
+it, and a consumer that meets a major version it does not know rejects the message (a failure event
+for the query, and the dead-letter queue), never guesses. Failure codes follow the same rule
+(common/failures.py: a code a consumer does not know reads as UNKNOWN).
+"""
 
 from __future__ import annotations
 
@@ -19,15 +30,15 @@ def utc_now() -> datetime:
 
 
 class Model(BaseModel):
-    """Strict base: unknown fields are a bug in the sender, not something to ignore."""
+    """Immutable; fields this version does not know (a newer producer's) are ignored, as said above."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
 
 class Message(Model):
-    """Every message names its schema version and the query (or batch) it belongs to."""
+    """Every message names its major schema version and the query (or batch) it belongs to."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1] = SCHEMA_VERSION  # the majors this consumer reads
 
 
 # --- live query path -------------------------------------------------------------------------

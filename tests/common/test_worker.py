@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import uuid
@@ -150,3 +151,18 @@ def test_a_retry_waits_on_a_timer_not_on_a_handler_thread(worker, channel, names
     # the second attempt comes 0.4 s after the first; with one handler thread, "meanwhile" ran in
     # between, so that thread was not held for the delay
     assert attempts[0] < meanwhile < attempts[1] - 0.15, (attempts, meanwhile)
+
+
+def test_a_newer_producer_s_message_is_handled_and_a_new_major_version_is_refused(
+    worker, channel, namespace, amqp_url
+):
+    newer, major = uuid.uuid4(), uuid.uuid4()
+    body = RedactedQuery(query_id=newer, redacted_question="from a newer gateway").model_dump(mode="json")
+    _publish(channel, namespace, json.dumps({**body, "owner": "key-7"}).encode(), str(newer))
+    [answered] = _results(channel, namespace, 1)
+    assert answered.query_id == newer and answered.answer == "FROM A NEWER GATEWAY"
+    body = RedactedQuery(query_id=major, redacted_question="v2").model_dump(mode="json")
+    _publish(channel, namespace, json.dumps({**body, "schema_version": 2}).encode(), str(major))
+    [refused] = _results(channel, namespace, 1)
+    assert refused.query_id == major and refused.error and refused.error.code == "invalid_message"
+    wait_until(lambda: queue_depth(amqp_url, Topology(namespace).dead_letter_queue) == 1, message="DLQ")
