@@ -236,7 +236,9 @@ comparison of backends); "our chunks" are the structure-aware chunks the service
 in word pieces, so the same per-token speed gives fewer chunks per second. onnx-int8 is the all-MiniLM-L6-v2
 graph exported with eager attention, so onnxruntime's BERT optimizer fuses attention, layer norms and
 GELU (Attention, SkipLayerNormalization, EmbedLayerNormalization), then per-channel dynamic int8
-weights (QAttention, DynamicQuantizeMatMul). Sessions are single-threaded, and two calls run side
+weights (QAttention, DynamicQuantizeMatMul); the SDPA graph transformers exports by default hides the
+attention pattern from the optimizer, which then leaves it unfused and unquantized: about 25% slower
+when this was chosen (before 2026-12-01). Sessions are single-threaded, and two calls run side
 by side (measured faster than two intra-op threads, for bulk embedding and for one question). The
 embedder sends one text per call: int8 activations are quantised per call, so a passage embedded in a
 batch of 8 got a vector up to 0.017 cosine away from the same text embedded alone (median 0.005),

@@ -195,7 +195,8 @@ class _Pooled:
     """The transformer plus mean pooling and L2 normalisation, so the ONNX graph returns final vectors.
 
     Eager attention: the SDPA graph that transformers exports by default hides the attention pattern
-    from onnxruntime's BERT optimizer, which then leaves it unfused (and unquantized) — 25% slower."""
+    from onnxruntime's BERT optimizer, which then leaves it unfused (and unquantized): slower, see
+    docs/benchmarks.md."""
 
     @staticmethod
     def build(model_path: Path) -> Any:

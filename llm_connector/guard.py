@@ -54,7 +54,8 @@ def _covered(text_words: Sequence[str], reference: Set[tuple[str, ...]]) -> set[
 @functools.lru_cache(maxsize=16)
 def _reference_shingles(reference: str) -> frozenset[tuple[str, ...]]:
     """The reference's shingles, computed once: the extractive answer checks every candidate sentence
-    against the same system prompt (recomputing them was 40% of llm_connector's CPU under load)."""
+    against the same system prompt (recomputing them dominated llm_connector's CPU under load: see
+    docs/benchmarks.md)."""
     return frozenset(_shingles(_words(reference)))
 
 
