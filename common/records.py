@@ -26,52 +26,45 @@ SELECT_ONE = "SELECT * FROM queries WHERE query_id = %s"
 SPEND_SINCE = "SELECT COALESCE(sum(cost_usd), 0) FROM queries WHERE completed_at >= %s"
 
 
-class StoredQuery(Model):
-    """One row of `queries`: pending until the first final result, then answered or failed."""
+class QueryRecord(Model):
+    """A persisted query as GET /queries/{query_id} returns it: pending, answered or failed."""
 
     query_id: UUID
     status: Literal["pending", "answered", "failed"]
     redacted_question: str | None = None
     pii_found: list[str] = Field(default_factory=list)
-    top_k: int | None = None
     answer: str | None = None
     answered: bool | None = None
     citations: list[Citation] = Field(default_factory=list)
     model: str = ""
     provider: str = ""
-    usage: TokenUsage = Field(default_factory=TokenUsage)
-    error: StageError | None = None
     timings_ms: dict[str, float] = Field(default_factory=dict)
+    error: StageError | None = None
     submitted_at: datetime | None = None
     completed_at: datetime | None = None
-    owner: str = ""
+
+
+class StoredQuery(QueryRecord):
+    """One row of `queries`: the public record plus what only the services read (`record()` drops it)."""
+
+    top_k: int | None = None
+    usage: TokenUsage = Field(default_factory=TokenUsage)
+    owner: str = ""  # who asked (pii_filter.auth.owner_of): only they, or an operator, read the record
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> StoredQuery:
-        """A row as psycopg's dict_row returns it (SELECT *)."""
+        """A row as psycopg's dict_row returns it (SELECT *): columns named like fields map as they are."""
         error = None
         if row["error_code"] is not None:
             error = StageError(stage=row["error_stage"] or "", code=row["error_code"],
                                message=row["error_message"] or "")
-        return cls(
-            query_id=row["query_id"],
-            status=row["status"],
-            redacted_question=row["redacted_question"],
-            pii_found=list(row["pii_found"]),
-            top_k=row["top_k"],
-            answer=row["answer"],
-            answered=row["answered"],
-            citations=row["citations"],
-            model=row["model"],
-            provider=row["provider"],
-            usage=TokenUsage(input_tokens=row["input_tokens"], output_tokens=row["output_tokens"],
-                             cost_usd=float(row["cost_usd"])),
-            error=error,
-            timings_ms=row["timings_ms"],
-            submitted_at=row["submitted_at"],
-            completed_at=row["completed_at"],
-            owner=row["owner"],
-        )
+        usage = TokenUsage(input_tokens=row["input_tokens"], output_tokens=row["output_tokens"],
+                           cost_usd=float(row["cost_usd"]))
+        return cls.model_validate({**row, "error": error, "usage": usage})
+
+    def record(self) -> QueryRecord:
+        """The part a person may see (GET /queries/{id})."""
+        return QueryRecord.model_validate(dict(self))
 
     @property
     def final(self) -> bool:
@@ -79,24 +72,9 @@ class StoredQuery(Model):
 
     def result(self) -> QueryResult:
         """The QueryResult of a final row, as the gateway receives it."""
-        if self.status == "pending" or self.completed_at is None:
+        if not self.final or self.completed_at is None:
             raise ValueError("a pending query has no result yet")
-        return QueryResult(
-            query_id=self.query_id,
-            status=self.status,
-            redacted_question=self.redacted_question,
-            answer=self.answer,
-            answered=bool(self.answered),
-            citations=self.citations,
-            model=self.model,
-            provider=self.provider,
-            usage=self.usage,
-            error=self.error,
-            pii_found=self.pii_found,
-            submitted_at=self.submitted_at,
-            completed_at=self.completed_at,
-            timings_ms=self.timings_ms,
-        )
+        return QueryResult.model_validate({**dict(self), "answered": bool(self.answered)})
 
 
 def row_to_result(row: Mapping[str, Any]) -> QueryResult:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from common.failure_events import report_failure
+from common.failure_events import live_path_worker
 from common.messages import GroundedPrompt
 from common.rabbit.worker import Subscription, Worker
 from llm_connector.answer_cache import build_answer_cache
@@ -22,11 +22,5 @@ def build_worker(settings: LlmSettings, *, provider: LlmProvider | None = None, 
         cache=build_answer_cache(settings),
     )
     subscription = Subscription(settings.topology.llm_prompts, GroundedPrompt, handler, stage=NAME)
-    return Worker(
-        settings=settings,
-        subscriptions=[subscription],
-        name=name,
-        prefetch=settings.prefetch,
-        threads=settings.worker_threads,
-        on_failure=report_failure,
-    )
+    return live_path_worker(settings, subscription, name=name, prefetch=settings.prefetch,
+                            threads=settings.worker_threads)

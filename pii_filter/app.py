@@ -15,6 +15,7 @@ from prometheus_client import start_http_server
 from starlette.routing import BaseRoute, Match
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from common.records import QueryRecord
 from pii_filter.auth import SECURITY_SCHEMES, ApiKeyMiddleware, ApiKeys, is_protected_path, may_read, owner_of
 from pii_filter.backlog import BacklogSignal
 from pii_filter.body_limit import BodyLimitMiddleware
@@ -27,7 +28,7 @@ from pii_filter.headers import SecurityHeadersMiddleware
 from pii_filter.metrics import HTTP_REQUESTS, HTTP_SECONDS
 from pii_filter.query_flow import QueryFlow, RecordsLike, RedactorLike
 from pii_filter.rate_limit import RateLimiter, RateLimitMiddleware, SharedWindows
-from pii_filter.schemas import ErrorBody, QueryRecord, QueryRequest, QueryResponse, ReadyStatus
+from pii_filter.schemas import ErrorBody, QueryRequest, QueryResponse, ReadyStatus
 from pii_filter.settings import GatewaySettings
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -126,7 +127,7 @@ def create_app(
                            "Query records are temporarily unavailable. Please try again shortly.") from exc
         if stored is None or not may_read(request.scope, stored.owner):  # the same answer either way
             raise ApiError(404, "not_found", f"No query with id {query_id}.")
-        return QueryRecord.model_validate(stored, from_attributes=True)
+        return stored.record()
 
     @app.get("/health", tags=["operations"])
     def health() -> dict[str, str]:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from common.messages import Citation, StageError
+from common.messages import Citation
 
 
 class QueryRequest(BaseModel):
@@ -41,26 +39,6 @@ class QueryResponse(BaseModel):
     pii_found: list[str] = Field(description="types of personal data that were removed")
     model: str
     timings_ms: dict[str, float]
-
-
-class QueryRecord(BaseModel):
-    """A persisted query as GET /queries/{query_id} returns it: the public part of a StoredQuery."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    query_id: UUID
-    status: Literal["pending", "answered", "failed"]
-    redacted_question: str | None = None
-    pii_found: list[str] = Field(default_factory=list)
-    answer: str | None = None
-    answered: bool | None = None
-    citations: list[Citation] = Field(default_factory=list)
-    model: str | None = None
-    provider: str | None = None
-    timings_ms: dict[str, float] = Field(default_factory=dict)
-    error: StageError | None = None
-    submitted_at: datetime | None = None
-    completed_at: datetime | None = None
 
 
 class ErrorBody(BaseModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from common.failure_events import report_failure
+from common.failure_events import live_path_worker
 from common.messages import RedactedQuery
 from common.rabbit.worker import Subscription, Worker
 from rag_core.handler import QueryHandler, RetrieverLike
@@ -18,11 +18,5 @@ def build_worker(
     """The rag_core worker; `retriever` defaults to the index under the settings' INDEX_DIR."""
     handler = QueryHandler(retriever=retriever or Retriever.from_settings(settings))
     subscription = Subscription(settings.topology.rag_queries, RedactedQuery, handler, stage=NAME)
-    return Worker(
-        settings=settings,
-        subscriptions=[subscription],
-        name=name,
-        prefetch=settings.prefetch,
-        threads=settings.threads,
-        on_failure=report_failure,
-    )
+    return live_path_worker(settings, subscription, name=name, prefetch=settings.prefetch,
+                            threads=settings.threads)

@@ -156,9 +156,8 @@ class Worker:
         if install_signal_handlers:
             signal.signal(signal.SIGTERM, lambda *_: self.stop())
             signal.signal(signal.SIGINT, lambda *_: self.stop())
-        serve_health(
-            self.settings.health_port, ready=self.readiness, live=self.liveness, host=self.settings.health_host
-        )
+        port, host = self.settings.health_port, self.settings.health_host
+        serve_health(port, ready=self.readiness, live=self.liveness, host=host)
         backoff = Backoff(maximum=self.settings.reconnect_max_delay_s)
         while not self._stop.is_set():
             try:

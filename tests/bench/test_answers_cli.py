@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from bench.answers_keyfacts import rows, states
-from tests.embedder.helpers import ingest_paths
+from tests.support.knowledge import ingest_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,45 +12,11 @@ from chunker.chunking import chunk_document
 from chunker.pipeline import Chunker, write_jsonl
 from chunker.readers import discover, read
 from chunker.settings import ChunkerSettings
-
-GUIDE = """---
-title: Refunds for defective goods
-act: Consumer Protection Act, 2019
-sections: ["2(10)", "35"]
-summary: When a shop must repair, replace or refund defective goods.
----
-# Refunds for defective goods
-
-A short introduction to refunds.
-
-## What the law says
-
-A defect is any fault or shortcoming in quality. The commission can order a refund.
-
-## How to ask for a refund
-
-- Write to the seller.
-- Keep the invoice.
-"""
-
-
-def write_knowledge(folder: Path) -> None:
-    folder.mkdir()
-    (folder / "refunds.md").write_text(GUIDE, encoding="utf-8")
-    (folder / "README.md").write_text("# How to write guides\nNot knowledge.", encoding="utf-8")
-    (folder / "page.html").write_text(
-        "<html><head><title>Helpline</title><script>var x=1;</script></head><body><nav>menu</nav>"
-        "<h1>Helpline</h1><p>Call 1915 for free advice.</p><h2>Hours</h2><p>Open every day.</p>"
-        "</body></html>",
-        encoding="utf-8",
-    )
-    (folder / "notes.txt").write_text(
-        "First paragraph about warranties.\n\nSecond paragraph.", encoding="utf-8"
-    )
+from tests.support.knowledge import MIXED_GUIDE, write_mixed_formats
 
 
 def test_markdown_front_matter_becomes_metadata(tmp_path: Path, count) -> None:
-    write_knowledge(tmp_path / "knowledge")
+    write_mixed_formats(tmp_path / "knowledge")
     chunks = chunk_document(read(tmp_path / "knowledge" / "refunds.md", "knowledge/refunds.md"), count=count)
     assert len(chunks) == 3
     assert {c.act for c in chunks} == {"Consumer Protection Act, 2019"}
@@ -63,7 +29,7 @@ def test_markdown_front_matter_becomes_metadata(tmp_path: Path, count) -> None:
 
 
 def test_html_and_text_are_read(tmp_path: Path, count) -> None:
-    write_knowledge(tmp_path / "knowledge")
+    write_mixed_formats(tmp_path / "knowledge")
     html = chunk_document(read(tmp_path / "knowledge" / "page.html", "knowledge/page.html"), count=count)
     text = " ".join(c.text for c in html)
     assert "Call 1915 for free advice." in text and "Open every day." in text
@@ -74,7 +40,7 @@ def test_html_and_text_are_read(tmp_path: Path, count) -> None:
 
 
 def test_discover_names_sources_from_the_given_folder_and_skips_readme(tmp_path: Path) -> None:
-    write_knowledge(tmp_path / "knowledge")
+    write_mixed_formats(tmp_path / "knowledge")
     files, roots = discover([str(tmp_path / "knowledge")])
     assert roots == ["knowledge"]
     assert sorted(source for _, source in files) == [
@@ -87,18 +53,19 @@ def test_discover_names_sources_from_the_given_folder_and_skips_readme(tmp_path:
 
 
 def test_chunk_ids_are_stable_and_follow_content(tmp_path: Path, count) -> None:
-    write_knowledge(tmp_path / "knowledge")
+    write_mixed_formats(tmp_path / "knowledge")
     path = tmp_path / "knowledge" / "refunds.md"
     first = [c.chunk_id for c in chunk_document(read(path, "knowledge/refunds.md"), count=count)]
     again = [c.chunk_id for c in chunk_document(read(path, "knowledge/refunds.md"), count=count)]
     assert first == again and len(set(first)) == len(first)
-    path.write_text(GUIDE.replace("Keep the invoice.", "Keep the invoice and the box."), encoding="utf-8")
+    changed = MIXED_GUIDE.replace("Keep the invoice.", "Keep the invoice and the box.")
+    path.write_text(changed, encoding="utf-8")
     changed = [c.chunk_id for c in chunk_document(read(path, "knowledge/refunds.md"), count=count)]
     assert changed[:2] == first[:2] and changed[2] != first[2]
 
 
 def test_messages_batch_sources_and_end_with_the_build_marker(tmp_path: Path) -> None:
-    write_knowledge(tmp_path / "knowledge")
+    write_mixed_formats(tmp_path / "knowledge")
     chunker = Chunker(settings=ChunkerSettings(batch_chunks=2))
     files, roots = chunker.plan([str(tmp_path / "knowledge")])
     messages = list(chunker.messages(build_id="b1", sources=chunker.chunk_files(files), roots=roots))

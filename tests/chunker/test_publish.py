@@ -10,7 +10,7 @@ from chunker.pipeline import run
 from chunker.settings import ChunkerSettings
 from common.messages import ChunkBatch
 from common.topology import Topology
-from tests.chunker.test_formats import write_knowledge
+from tests.support.knowledge import write_mixed_formats
 
 pytestmark = pytest.mark.integration
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 def test_batches_reach_the_embedder_queue_in_order(
     tmp_path: Path, amqp_url: str, namespace: str, channel
 ) -> None:
-    write_knowledge(tmp_path / "knowledge")
+    write_mixed_formats(tmp_path / "knowledge")
     settings = ChunkerSettings(amqp_url=amqp_url, namespace=namespace, batch_chunks=2)
     jsonl = tmp_path / "chunks.jsonl"
     build_id, chunks = run(

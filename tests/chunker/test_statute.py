@@ -8,7 +8,7 @@ from pathlib import Path
 from chunker.chunking import Sizes, chunk_document
 from chunker.readers import read
 from chunker.statute import clean_pages, parse
-from tests.chunker.pdf_maker import make_pdf
+from tests.support.pdf_maker import make_pdf
 
 TITLE = "THE WIDGET PROTECTION ACT, 2020"
 

@@ -13,11 +13,17 @@ import pytest
 from common.failure_events import report_failure
 from common.failures import FailureCode, PermanentFailure
 from common.messages import QueryResult, RedactedQuery
-from common.rabbit.connection import properties_for
 from common.rabbit.worker import Publish, Subscription, Worker
 from common.settings import ServiceSettings
 from common.topology import HANDLER_ATTEMPTS, QUERY_ACCEPTED, QUERY_RESULT, Topology
-from tests.support.broker import close_connections_named, queue_depth, wait_until
+from tests.support.broker import (
+    AMQP_URL,
+    close_connections_named,
+    publish_event,
+    queue_depth,
+    running,
+    wait_until,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -46,26 +52,18 @@ def worker(request: pytest.FixtureRequest, amqp_url: str, namespace: str) -> Ite
     CALLS.clear()
     w = Worker(settings=settings, subscriptions=[subscription], name=f"test-worker-{namespace}",
                threads=request.param, on_failure=report_failure)
-    thread = threading.Thread(target=w.run, kwargs={"install_signal_handlers": False}, daemon=True)
-    thread.start()
-    wait_until(lambda: w.readiness()["ok"], message="worker consuming")
-    yield w
-    w.stop()
-    thread.join(10)
-    assert not thread.is_alive()
+    with running(w):
+        yield w
 
 
 def _publish(channel, namespace: str, body: bytes, message_id: str) -> None:
+    """`body` under the properties the gateway would give a RedactedQuery with this query id."""
     query = RedactedQuery(query_id=uuid.UUID(message_id), redacted_question="x")
-    channel.basic_publish(
-        Topology(namespace).events, QUERY_ACCEPTED, body, properties_for(query, message_id=message_id)
-    )
+    publish_event(channel, namespace, query, QUERY_ACCEPTED, body=body)
 
 
 def _results(channel, namespace: str, expected: int) -> list[QueryResult]:
     queue = Topology(namespace).psql_results
-    from tests.conftest import AMQP_URL
-
     wait_until(lambda: queue_depth(AMQP_URL, queue) >= expected, message=f"{expected} results")
     out = []
     for _ in range(expected):

@@ -7,45 +7,19 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-import pika
 import psycopg
 import pytest
 
-from common.topology import Topology
-from tests.conftest import AMQP_URL
-from tests.e2e.conftest import Stack
-from tests.support.broker import wait_until
+from tests.support.broker import Tap, wait_until
+from tests.support.database import stored_row
+from tests.support.stack import ServiceStack
 
 pytestmark = pytest.mark.e2e
 
 
-class Tap:
-    """A queue bound to every routing key of the events exchange: a copy of each published message."""
-
-    def __init__(self, namespace: str) -> None:
-        self.connection = pika.BlockingConnection(pika.URLParameters(AMQP_URL))
-        self.channel = self.connection.channel()
-        self.queue = f"{namespace}.tap"
-        self.channel.queue_declare(self.queue, durable=False, auto_delete=False)
-        self.channel.queue_bind(self.queue, Topology(namespace).events, routing_key="#")
-
-    def drain(self) -> list[bytes]:
-        bodies = []
-        while True:
-            method, _props, body = self.channel.basic_get(self.queue, auto_ack=True)
-            if method is None:
-                return bodies
-            bodies.append(body)
-
-    def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.channel.queue_delete(self.queue)
-            self.connection.close()
-
-
 @pytest.fixture
-def tap(stack: Stack) -> Iterator[Tap]:
-    t = Tap(stack.namespace)
+def tap(stack: ServiceStack) -> Iterator[Tap]:
+    t = Tap(stack.amqp_url, stack.namespace)
     yield t
     t.close()
 
@@ -63,24 +37,12 @@ def database_text(database_url: str) -> str:
     return "\n".join(out)
 
 
-def row(database_url: str, query_id: str) -> dict | None:
-    with psycopg.connect(database_url) as conn:
-        cur = conn.execute(
-            "SELECT status, redacted_question, answer FROM queries WHERE query_id = %s", (query_id,)
-        )
-        found = cur.fetchone()
-    if found is None:
-        return None
-    status, redacted, answer = found
-    return {"status": status, "redacted_question": redacted, "answer": answer}
-
-
 RAW_NAME = ("Ramesh", "Iyer")
 RAW_PHONE = "9876501234"
 RAW_EMAIL = "ramesh.iyer@example.org"
 
 
-def test_question_with_personal_data_is_answered_persisted_and_nothing_leaks(stack: Stack, tap: Tap):
+def test_question_with_personal_data_is_answered_persisted_and_nothing_leaks(stack: ServiceStack, tap: Tap):
     question = (
         f"My name is {RAW_NAME[0]} {RAW_NAME[1]}, you can reach me on {RAW_PHONE} or {RAW_EMAIL}. "
         "I bought a fridge for Rs 45,000 from Vijay Sales in Pune and it stopped working after two weeks. "
@@ -98,11 +60,11 @@ def test_question_with_personal_data_is_answered_persisted_and_nothing_leaks(sta
 
     # the answer is sent as soon as it exists; the row follows within moments (psql_worker)
     wait_until(
-        lambda: row(stack.database_url, body["query_id"])["status"] != "pending",
+        lambda: stored_row(stack.database_url, body["query_id"])["status"] != "pending",
         timeout=10,
         message="the result persisted",
     )
-    persisted = row(stack.database_url, body["query_id"])
+    persisted = stored_row(stack.database_url, body["query_id"])
     assert persisted is not None and persisted["status"] == "answered"
     assert persisted["redacted_question"] == body["redacted_question"]
     record = stack.http.get(f"/queries/{body['query_id']}").json()
@@ -116,7 +78,7 @@ def test_question_with_personal_data_is_answered_persisted_and_nothing_leaks(sta
             assert raw not in text, f"{raw!r} leaked into {where}"
 
 
-def test_which_commission_for_45_lakh_claim_gets_a_cited_answer(stack: Stack):
+def test_which_commission_for_45_lakh_claim_gets_a_cited_answer(stack: ServiceStack):
     response = stack.http.post(
         "/query", json={"question": "Which commission do I approach for a Rs 45 lakh claim?"}
     )
@@ -128,7 +90,7 @@ def test_which_commission_for_45_lakh_claim_gets_a_cited_answer(stack: Stack):
     assert all(json.dumps(c) for c in body["citations"])
 
 
-def test_off_topic_question_is_not_answered_from_thin_air(stack: Stack):
+def test_off_topic_question_is_not_answered_from_thin_air(stack: ServiceStack):
     response = stack.http.post("/query", json={"question": "What is a good recipe for chocolate cake?"})
     assert response.status_code == 200, response.text
     body = response.json()
@@ -136,7 +98,7 @@ def test_off_topic_question_is_not_answered_from_thin_air(stack: Stack):
     assert "1915" in body["answer"]
 
 
-def test_every_service_logs_the_same_query_id(stack: Stack):
+def test_every_service_logs_the_same_query_id(stack: ServiceStack):
     response = stack.http.post(
         "/query", json={"question": "How long do I have to file a consumer complaint?"}
     )
@@ -159,7 +121,7 @@ def test_every_service_logs_the_same_query_id(stack: Stack):
     )
 
 
-def test_canary_burst_leaves_no_identifier_anywhere(stack: Stack, tap: Tap, knowledge_index):
+def test_canary_burst_leaves_no_identifier_anywhere(stack: ServiceStack, tap: Tap, knowledge_index):
     """Issue 4's proof: unique fake identifiers in a burst of queries; none of them is found anywhere."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -189,7 +151,7 @@ def test_canary_burst_leaves_no_identifier_anywhere(stack: Stack, tap: Tap, know
     assert leaks == []
 
 
-def test_the_gateway_process_does_not_load_torch(stack: Stack):
+def test_the_gateway_process_does_not_load_torch(stack: ServiceStack):
     """As in its image: spaCy's small pipeline runs without it, and torch costs hundreds of MB."""
     gateway = stack.local.processes["pii_filter"]
     loaded = Path(f"/proc/{gateway.pid}/maps").read_text()

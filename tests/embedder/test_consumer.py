@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,24 +13,8 @@ from common.embedding import load_embedder
 from common.index_layout import read_pointer
 from common.messages import BuildFinished, ChunkBatch
 from embedder.consumer import BuildConsumer, BuildIncomplete
-from embedder.service import build_worker
-from embedder.settings import EmbedderSettings
-from tests.embedder.helpers import write_knowledge
 from tests.support.broker import wait_until
-
-
-@pytest.fixture
-def running_embedder(tmp_path: Path, amqp_url: str, namespace: str) -> Iterator[EmbedderSettings]:
-    settings = EmbedderSettings(
-        amqp_url=amqp_url, namespace=namespace, index_dir=str(tmp_path / "index"), health_port=0
-    )
-    worker = build_worker(settings)
-    thread = threading.Thread(target=worker.run, kwargs={"install_signal_handlers": False}, daemon=True)
-    thread.start()
-    wait_until(lambda: worker.readiness()["consuming"], timeout=30, message="embedder consuming")
-    yield settings
-    worker.stop()
-    thread.join(timeout=30)
+from tests.support.knowledge import write_knowledge
 
 
 def records(index_dir: Path) -> list[dict]:

@@ -10,7 +10,7 @@ import pytest
 from common.embedding import load_embedder
 from common.index_layout import MANIFEST, read_pointer
 from embedder.snapshot import SnapshotExists, SnapshotWriter, prune, switch_pointer
-from tests.embedder.helpers import ingest_paths, write_guide, write_knowledge
+from tests.support.knowledge import ingest_paths, write_guide, write_knowledge
 
 
 def snapshot_records(index_dir: Path) -> list[dict]:

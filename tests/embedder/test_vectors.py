@@ -6,7 +6,7 @@ import numpy as np
 
 from common.embedding import load_embedder
 from embedder.settings import EmbedderSettings
-from tests.embedder.helpers import GUIDES
+from tests.support.knowledge import GUIDES
 
 
 def test_stored_vectors_do_not_depend_on_their_batch() -> None:

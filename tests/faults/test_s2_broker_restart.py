@@ -6,9 +6,12 @@ import time
 
 import pytest
 
-from tests.faults.conftest import SERVICES, WORKERS, FaultStack, Figures
-from tests.faults.support import (
+from tests.support.faults import (
+    SERVICES,
+    WORKERS,
     Burst,
+    FaultStack,
+    Figures,
     LogCursor,
     Tally,
     all_ids,

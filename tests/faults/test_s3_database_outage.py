@@ -6,10 +6,11 @@ import time
 
 import pytest
 
-from tests.conftest import PG_ADMIN_URL
-from tests.faults.conftest import FaultStack, Figures
-from tests.faults.support import (
+from tests.support.database import PG_ADMIN_URL
+from tests.support.faults import (
     Burst,
+    FaultStack,
+    Figures,
     LogCursor,
     Tally,
     ensure_database_running,

@@ -12,9 +12,9 @@ import pytest
 from common.messages import RedactedQuery
 from common.rabbit.connection import properties_for
 from common.topology import CHUNKS_BATCH, DELIVERY_LIMIT, HANDLER_ATTEMPTS, QUERY_ACCEPTED
-from tests.faults.conftest import FaultStack, Figures
-from tests.faults.support import Burst, LogCursor, Tally, row, statuses, table_counts
 from tests.support.broker import wait_until
+from tests.support.database import stored_row
+from tests.support.faults import Burst, FaultStack, Figures, LogCursor, Tally, statuses, table_counts
 
 pytestmark = [pytest.mark.faults, pytest.mark.e2e, pytest.mark.integration]
 
@@ -83,10 +83,10 @@ def test_poison_messages_are_dead_lettered_and_the_rest_flows_on(stack: FaultSta
     assert set(found) == tally.accepted_ids and set(found.values()) == {"answered"}
     # one row per accepted query, plus the failed row of the invalid live-path message
     assert rows_after - rows_before == QUERIES + 1 and rows_after == distinct_after
-    failed = row(stack.database_url, not_json_id)
+    failed = stored_row(stack.database_url, not_json_id)
     assert failed is not None and failed["status"] == "failed"
     assert (failed["error_stage"], failed["error_code"]) == ("rag_core", "invalid_message")
-    assert row(stack.database_url, unstorable_id) is None
+    assert stored_row(stack.database_url, unstorable_id) is None
     # exactly the poison, each from the queue that refused it
     assert sorted(q for q, _, _ in dead) == sorted([t.rag_queries, t.rag_queries, t.psql_accepted,
                                                      t.psql_accepted])

@@ -14,16 +14,15 @@ from collections.abc import Iterator
 import pytest
 
 from llm_connector.settings import DEFAULT_MODEL_ID
-from tests.faults.conftest import FaultStack, Figures
-from tests.faults.support import (
+from tests.support.database import stored_row
+from tests.support.fake_bedrock import FakeBedrock, Recorded, error, ok
+from tests.support.faults import (
     Burst,
-    FakeBedrock,
+    FaultStack,
+    Figures,
     LogCursor,
     Tally,
     amqp_connection_of,
-    answer,
-    failure,
-    row,
     statuses,
     table_counts,
 )
@@ -33,12 +32,13 @@ pytestmark = [pytest.mark.faults, pytest.mark.e2e, pytest.mark.integration]
 MAX_ATTEMPTS = 3
 HEARTBEAT_S = 2
 SLOW_S = 3 * HEARTBEAT_S + 0.5
+USAGE = {"input_tokens": 900, "output_tokens": 60}
 UNAVAILABLE = "The answering service is temporarily unavailable. Please try again in a few minutes."
 
 
 @pytest.fixture(scope="module")
 def fake_bedrock() -> Iterator[FakeBedrock]:
-    fake = FakeBedrock().start()
+    fake = FakeBedrock(lambda _n, _request: ok("Unset [1].", **USAGE)).start()
     yield fake
     fake.stop()
 
@@ -84,10 +84,10 @@ def test_throttled_then_answered_via_retries(bedrock_stack: FaultStack, fake_bed
     queries = 20
     seen: Counter[str] = Counter()
 
-    def throttle_first_call_of_each_query(_n: int, prompt: str):
-        key = _prompt_key(prompt)
+    def throttle_first_call_of_each_query(_n: int, request: Recorded):
+        key = _prompt_key(request.prompt)
         seen[key] += 1
-        return failure(429, "ThrottlingException") if seen[key] == 1 else answer("Ask for a refund [1].")
+        return error(429, "ThrottlingException") if seen[key] == 1 else ok("Ask for a refund [1].", **USAGE)
 
     fake_bedrock.reset(throttle_first_call_of_each_query)
     rows_before, _ = table_counts(stack.database_url)
@@ -102,7 +102,7 @@ def test_throttled_then_answered_via_retries(bedrock_stack: FaultStack, fake_bed
     assert len(fake_bedrock.calls) == 2 * queries and set(seen.values()) == {2}  # one retry each, no more
     assert set(found.values()) == {"answered"} and len(found) == queries
     assert table_counts(stack.database_url)[0] - rows_before == queries
-    assert row(stack.database_url, next(iter(tally.accepted_ids)))["provider"] == "bedrock"
+    assert stored_row(stack.database_url, next(iter(tally.accepted_ids)))["provider"] == "bedrock"
     assert stack.dead_letters() == 0
     figures.record("5a Bedrock throttled once per query, then 200", queries=queries, **counts,
                    bedrock_calls=len(fake_bedrock.calls), lost=queries - len(found), duplicates=0,
@@ -114,7 +114,7 @@ def test_persistent_bedrock_failure_is_a_clear_error_persisted_as_failed(
     bedrock_stack: FaultStack, fake_bedrock: FakeBedrock, figures: Figures, stack: FaultStack
 ):
     queries = 10
-    fake_bedrock.reset(lambda _n, _p: failure(503, "ServiceUnavailableException"))
+    fake_bedrock.reset(lambda _n, _request: error(503, "ServiceUnavailableException"))
     rows_before, _ = table_counts(stack.database_url)
     tally = Tally(Burst(stack.gateway_url, queries, concurrency=8).start().join())
     counts = tally.counts()
@@ -129,7 +129,7 @@ def test_persistent_bedrock_failure_is_a_clear_error_persisted_as_failed(
     assert len(fake_bedrock.calls) == MAX_ATTEMPTS * queries  # botocore's attempts, no redelivery
     assert set(found.values()) == {"failed"} and len(found) == queries
     assert table_counts(stack.database_url)[0] - rows_before == queries
-    failed = row(stack.database_url, tally.outcomes[0].query_id)
+    failed = stored_row(stack.database_url, tally.outcomes[0].query_id)
     assert (failed["error_stage"], failed["error_code"], failed["error_message"]) == (
         "llm_connector", "llm_unavailable", UNAVAILABLE)
     assert stack.dead_letters() == 0
@@ -142,7 +142,7 @@ def test_work_three_heartbeats_long_keeps_the_connection_and_acks(
     bedrock_stack: FaultStack, fake_bedrock: FakeBedrock, figures: Figures, stack: FaultStack
 ):
     queries = 8  # llm_connector's WORKER_THREADS: all slow at once
-    fake_bedrock.reset(lambda _n, _p: answer("Two years [1].", delay_s=SLOW_S))
+    fake_bedrock.reset(lambda _n, _request: ok("Two years [1].", delay_s=SLOW_S, **USAGE))
     pid = stack.local.processes["llm_connector"].pid
     before = amqp_connection_of(pid)
     assert before is not None and before[1] == HEARTBEAT_S  # the broker agreed to the short heartbeat

@@ -7,8 +7,7 @@ import time
 
 import pytest
 
-from tests.faults.conftest import WORKERS, FaultStack, Figures
-from tests.faults.support import Burst, LogCursor, Tally, statuses, table_counts
+from tests.support.faults import WORKERS, Burst, FaultStack, Figures, LogCursor, Tally, statuses, table_counts
 
 pytestmark = [pytest.mark.faults, pytest.mark.e2e, pytest.mark.integration]
 

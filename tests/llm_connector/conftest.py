@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import boto3
 import pytest
 
-from tests.llm_connector.support import FakeBedrock
+from tests.support.fake_bedrock import FakeBedrock
 
 
 @pytest.fixture

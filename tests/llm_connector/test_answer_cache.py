@@ -13,8 +13,8 @@ from common.messages import GroundedPrompt, QueryResult, TokenUsage
 from llm_connector.answer_cache import AnswerCache, MemoryStore, RedisStore, cache_key, normalise
 from llm_connector.handler import AnswerHandler
 from llm_connector.provider import Completion
-from tests.llm_connector.support import E_FILING, LIMITATION, grounded
 from tests.llm_connector.test_handler import FakeProvider
+from tests.support.prompts import E_FILING, LIMITATION, grounded
 from tests.support.redis_server import REDIS_URL, keys_under
 
 ANSWER = "A complaint must be filed within two years of the cause of action [1]."

@@ -13,16 +13,8 @@ from llm_connector.provider import build_provider
 from llm_connector.replies import OFF_LIMITS_ANSWER
 from llm_connector.settings import LlmSettings
 from rag_core.prompt import SYSTEM_PROMPT
-from tests.llm_connector.support import (
-    E_FILING,
-    HOSTILE,
-    INJECTION,
-    LIMITATION,
-    PRODUCT_LIABILITY,
-    error,
-    grounded,
-    ok,
-)
+from tests.support.fake_bedrock import error, ok
+from tests.support.prompts import E_FILING, HOSTILE, INJECTION, LIMITATION, PRODUCT_LIABILITY, grounded
 
 
 def _provider(url: str, session, **overrides):
@@ -49,7 +41,7 @@ def test_model_not_ready_is_retried_too(fake_bedrock, aws_session):
 
 
 def test_persistent_503_fails_clearly_after_the_configured_attempts(fake_bedrock, aws_session):
-    fake_bedrock.default = error(503, "ServiceUnavailableException")
+    fake_bedrock.always(error(503, "ServiceUnavailableException"))
     provider = _provider(fake_bedrock.url, aws_session, bedrock_max_attempts=4)
     started = time.monotonic()
     with pytest.raises(PermanentFailure) as caught:
@@ -64,7 +56,7 @@ def test_persistent_503_fails_clearly_after_the_configured_attempts(fake_bedrock
 
 
 def test_persistent_throttling_fails_as_busy(fake_bedrock, aws_session):
-    fake_bedrock.default = error(429, "ThrottlingException")
+    fake_bedrock.always(error(429, "ThrottlingException"))
     with pytest.raises(PermanentFailure) as caught:
         _provider(fake_bedrock.url, aws_session, bedrock_max_attempts=2).complete(
             grounded("q?", [LIMITATION])
@@ -81,7 +73,7 @@ def test_persistent_throttling_fails_as_busy(fake_bedrock, aws_session):
     ],
 )
 def test_errors_retrying_cannot_fix_are_not_retried(fake_bedrock, aws_session, status, bedrock_code, code):
-    fake_bedrock.default = error(status, bedrock_code)
+    fake_bedrock.always(error(status, bedrock_code))
     with pytest.raises(PermanentFailure) as caught:
         _provider(fake_bedrock.url, aws_session).complete(grounded("q?", [LIMITATION]))
     assert caught.value.code == code and len(fake_bedrock.requests) == 1

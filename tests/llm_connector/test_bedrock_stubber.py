@@ -6,12 +6,13 @@ from collections.abc import Iterator
 
 import pytest
 from botocore.stub import Stubber
-from prometheus_client import REGISTRY
 
 from common.failures import PermanentFailure
 from llm_connector.bedrock import BedrockProvider, make_bedrock_client
 from llm_connector.settings import DEFAULT_MODEL_ID, LlmSettings
-from tests.llm_connector.support import E_FILING, LIMITATION, converse_response, grounded
+from tests.support.fake_bedrock import converse_response
+from tests.support.metrics import sample
+from tests.support.prompts import E_FILING, LIMITATION, grounded
 
 SETTINGS = LlmSettings(
     llm_provider="bedrock",
@@ -40,10 +41,6 @@ def stubbed(aws_session) -> Iterator[tuple[BedrockProvider, Stubber]]:
         stubber.assert_no_pending_responses()
 
 
-def _metric(name: str, **labels: str) -> float:
-    return REGISTRY.get_sample_value(name, labels) or 0.0
-
-
 def test_client_uses_region_retries_and_timeouts_from_settings(aws_session):
     client = make_bedrock_client(SETTINGS, session=aws_session)
     config = client.meta.config
@@ -67,18 +64,18 @@ def test_success_sends_the_grounded_prompt_and_records_usage_and_cost(stubbed):
             "inferenceConfig": {"maxTokens": 400, "temperature": 0.2, "topP": 0.8},
         },
     )
-    tokens_in = _metric("cr_bedrock_tokens_total", model=DEFAULT_MODEL_ID, direction="input")
-    tokens_out = _metric("cr_bedrock_tokens_total", model=DEFAULT_MODEL_ID, direction="output")
-    cost = _metric("cr_bedrock_cost_usd_total", model=DEFAULT_MODEL_ID)
+    tokens_in = sample("cr_bedrock_tokens_total", model=DEFAULT_MODEL_ID, direction="input")
+    tokens_out = sample("cr_bedrock_tokens_total", model=DEFAULT_MODEL_ID, direction="output")
+    cost = sample("cr_bedrock_cost_usd_total", model=DEFAULT_MODEL_ID)
 
     completion = provider.complete(prompt)
 
     assert completion.text == "You have two years [1]." and completion.answered
     assert (completion.usage.input_tokens, completion.usage.output_tokens) == (2000, 500)
     assert completion.usage.cost_usd == pytest.approx(2 * 0.003 + 0.5 * 0.004)
-    assert _metric("cr_bedrock_tokens_total", model=DEFAULT_MODEL_ID, direction="input") - tokens_in == 2000
-    assert _metric("cr_bedrock_tokens_total", model=DEFAULT_MODEL_ID, direction="output") - tokens_out == 500
-    assert _metric("cr_bedrock_cost_usd_total", model=DEFAULT_MODEL_ID) - cost == pytest.approx(0.008)
+    assert sample("cr_bedrock_tokens_total", model=DEFAULT_MODEL_ID, direction="input") - tokens_in == 2000
+    assert sample("cr_bedrock_tokens_total", model=DEFAULT_MODEL_ID, direction="output") - tokens_out == 500
+    assert sample("cr_bedrock_cost_usd_total", model=DEFAULT_MODEL_ID) - cost == pytest.approx(0.008)
 
 
 @pytest.mark.parametrize(

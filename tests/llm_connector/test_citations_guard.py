@@ -7,7 +7,7 @@ import pytest
 from llm_connector.citations import citations_for, resolve_markers, snippet
 from llm_connector.guard import leaks_system_prompt, looks_like_instruction
 from rag_core.prompt import SYSTEM_PROMPT
-from tests.llm_connector.support import E_FILING, LIMITATION, PRODUCT_LIABILITY
+from tests.support.prompts import E_FILING, LIMITATION, PRODUCT_LIABILITY
 
 
 @pytest.mark.parametrize(

@@ -9,14 +9,7 @@ import pytest
 from common.messages import Passage
 from llm_connector.extractive import ExtractiveProvider, split_sentences
 from rag_core.prompt import SYSTEM_PROMPT
-from tests.llm_connector.support import (
-    E_FILING,
-    HOSTILE,
-    INJECTION,
-    LIMITATION,
-    PRODUCT_LIABILITY,
-    grounded,
-)
+from tests.support.prompts import E_FILING, HOSTILE, INJECTION, LIMITATION, PRODUCT_LIABILITY, grounded
 
 MARKED = re.compile(r"^(?:- )?(?:Section [^:]+: )?\"?(.+?)\"? \[(\d+)\]$", re.M)
 

@@ -6,7 +6,6 @@ import logging
 from dataclasses import dataclass, field
 
 import pytest
-from prometheus_client import REGISTRY
 
 from common.failures import FailureCode, PermanentFailure
 from common.messages import GroundedPrompt, QueryResult, TokenUsage
@@ -16,7 +15,8 @@ from llm_connector.extractive import ExtractiveProvider
 from llm_connector.handler import AnswerHandler
 from llm_connector.provider import Completion
 from llm_connector.replies import NO_CONTEXT_ANSWER
-from tests.llm_connector.support import E_FILING, LIMITATION, PRODUCT_LIABILITY, grounded
+from tests.support.metrics import sample
+from tests.support.prompts import E_FILING, LIMITATION, PRODUCT_LIABILITY, grounded
 
 
 @dataclass
@@ -31,10 +31,6 @@ class FakeProvider:
         if isinstance(self.reply, Exception):
             raise self.reply
         return self.reply
-
-
-def _metric(name: str, **labels: str) -> float:
-    return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
 def _result(handler: AnswerHandler, prompt: GroundedPrompt) -> QueryResult:
@@ -93,20 +89,20 @@ def test_answer_without_markers_cites_the_top_passages():
 
 def test_permanent_failure_propagates_and_is_counted():
     provider = FakeProvider(PermanentFailure(FailureCode.LLM_THROTTLED, "busy"))
-    before = _metric("cr_llm_failures_total", provider="fake", code="llm_throttled")
+    before = sample("cr_llm_failures_total", provider="fake", code="llm_throttled")
     with pytest.raises(PermanentFailure):
         AnswerHandler(provider=provider)(grounded("q?", [LIMITATION]))
-    assert _metric("cr_llm_failures_total", provider="fake", code="llm_throttled") - before == 1
+    assert sample("cr_llm_failures_total", provider="fake", code="llm_throttled") - before == 1
 
 
 def test_answers_are_counted_by_provider_and_answered():
     handler = AnswerHandler(provider=ExtractiveProvider())
-    yes = _metric("cr_llm_answers_total", provider="extractive", answered="true")
-    no = _metric("cr_llm_answers_total", provider="extractive", answered="false")
+    yes = sample("cr_llm_answers_total", provider="extractive", answered="true")
+    no = sample("cr_llm_answers_total", provider="extractive", answered="false")
     handler(grounded("Within how many years must a complaint be filed?", [LIMITATION, PRODUCT_LIABILITY]))
     handler(grounded("anything", [], no_context=True))
-    assert _metric("cr_llm_answers_total", provider="extractive", answered="true") - yes == 1
-    assert _metric("cr_llm_answers_total", provider="extractive", answered="false") - no == 1
+    assert sample("cr_llm_answers_total", provider="extractive", answered="true") - yes == 1
+    assert sample("cr_llm_answers_total", provider="extractive", answered="false") - no == 1
 
 
 def test_extractive_end_to_end_result(caplog):

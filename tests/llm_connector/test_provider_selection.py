@@ -15,7 +15,7 @@ from llm_connector.bedrock import BedrockProvider
 from llm_connector.extractive import ExtractiveProvider
 from llm_connector.provider import aws_credentials_available, build_provider
 from llm_connector.settings import LlmSettings
-from tests.llm_connector.support import LIMITATION, grounded
+from tests.support.prompts import LIMITATION, grounded
 
 AWS_ENV = (
     "AWS_ACCESS_KEY_ID",

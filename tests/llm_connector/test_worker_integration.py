@@ -2,45 +2,29 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 
 import boto3
 import pytest
 
-from common.messages import GroundedPrompt, QueryResult
-from common.rabbit.connection import properties_for
+from common.messages import QueryResult
 from common.rabbit.worker import Worker
 from common.topology import PROMPT_BUILT, Topology
 from llm_connector.provider import LlmProvider, build_provider
 from llm_connector.service import build_worker
 from llm_connector.settings import LlmSettings
-from tests.llm_connector.support import E_FILING, LIMITATION, FakeBedrock, error, grounded
-from tests.support.broker import queue_depth, wait_until
+from tests.support.broker import publish_event, queue_depth, running, wait_until
+from tests.support.fake_bedrock import FakeBedrock, error
+from tests.support.prompts import E_FILING, LIMITATION, grounded
 
 pytestmark = pytest.mark.integration
 
 
 def _run_worker(settings: LlmSettings, provider: LlmProvider) -> Iterator[Worker]:
     worker = build_worker(settings, provider=provider, name=f"llm-connector-test-{settings.namespace}")
-    thread = threading.Thread(target=worker.run, kwargs={"install_signal_handlers": False}, daemon=True)
-    thread.start()
-    wait_until(lambda: worker.readiness()["ok"], message="llm_connector consuming")
-    yield worker
-    worker.stop()
-    thread.join(15)
-    assert not thread.is_alive()
-
-
-def _publish(channel, namespace: str, prompt: GroundedPrompt) -> None:
-    channel.basic_publish(
-        Topology(namespace).events,
-        PROMPT_BUILT,
-        prompt.model_dump_json().encode(),
-        properties_for(prompt, message_id=str(prompt.query_id)),
-        mandatory=True,
-    )
+    with running(worker, timeout=15):
+        yield worker
 
 
 def _take_results(channel, amqp_url: str, namespace: str, timeout: float = 30) -> list[QueryResult]:
@@ -64,7 +48,7 @@ def extractive_worker(amqp_url, namespace) -> Iterator[Worker]:
 
 @pytest.fixture
 def failing_bedrock() -> Iterator[FakeBedrock]:
-    fake = FakeBedrock(default=error(503, "ServiceUnavailableException")).start()
+    fake = FakeBedrock(lambda _n, _request: error(503, "ServiceUnavailableException")).start()
     yield fake
     fake.stop()
 
@@ -91,7 +75,7 @@ def test_extractive_worker_publishes_exactly_one_answer(extractive_worker, chann
         query_timings={"pii_filter": 5.0},
         prompt_timings={"retrieval": 30.0},
     )
-    _publish(channel, namespace, prompt)
+    publish_event(channel, namespace, prompt, PROMPT_BUILT)
     [result] = _take_results(channel, amqp_url, namespace)
     assert result.query_id == prompt.query_id and result.status == "answered" and result.answered
     assert result.provider == "extractive" and result.citations[0].section == "69"
@@ -105,7 +89,7 @@ def test_persistently_failing_bedrock_gives_one_failure_and_no_redelivery(
     bedrock_worker, failing_bedrock, channel, namespace, amqp_url
 ):
     prompt = grounded("Within how many years must a complaint be filed?", [LIMITATION])
-    _publish(channel, namespace, prompt)
+    publish_event(channel, namespace, prompt, PROMPT_BUILT)
     [result] = _take_results(channel, amqp_url, namespace)
     assert result.query_id == prompt.query_id and result.status == "failed" and not result.answered
     assert result.error is not None

@@ -15,8 +15,8 @@ from common.messages import RedactedQuery
 from common.rabbit.connection import properties_for
 from common.topology import Topology
 from pii_filter.backlog import METRIC_NAME, BacklogSignal, backlog_per_consumer, emf_lines
-from tests.security.support import gateway, metrics
 from tests.support.broker import wait_until
+from tests.support.gateway import gateway, metrics
 
 TOPOLOGY = Topology("cr")
 

@@ -1,123 +1,32 @@
-"""The gateway's HTTP contract against the real RabbitMQ, with in-test stand-ins for the workers."""
+"""The gateway's HTTP contract against the real RabbitMQ, with stand-ins for the stages behind it."""
 
 from __future__ import annotations
 
-import re
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import pytest
 from fastapi.testclient import TestClient
 
-from common.failure_events import report_failure
-from common.failures import FailureCode, PermanentFailure
-from common.messages import Citation, QueryResult, RedactedQuery
-from common.rabbit.worker import Publish, Reply, Subscription, Worker
-from common.settings import ServiceSettings
-from common.topology import QUERY_RESULT, Topology
-from pii_filter.app import create_app
-from pii_filter.broker import GatewayBroker
-from pii_filter.settings import GatewaySettings
 from tests.support.broker import wait_until
+from tests.support.gateway import PhoneRedaction, PhoneRedactor, gateway, running_stages
 
 pytestmark = pytest.mark.integration
 
-PHONE = re.compile(r"\b\d{10}\b")
-
-
-@dataclass
-class FakeRedaction:
-    """Replaces 10-digit numbers by <PHONE_n>; enough to test the flow, not the detection."""
-
-    redacted: str
-    mapping: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def entity_types(self) -> list[str]:
-        return ["PHONE"] if self.mapping else []
-
-    def restore(self, text: str) -> str:
-        for placeholder, value in self.mapping.items():
-            text = text.replace(placeholder, value)
-        return text
-
-
-class FakeRedactor:
-    def redact(self, text: str) -> FakeRedaction:
-        mapping: dict[str, str] = {}
-
-        def swap(match: re.Match[str]) -> str:
-            placeholder = f"<PHONE_{len(mapping) + 1}>"
-            mapping[placeholder] = match.group(0)
-            return placeholder
-
-        return FakeRedaction(PHONE.sub(swap, text), mapping)
-
-    def redact_many(self, texts: list[str]) -> list[FakeRedaction]:
-        return [self.redact(text) for text in texts]
-
-
-def _answer_stage(query: RedactedQuery) -> list[Publish]:
-    """Stands in for rag_core + llm_connector: echoes the redacted question as the answer."""
-    if "fail me" in query.redacted_question:
-        raise PermanentFailure(FailureCode.LLM_ACCESS_DENIED, "The language model refused access.")
-    if "slow" in query.redacted_question:
-        time.sleep(3)
-    result = QueryResult(
-        query_id=query.query_id,
-        status="answered",
-        answered=True,
-        model="echo",
-        answer=f"You asked: {query.redacted_question}",
-        redacted_question=query.redacted_question,
-        citations=[Citation(source="guide.md", section="35", title="Complaints", page="", snippet="...")],
-        timings_ms={"retrieve": 1.0, "llm": 2.0},
-    )
-    return [Publish(result, QUERY_RESULT)]
-
-
-def _persist_stage(result: QueryResult) -> list[Reply]:
-    """Stands in for psql_worker: replies to the gateway."""
-    return [Reply(result)]
-
-
 @pytest.fixture
 def stages(amqp_url: str, namespace: str) -> Iterator[None]:
-    topology = Topology(namespace)
-    settings = ServiceSettings(amqp_url=amqp_url, namespace=namespace)
-    subs = [
-        Subscription(topology.rag_queries, RedactedQuery, _answer_stage, stage="rag_core"),
-        Subscription(topology.psql_results, QueryResult, _persist_stage, stage="psql_worker"),
-        Subscription(topology.psql_accepted, RedactedQuery, lambda q: [], stage="psql_worker"),
-        Subscription(topology.llm_prompts, RedactedQuery, lambda q: [], stage="llm_connector"),
-    ]
-    worker = Worker(settings=settings, subscriptions=subs, name=f"stages-{namespace}",
-                    on_failure=report_failure)
-    thread = threading.Thread(target=worker.run, kwargs={"install_signal_handlers": False}, daemon=True)
-    thread.start()
-    wait_until(lambda: worker.readiness()["ok"], message="stand-in stages consuming")
-    yield
-    worker.stop()
-    thread.join(10)
+    with running_stages(amqp_url, namespace):
+        yield
 
 
-def _client(amqp_url: str, namespace: str, **overrides: object) -> TestClient:
-    overrides = {"auth_disabled": True, **overrides}  # API keys are tested in tests/security
-    settings = GatewaySettings(amqp_url=amqp_url, namespace=namespace, **overrides)  # type: ignore[arg-type]
-    broker = GatewayBroker(
-        amqp_url=settings.amqp_url, topology=settings.topology, instance_id="test", reconnect_max_delay_s=1
-    )
-    app = create_app(settings=settings, redactor=FakeRedactor(), broker=broker, records=None)
-    return TestClient(app, raise_server_exceptions=False)
+def _client(amqp_url: str, namespace: str, *, instance: str = "test", **overrides: object):
+    # API keys are tested in tests/security
+    return gateway(amqp_url, namespace, instance=instance, auth_disabled=True, **overrides)
 
 
 @pytest.fixture
 def client(amqp_url: str, namespace: str) -> Iterator[TestClient]:
     with _client(amqp_url, namespace, answer_timeout_s=2.0) as c:
-        wait_until(lambda: c.get("/ready").status_code in (200, 503) and c.app.state is not None)
-        wait_until(lambda: _connected(c), message="gateway connected")
         yield c
 
 
@@ -143,7 +52,7 @@ def test_answer_goes_through_the_broker_and_placeholders_are_restored(client, st
     assert body["redacted_question"] == "Call me on <PHONE_1> about my fridge refund"
     assert body["answer"] == "You asked: Call me on 9876543210 about my fridge refund"
     assert body["pii_found"] == ["PHONE"]
-    assert body["answered"] is True and body["model"] == "echo"
+    assert body["answered"] is True and body["model"] == "stand-in-llm"
     assert body["citations"][0]["section"] == "35"
     assert {"redact", "retrieve", "llm", "total"} <= set(body["timings_ms"])
 
@@ -202,7 +111,7 @@ def test_validation_errors_do_not_echo_the_input(client):
 
 
 def test_broker_unreachable_is_503(namespace):
-    with _client("amqp://guest:guest@127.0.0.1:1/%2F", namespace) as c:
+    with _client("amqp://guest:guest@127.0.0.1:1/%2F", namespace, wait_for_broker=False) as c:
         body = _assert_clear_error(c.post("/query", json={"question": "hello"}), 503, "broker_unavailable")
         assert "try again" in body["message"]
         assert c.get("/ready").status_code == 503
@@ -237,17 +146,17 @@ def test_openapi_and_docs_are_served_and_metrics_are_not_on_the_public_port(clie
         _assert_clear_error(client.get(path), 404)
 
 
-class BatchRecordingRedactor(FakeRedactor):
+class BatchRecordingRedactor(PhoneRedactor):
     """Slow enough that concurrent questions queue up; remembers the size of each batch."""
 
     def __init__(self) -> None:
         self.batch_sizes: list[int] = []
 
-    def redact(self, text: str) -> FakeRedaction:
+    def redact(self, text: str) -> PhoneRedaction:
         time.sleep(0.02)
         return super().redact(text)
 
-    def redact_many(self, texts: list[str]) -> list[FakeRedaction]:
+    def redact_many(self, texts: list[str]) -> list[PhoneRedaction]:
         self.batch_sizes.append(len(texts))
         time.sleep(0.05)
         return [super(BatchRecordingRedactor, self).redact(text) for text in texts]
@@ -258,13 +167,9 @@ def test_concurrent_questions_are_redacted_in_batches_and_each_gets_its_own_answ
 ):
     from concurrent.futures import ThreadPoolExecutor
 
-    settings = GatewaySettings(amqp_url=amqp_url, namespace=namespace, auth_disabled=True,
-                               max_concurrent_per_caller=0)  # twelve at once from one test client
-    broker = GatewayBroker(amqp_url=amqp_url, topology=settings.topology, instance_id="batch",
-                           reconnect_max_delay_s=1)
     redactor = BatchRecordingRedactor()
-    app = create_app(settings=settings, redactor=redactor, broker=broker, records=None)
-    with TestClient(app, raise_server_exceptions=False) as c:
+    # twelve at once from one test client
+    with _client(amqp_url, namespace, instance="batch", redactor=redactor, max_concurrent_per_caller=0) as c:
         wait_until(lambda: c.get("/ready").status_code == 200, message="ready")
         phones = [f"98765{n:05d}" for n in range(12)]
 

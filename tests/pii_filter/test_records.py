@@ -14,10 +14,10 @@ import pytest
 
 from common.messages import Citation, QueryResult, RedactedQuery, TokenUsage
 from pii_filter.records import QueryRecords, RecordsUnavailable
-from pii_filter.schemas import QueryRecord
 from psql_worker.db import Database
 from psql_worker.migrate import apply_migrations
 from psql_worker.repository import QueryRepository
+from tests.support.database import PG_ADMIN_URL
 
 pytestmark = pytest.mark.integration
 
@@ -88,7 +88,7 @@ def test_pending_answered_and_failed_records(writer, records):
 
 def _api(records: QueryRecords, qid: uuid.UUID) -> dict:
     """The record as GET /queries/{id} returns it."""
-    return QueryRecord.model_validate(records.get(qid), from_attributes=True).model_dump(mode="json")
+    return records.get(qid).record().model_dump(mode="json")
 
 
 def test_unknown_query_is_none(writer, records):
@@ -133,8 +133,6 @@ def test_records_come_back_after_an_outage(writer, records, database_url):
     writer.record_accepted(RedactedQuery(query_id=qid, redacted_question="q"))
     assert records.get(qid).status == "pending"
     dbname = database_url.rsplit("/", 1)[1]
-    from tests.conftest import PG_ADMIN_URL
-
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'ALTER DATABASE "{dbname}" ALLOW_CONNECTIONS false')
         try:

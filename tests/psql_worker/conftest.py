@@ -8,14 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from psql_worker.db import Database
-from psql_worker.migrate import apply_migrations
 from psql_worker.repository import QueryRepository
-
-
-@pytest.fixture
-def migrated_url(database_url: str) -> str:
-    apply_migrations(database_url)
-    return database_url
 
 
 @pytest.fixture

@@ -14,15 +14,15 @@ import psycopg
 import pytest
 
 from common.failures import FailureCode
-from common.messages import Message, QueryResult, RedactedQuery
-from common.rabbit.connection import properties_for
+from common.messages import QueryResult
 from common.rabbit.worker import Worker
 from common.topology import QUERY_ACCEPTED, QUERY_RESULT, Topology
 from psql_worker.db import DB_RETRIES, Database
 from psql_worker.service import build
 from psql_worker.settings import PersistenceSettings
-from tests.conftest import PG_ADMIN_URL
-from tests.support.broker import queue_depth, wait_until
+from tests.support.broker import publish_event, queue_depth, wait_until
+from tests.support.database import PG_ADMIN_URL
+from tests.support.queries import accepted_query, answered_result
 
 pytestmark = pytest.mark.integration
 
@@ -58,14 +58,6 @@ def reply_queue(channel) -> str:
     return channel.queue_declare("", exclusive=True).method.queue
 
 
-def _publish(channel, namespace: str, message: Message, routing_key: str, reply_to: str | None) -> None:
-    qid = str(message.query_id)  # type: ignore[attr-defined]
-    channel.basic_publish(
-        Topology(namespace).events, routing_key, message.model_dump_json().encode(),
-        properties_for(message, message_id=qid, reply_to=reply_to), mandatory=True,
-    )
-
-
 def _rows(url: str) -> dict[uuid.UUID, tuple[str, str | None]]:
     with psycopg.connect(url) as conn:
         rows = conn.execute("SELECT query_id, status, answer FROM queries").fetchall()
@@ -84,14 +76,6 @@ def _drain_replies(channel, queue: str, expected: int, timeout: float = 30) -> l
     return replies
 
 
-def _accepted(qid: uuid.UUID) -> RedactedQuery:
-    return RedactedQuery(query_id=qid, redacted_question=f"question {qid.hex[:6]}", top_k=3)
-
-
-def _answered(qid: uuid.UUID, answer: str) -> QueryResult:
-    return QueryResult(query_id=qid, status="answered", answer=answer, answered=True, provider="extractive")
-
-
 def test_burst_with_duplicates_persists_each_query_once_and_replies_after_storing(
     running, channel, namespace, amqp_url, migrated_url, reply_queue
 ):
@@ -102,20 +86,20 @@ def test_burst_with_duplicates_persists_each_query_once_and_replies_after_storin
     published_results = 0
     for qid in ids:
         if qid not in late_accepted:
-            _publish(channel, namespace, _accepted(qid), QUERY_ACCEPTED, None)
+            publish_event(channel, namespace, accepted_query(qid), QUERY_ACCEPTED)
     for qid in ids:
         if qid in failed:
             result = QueryResult.failure(query_id=qid, stage="rag_core", code=FailureCode.INDEX_UNAVAILABLE,
                                          message="none")
         else:
-            result = _answered(qid, f"answer-{qid.hex[:6]}")
-        _publish(channel, namespace, result, QUERY_RESULT, reply_queue)
+            result = answered_result(qid, f"answer-{qid.hex[:6]}")
+        publish_event(channel, namespace, result, QUERY_RESULT, reply_to=reply_queue)
         published_results += 1
     for qid in ids[::3]:  # redeliveries and competing results
-        _publish(channel, namespace, _answered(qid, "second"), QUERY_RESULT, reply_queue)
+        publish_event(channel, namespace, answered_result(qid, "second"), QUERY_RESULT, reply_to=reply_queue)
         published_results += 1
     for qid in late_accepted:
-        _publish(channel, namespace, _accepted(qid), QUERY_ACCEPTED, None)
+        publish_event(channel, namespace, accepted_query(qid), QUERY_ACCEPTED)
 
     replies = _drain_replies(channel, reply_queue, published_results)
     assert len(replies) == published_results
@@ -137,7 +121,7 @@ def test_burst_with_duplicates_persists_each_query_once_and_replies_after_storin
     assert queue_depth(amqp_url, topology.psql_accepted) == 0
     assert queue_depth(amqp_url, topology.dead_letter_queue) == 0
     with psycopg.connect(migrated_url) as conn:
-        late = conn.execute("SELECT count(*) FROM queries WHERE query_id = ANY(%s) AND top_k = 3 "
+        late = conn.execute("SELECT count(*) FROM queries WHERE query_id = ANY(%s) AND top_k IS NOT NULL "
                             "AND status <> 'pending'", (list(late_accepted),)).fetchone()[0]
     assert late == len(late_accepted)
 
@@ -171,16 +155,17 @@ def test_database_outage_loses_and_duplicates_nothing(
     before_outage = [uuid.uuid4() for _ in range(10)]
     during_outage = [uuid.uuid4() for _ in range(40)]
     for qid in before_outage:
-        _publish(channel, namespace, _accepted(qid), QUERY_ACCEPTED, None)
-        _publish(channel, namespace, _answered(qid, "early"), QUERY_RESULT, reply_queue)
+        publish_event(channel, namespace, accepted_query(qid), QUERY_ACCEPTED)
+        publish_event(channel, namespace, answered_result(qid, "early"), QUERY_RESULT, reply_to=reply_queue)
     assert len(_drain_replies(channel, reply_queue, len(before_outage))) == len(before_outage)
     retries_before = DB_RETRIES._value.get()
 
     with _database_outage(migrated_url, running.name):
         for qid in during_outage:
-            _publish(channel, namespace, _accepted(qid), QUERY_ACCEPTED, None)
-            _publish(channel, namespace, _answered(qid, "during"), QUERY_RESULT, reply_queue)
-            _publish(channel, namespace, _answered(qid, "during"), QUERY_RESULT, reply_queue)  # redelivery
+            publish_event(channel, namespace, accepted_query(qid), QUERY_ACCEPTED)
+            during = answered_result(qid, "during")
+            publish_event(channel, namespace, during, QUERY_RESULT, reply_to=reply_queue)
+            publish_event(channel, namespace, during, QUERY_RESULT, reply_to=reply_queue)  # redelivery
         wait_until(lambda: not running.worker.readiness()["ok"], timeout=10,
                    message="/ready shows the outage")
         assert running.worker.readiness()["database_connected"] is False

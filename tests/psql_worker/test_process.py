@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -22,6 +21,7 @@ import pytest
 from common.messages import Message, QueryResult, RedactedQuery
 from common.rabbit.connection import properties_for
 from common.topology import QUERY_ACCEPTED, QUERY_RESULT, Topology
+from deploy.local import free_port
 from tests.support.broker import queue_depth, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.faults]
@@ -29,17 +29,11 @@ pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.faults]
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class WorkerProcess:
     """Starts (and restarts) the worker with this test's database, namespace and health port."""
 
     def __init__(self, *, amqp_url: str, namespace: str, database_url: str, log_path: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.env = {
             **os.environ, "AMQP_URL": amqp_url, "NAMESPACE": namespace, "DATABASE_URL": database_url,
             "HEALTH_PORT": str(self.port), "ENVIRONMENT": "test", "LOG_FORMAT": "text",

@@ -5,39 +5,18 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
 
 from common.failures import FailureCode
-from common.messages import Citation, QueryResult, RedactedQuery, StageError, TokenUsage
+from common.messages import Citation, QueryResult, StageError, TokenUsage
 from common.records import row_to_result
 from psql_worker.db import DB_RETRIES, Database, DatabaseUnavailableError
 from psql_worker.repository import QueryRepository
+from tests.support.queries import T0, accepted_query, answered_result
 
 pytestmark = pytest.mark.integration
-
-T0 = datetime(2025, 3, 1, 10, 0, tzinfo=UTC)
-
-
-def _accepted(qid: uuid.UUID, **kw) -> RedactedQuery:
-    defaults = dict(redacted_question="My <PERSON> seller refuses a refund", pii_found=["PERSON"],
-                    top_k=7, submitted_at=T0, timings_ms={"redact": 12.5})
-    return RedactedQuery(query_id=qid, **{**defaults, **kw})
-
-
-def _answered(qid: uuid.UUID, answer: str = "You can file a complaint [1].", **kw) -> QueryResult:
-    defaults = dict(
-        status="answered", redacted_question="My <PERSON> seller refuses a refund", answer=answer,
-        answered=True, model="anthropic.claude-3-haiku", provider="bedrock",
-        citations=[Citation(source="cpa2019.pdf", section="35", title="Manner of complaint", page="21",
-                            snippet="A complaint ... may be filed")],
-        usage=TokenUsage(input_tokens=900, output_tokens=120, cost_usd=0.000375),
-        pii_found=["PERSON"], submitted_at=T0, completed_at=T0 + timedelta(seconds=3),
-        timings_ms={"retrieve": 40.0, "llm": 2100.0},
-    )
-    return QueryResult(query_id=qid, **{**defaults, **kw})
 
 
 def _count(url: str, qid: uuid.UUID | None = None) -> int:
@@ -49,8 +28,8 @@ def _count(url: str, qid: uuid.UUID | None = None) -> int:
 
 def test_accepted_twice_is_one_pending_row(repository: QueryRepository, migrated_url):
     qid = uuid.uuid4()
-    assert repository.record_accepted(_accepted(qid)) is True
-    assert repository.record_accepted(_accepted(qid, redacted_question="changed")) is False
+    assert repository.record_accepted(accepted_query(qid)) is True
+    assert repository.record_accepted(accepted_query(qid, redacted_question="changed")) is False
     row = repository.get(qid)
     assert _count(migrated_url) == 1
     assert row["status"] == "pending" and row["completed_at"] is None
@@ -60,10 +39,11 @@ def test_accepted_twice_is_one_pending_row(repository: QueryRepository, migrated
 
 def test_result_finalises_a_pending_row_and_merges_fields(repository: QueryRepository, migrated_url):
     qid = uuid.uuid4()
-    repository.record_accepted(_accepted(qid))
-    persisted = repository.record_result(_answered(qid))
+    repository.record_accepted(accepted_query(qid))
+    persisted = repository.record_result(answered_result(qid))
     assert persisted.changed is True
-    assert persisted.result == _answered(qid, timings_ms={"redact": 12.5, "retrieve": 40.0, "llm": 2100.0})
+    merged = {"redact": 12.5, "retrieve": 40.0, "llm": 2100.0}
+    assert persisted.result == answered_result(qid, timings_ms=merged)
     row = repository.get(qid)
     assert _count(migrated_url) == 1
     assert row["status"] == "answered" and row["top_k"] == 7
@@ -73,9 +53,9 @@ def test_result_finalises_a_pending_row_and_merges_fields(repository: QueryRepos
 
 def test_second_result_never_changes_the_first(repository: QueryRepository, migrated_url):
     qid = uuid.uuid4()
-    repository.record_accepted(_accepted(qid))
-    first = repository.record_result(_answered(qid, answer="first"))
-    again = repository.record_result(_answered(qid, answer="first"))
+    repository.record_accepted(accepted_query(qid))
+    first = repository.record_result(answered_result(qid, answer="first"))
+    again = repository.record_result(answered_result(qid, answer="first"))
     other = repository.record_result(
         QueryResult.failure(query_id=qid, stage="llm_connector", code="timeout", message="too slow")
     )
@@ -87,14 +67,14 @@ def test_second_result_never_changes_the_first(repository: QueryRepository, migr
 
 def test_failure_is_stored_with_its_error(repository: QueryRepository):
     qid = uuid.uuid4()
-    repository.record_accepted(_accepted(qid))
+    repository.record_accepted(accepted_query(qid))
     failure = QueryResult.failure(query_id=qid, stage="rag_core", code=FailureCode.INDEX_UNAVAILABLE,
-                                  message="The knowledge base is not available.", query=_accepted(qid))
+                                  message="The knowledge base is not available.", query=accepted_query(qid))
     stored = repository.record_result(failure).result
     assert stored.status == "failed"
     assert stored.error == StageError(stage="rag_core", code=FailureCode.INDEX_UNAVAILABLE,
                                       message="The knowledge base is not available.")
-    later = repository.record_result(_answered(qid))
+    later = repository.record_result(answered_result(qid))
     assert not later.changed and later.result.status == "failed"
 
 
@@ -102,8 +82,8 @@ def test_accepted_after_result_keeps_the_final_status(repository: QueryRepositor
     qid = uuid.uuid4()
     bare = QueryResult.failure(query_id=qid, stage="llm_connector", code="throttled", message="busy")
     repository.record_result(bare)
-    assert repository.record_accepted(_accepted(qid)) is False
-    assert repository.record_accepted(_accepted(qid)) is False
+    assert repository.record_accepted(accepted_query(qid)) is False
+    assert repository.record_accepted(accepted_query(qid)) is False
     row = repository.get(qid)
     assert _count(migrated_url) == 1
     assert row["status"] == "failed" and row["error_code"] == "throttled"
@@ -115,16 +95,16 @@ def test_accepted_after_result_keeps_the_final_status(repository: QueryRepositor
 
 def test_who_asked_is_stored_whichever_event_comes_first(repository: QueryRepository):
     accepted_first, result_first = uuid.uuid4(), uuid.uuid4()
-    repository.record_accepted(_accepted(accepted_first, owner="key:0123456789ab"))
-    repository.record_result(_answered(accepted_first))
+    repository.record_accepted(accepted_query(accepted_first, owner="key:0123456789ab"))
+    repository.record_result(answered_result(accepted_first))
     assert repository.get(accepted_first)["owner"] == "key:0123456789ab"
-    repository.record_result(_answered(result_first))
+    repository.record_result(answered_result(result_first))
     assert repository.get(result_first)["owner"] == ""  # the result does not know who asked
-    repository.record_accepted(_accepted(result_first, owner="key:ba9876543210"))
+    repository.record_accepted(accepted_query(result_first, owner="key:ba9876543210"))
     assert repository.get(result_first)["owner"] == "key:ba9876543210"
     # a redelivered accepted event, even one claiming another owner, changes nothing
-    repository.record_accepted(_accepted(accepted_first, owner="key:ffffffffffff"))
-    repository.record_accepted(_accepted(result_first, owner="key:ffffffffffff"))
+    repository.record_accepted(accepted_query(accepted_first, owner="key:ffffffffffff"))
+    repository.record_accepted(accepted_query(result_first, owner="key:ffffffffffff"))
     assert repository.get(accepted_first)["owner"] == "key:0123456789ab"
     assert repository.get(result_first)["owner"] == "key:ba9876543210"
 
@@ -136,7 +116,7 @@ def test_concurrent_results_for_one_query_store_exactly_one(repository: QueryRep
 
     def deliver(n: int) -> None:
         barrier.wait()
-        outcomes.append(repository.record_result(_answered(qid, answer=f"answer {n}")))
+        outcomes.append(repository.record_result(answered_result(qid, answer=f"answer {n}")))
 
     threads = [threading.Thread(target=deliver, args=(n,)) for n in range(8)]
     for t in threads:
@@ -152,9 +132,9 @@ def test_concurrent_results_for_one_query_store_exactly_one(repository: QueryRep
 
 def test_nul_characters_and_non_finite_numbers_do_not_block_storage(repository: QueryRepository):
     qid = uuid.uuid4()
-    accepted = _accepted(qid, redacted_question="bad\x00byte", timings_ms={"x": float("nan")})
+    accepted = accepted_query(qid, redacted_question="bad\x00byte", timings_ms={"x": float("nan")})
     repository.record_accepted(accepted)
-    result = _answered(qid, answer="ans\x00wer", citations=[
+    result = answered_result(qid, answer="ans\x00wer", citations=[
         Citation(source="s\x00", section="1", title="t", page="2", snippet="snip\x00pet")
     ], usage=TokenUsage(cost_usd=float("inf")))
     stored = repository.record_result(result).result
@@ -165,14 +145,14 @@ def test_nul_characters_and_non_finite_numbers_do_not_block_storage(repository: 
 
 def test_row_round_trips_to_the_same_result(repository: QueryRepository):
     qid = uuid.uuid4()
-    result = _answered(qid)
+    result = answered_result(qid)
     repository.record_result(result)
     assert row_to_result(repository.get(qid)) == result
 
 
 def test_pending_row_has_no_result(repository: QueryRepository):
     qid = uuid.uuid4()
-    repository.record_accepted(_accepted(qid))
+    repository.record_accepted(accepted_query(qid))
     with pytest.raises(ValueError, match="pending"):
         row_to_result(repository.get(qid))
 

@@ -14,7 +14,7 @@ from common.messages import QueryResult
 from psql_worker.db import Database
 from psql_worker.repository import QueryRepository, row_to_result
 from psql_worker.stale_pending import CODE, STAGE, StalePendingSweeper, sweep_stale_pending
-from tests.psql_worker.test_repository import _accepted, _answered
+from tests.support.queries import accepted_query, answered_result
 
 pytestmark = pytest.mark.integration
 
@@ -30,8 +30,8 @@ def _age(url: str, qid: uuid.UUID, seconds: int) -> None:
 def test_only_old_pending_rows_are_failed(repository: QueryRepository, database: Database, migrated_url):
     lost, fresh, answered = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     for qid in (lost, fresh, answered):
-        repository.record_accepted(_accepted(qid))
-    repository.record_result(_answered(answered))
+        repository.record_accepted(accepted_query(qid))
+    repository.record_result(answered_result(answered))
     _age(migrated_url, lost, 3600)
     _age(migrated_url, answered, 3600)
     _age(migrated_url, fresh, 60)
@@ -51,10 +51,10 @@ def test_only_old_pending_rows_are_failed(repository: QueryRepository, database:
 def test_a_result_after_the_sweep_changes_nothing(repository: QueryRepository, database: Database,
                                                   migrated_url):
     qid = uuid.uuid4()
-    repository.record_accepted(_accepted(qid))
+    repository.record_accepted(accepted_query(qid))
     _age(migrated_url, qid, 3600)
     assert sweep_stale_pending(database, older_than_s=900) == 1
-    late = repository.record_result(_answered(qid))
+    late = repository.record_result(answered_result(qid))
     assert late.changed is False and late.result.status == "failed"
     assert late.result.error is not None and late.result.error.code == CODE
 
@@ -62,7 +62,7 @@ def test_a_result_after_the_sweep_changes_nothing(repository: QueryRepository, d
 def test_concurrent_sweeps_fail_each_row_once(repository: QueryRepository, database: Database, migrated_url):
     ids = [uuid.uuid4() for _ in range(20)]
     for qid in ids:
-        repository.record_accepted(_accepted(qid))
+        repository.record_accepted(accepted_query(qid))
         _age(migrated_url, qid, 3600)
     with ThreadPoolExecutor(max_workers=4) as pool:
         counts = list(pool.map(lambda _: sweep_stale_pending(database, older_than_s=900), range(4)))
@@ -77,7 +77,7 @@ def test_the_sweeper_thread_sweeps_until_stopped(repository: QueryRepository, da
     sweeper.start()
     try:
         qid = uuid.uuid4()
-        repository.record_accepted(_accepted(qid))
+        repository.record_accepted(accepted_query(qid))
         _age(migrated_url, qid, 3600)
         deadline = time.monotonic() + 10
         while repository.get(qid)["status"] == "pending" and time.monotonic() < deadline:
@@ -91,7 +91,7 @@ def test_the_sweeper_thread_sweeps_until_stopped(repository: QueryRepository, da
 
 def test_a_failure_result_is_kept_as_it_was(repository: QueryRepository, database: Database, migrated_url):
     qid = uuid.uuid4()
-    repository.record_accepted(_accepted(qid))
+    repository.record_accepted(accepted_query(qid))
     repository.record_result(
         QueryResult.failure(query_id=qid, stage="llm_connector", code="llm_timeout", message="too slow")
     )

@@ -87,7 +87,7 @@ def test_scope_examples_cover_both_sides() -> None:
 def act_retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
     if not ACT.exists():
         pytest.skip(f"reference corpus not found at {ACT}")
-    from tests.embedder.helpers import ingest_paths
+    from tests.support.knowledge import ingest_paths
 
     index = tmp_path_factory.mktemp("act") / "index"
     ingest_paths(index, ACT)

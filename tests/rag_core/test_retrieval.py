@@ -10,7 +10,7 @@ from common.messages import Passage
 from rag_core.retrieval import IndexUnavailable, Retriever, fuse
 from rag_core.settings import RagSettings
 from rag_core.terms import asked_terms
-from tests.embedder.helpers import ingest_paths, write_knowledge
+from tests.support.knowledge import ingest_paths, write_knowledge
 
 
 @pytest.fixture(scope="module")

@@ -13,14 +13,13 @@ from chunker.settings import ChunkerSettings
 from common.index_layout import read_pointer
 from rag_core.retrieval import Retriever
 from rag_core.settings import RagSettings
-from tests.embedder.helpers import ingest_paths, write_guide, write_knowledge
-from tests.embedder.test_consumer import running_embedder  # noqa: F401 (fixture)
 from tests.support.broker import wait_until
+from tests.support.knowledge import ingest_paths, write_guide, write_knowledge
 
 pytestmark = pytest.mark.integration
 
 
-def test_no_query_fails_while_the_snapshot_switches(tmp_path: Path, running_embedder) -> None:  # noqa: F811
+def test_no_query_fails_while_the_snapshot_switches(tmp_path: Path, running_embedder) -> None:
     settings = running_embedder
     index_dir = Path(settings.index_dir)
     knowledge = write_knowledge(tmp_path / "knowledge")

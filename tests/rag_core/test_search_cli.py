@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.embedder.helpers import ingest_paths, write_knowledge
+from tests.support.knowledge import ingest_paths, write_knowledge
 
 ROOT = Path(__file__).resolve().parents[2]
 

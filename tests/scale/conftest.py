@@ -9,12 +9,9 @@ import httpx
 import pytest
 
 from deploy.local import ROOT
-from tests.scale.replicas import Replicas, running_replicas
 from tests.support.broker import wait_until
+from tests.support.replicas import KEYS, RATE_LIMIT_PER_MINUTE, Replicas, running_replicas
 from tests.support.stack import build_index
-
-KEYS = 24  # the burst spreads over 20 keys; the others are for the limit tests
-RATE_LIMIT_PER_MINUTE = 60
 
 
 @pytest.fixture(scope="session")

@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
-from tests.scale.conftest import RATE_LIMIT_PER_MINUTE
-from tests.scale.replicas import Replicas, api_key
 from tests.support.broker import wait_until
 from tests.support.redis_server import REDIS_URL, dump_under
+from tests.support.replicas import RATE_LIMIT_PER_MINUTE, Replicas, api_key
 
 pytestmark = [pytest.mark.scale, pytest.mark.e2e]
 

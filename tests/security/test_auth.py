@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from pii_filter.auth import ApiKeys, Caller, digest, presented_key
 from pii_filter.settings import GatewaySettings
-from tests.security.support import KEY, OTHER_KEY, auth, gateway, metrics, running_stages
+from tests.support.gateway import KEY, OTHER_KEY, auth, gateway, metrics, running_stages
 
 pytestmark = pytest.mark.integration
 
@@ -45,7 +45,7 @@ def test_missing_and_wrong_keys_get_401_and_valid_keys_pass(amqp_url, namespace)
         assert bearer.status_code == 200, bearer.text
         header = client.post("/query", json=QUESTION, headers={"X-API-Key": OTHER_KEY})
         assert header.status_code == 200, header.text
-        assert "Consumer Protection Act" in header.json()["answer"]
+        assert header.json()["answer"].startswith("You asked: ")  # the stand-in stage's answer
 
         scraped = metrics(client)
         assert 'cr_auth_failures_total{reason="missing"}' in scraped

@@ -11,19 +11,11 @@ import pytest
 
 from pii_filter.budget import SpendCap, periods
 from pii_filter.errors import ApiError
-from psql_worker.migrate import apply_migrations
-from tests.security.support import auth, gateway, metrics, running_stages
+from tests.support.gateway import auth, gateway, metrics, running_stages
 
 pytestmark = pytest.mark.integration
 
 QUESTION = {"question": "My new washing machine leaks. Can I ask for a replacement?"}
-
-
-@pytest.fixture
-def migrated_url(database_url: str) -> str:
-    """A fresh database with the schema psql_worker's migration runner creates."""
-    apply_migrations(database_url)
-    return database_url
 
 
 def seed_cost(database_url: str, cost_usd: float, completed_at: datetime) -> None:

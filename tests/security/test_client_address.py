@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from pii_filter.settings import GatewaySettings
-from tests.security.support import running_stages, served
+from tests.support.gateway import running_stages, served
 
 pytestmark = pytest.mark.integration
 

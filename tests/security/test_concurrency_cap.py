@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from tests.security.support import KEY, OTHER_KEY, auth, running_stages, served
+from tests.support.gateway import KEY, OTHER_KEY, auth, running_stages, served
 
 pytestmark = pytest.mark.integration
 

@@ -16,8 +16,8 @@ import pytest
 
 from pii_filter.redaction import Redactor
 from pii_filter.settings import GatewaySettings
-from tests.pii_filter.test_redaction_cost import hostile_texts
-from tests.security.support import KEY, OTHER_KEY, running_stages, served
+from tests.support.gateway import KEY, OTHER_KEY, running_stages, served
+from tests.support.hostile import hostile_texts
 
 pytestmark = pytest.mark.integration
 

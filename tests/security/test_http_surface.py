@@ -9,7 +9,7 @@ import pytest
 
 from common.health import serve_health
 from deploy.local import free_port
-from tests.security.support import auth, gateway, metrics, running_stages
+from tests.support.gateway import auth, gateway, metrics, running_stages
 from tests.support.sockets import is_loopback_only, listening_addresses
 
 pytestmark = pytest.mark.integration
@@ -49,7 +49,8 @@ def test_worker_health_ports_listen_on_localhost_only_by_default():
     from common.settings import ServiceSettings
 
     port = free_port()
-    server = serve_health(port, lambda: {"ok": True}, host=ServiceSettings().health_host)
+    alive = lambda: {"ok": True}  # noqa: E731
+    server = serve_health(port, ready=alive, live=alive, host=ServiceSettings().health_host)
     assert server is not None
     try:
         assert is_loopback_only(port)

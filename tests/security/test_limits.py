@@ -9,7 +9,7 @@ import time
 import pytest
 
 from pii_filter.body_limit import BodyLimitMiddleware
-from tests.security.support import KEY, OTHER_KEY, auth, gateway, metrics, running_stages
+from tests.support.gateway import KEY, OTHER_KEY, auth, gateway, metrics, running_stages
 
 pytestmark = pytest.mark.integration
 

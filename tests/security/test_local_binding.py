@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from deploy.local import GATEWAY_METRICS, PORTS, LocalStack, ports_from
 from pii_filter.settings import GatewaySettings
 from tests.deploy.support import compose, service_env
-from tests.security.support import DIGESTS, served
+from tests.support.gateway import DIGESTS, served
 from tests.support.sockets import listening_addresses
 
 OPEN = {"auth_disabled": True, "api_keys_sha256": ""}

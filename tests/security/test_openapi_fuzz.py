@@ -18,14 +18,14 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from deploy.local import free_port
 from pii_filter.app import create_app
 from pii_filter.broker import GatewayBroker
 from pii_filter.records import QueryRecords
 from psql_worker.migrate import apply_migrations
-from tests.conftest import AMQP_URL, PG_ADMIN_URL, _create_database, _drop_database
-from tests.security.support import KEY, PlainRedactor, gateway_settings, running_stages
-from tests.support.broker import delete_namespace, wait_until
-from tests.support.server import serving
+from tests.support.broker import AMQP_URL, delete_namespace, wait_until
+from tests.support.database import PG_ADMIN_URL, create_database, drop_database
+from tests.support.gateway import KEY, PhoneRedactor, gateway_settings, running_stages, serving
 
 pytestmark = pytest.mark.integration
 
@@ -39,25 +39,25 @@ NAMESPACE = f"t{uuid.uuid4().hex[:10]}"
 DB_NAME = f"cr_test_{uuid.uuid4().hex[:10]}"
 DATABASE_URL = f"{PG_ADMIN_URL.rpartition('/')[0]}/{DB_NAME}"
 CONFIG = gateway_settings(AMQP_URL, NAMESPACE, database_url=DATABASE_URL, rate_limit="100000/minute",
-                          answer_timeout_s=5.0)
+                          answer_timeout_s=5.0, port=free_port())
 BROKER = GatewayBroker(amqp_url=AMQP_URL, topology=CONFIG.topology, instance_id="fuzz",
                        reconnect_max_delay_s=1)
-APP = create_app(settings=CONFIG, redactor=PlainRedactor(), broker=BROKER,
+APP = create_app(settings=CONFIG, redactor=PhoneRedactor(), broker=BROKER,
                  records=QueryRecords(database_url=DATABASE_URL, pool_size=2))
 
 
 @pytest.fixture(scope="module")
 def gateway_url() -> Iterator[str]:
     """The database, the stand-in stages and the served app for the whole module."""
-    assert _create_database(DB_NAME) == DATABASE_URL
+    assert create_database(DB_NAME) == DATABASE_URL
     try:
         apply_migrations(DATABASE_URL)
-        with running_stages(AMQP_URL, NAMESPACE), serving(APP) as url:
+        with running_stages(AMQP_URL, NAMESPACE), serving(APP, CONFIG) as url:
             wait_until(BROKER.ready, message="gateway ready")
             yield url
     finally:
         delete_namespace(AMQP_URL, NAMESPACE)
-        _drop_database(DB_NAME)
+        drop_database(DB_NAME)
 
 
 schema = schemathesis.openapi.from_dict(APP.openapi())

@@ -11,8 +11,8 @@ import pytest
 
 from pii_filter.auth import digest
 from psql_worker.migrate import apply_migrations
-from tests.security.support import KEY, OPERATOR, OTHER_KEY, auth, gateway, running_stages
 from tests.support.broker import wait_until
+from tests.support.gateway import KEY, OPERATOR, OTHER_KEY, auth, gateway, running_stages
 
 pytestmark = pytest.mark.integration
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.security.support import KEY, OTHER_KEY, auth, gateway, metrics, running_stages
+from tests.support.gateway import KEY, OTHER_KEY, auth, gateway, metrics, running_stages
 from tests.support.redis_server import REDIS_URL, dump_under
 
 pytestmark = pytest.mark.integration
@@ -77,7 +77,7 @@ def test_production_refuses_redis_without_the_hash_key(monkeypatch):
     from pydantic import ValidationError
 
     from pii_filter.settings import GatewaySettings
-    from tests.security.support import DIGESTS
+    from tests.support.gateway import DIGESTS
 
     for name in ("REDIS_URL", "RATE_LIMIT_KEY_SECRET", "ENVIRONMENT"):
         monkeypatch.delenv(name, raising=False)

@@ -11,7 +11,7 @@ import time
 import httpx
 import pytest
 
-from tests.security.support import served
+from tests.support.gateway import served
 
 pytestmark = pytest.mark.integration
 

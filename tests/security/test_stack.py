@@ -3,7 +3,6 @@ and the spend cap held in PostgreSQL across gateway processes and restarts."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import uuid
@@ -12,20 +11,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-import pika
 import psycopg
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from common.messages import GroundedPrompt
-from common.topology import PROMPT_BUILT, Topology
+from common.topology import PROMPT_BUILT
 from deploy.local import GATEWAY_METRICS, PORTS, ROOT, LocalStack, free_port
 from rag_core.prompt import SYSTEM_PROMPT
-from tests.conftest import AMQP_URL
-from tests.security.support import DIGESTS, KEY, auth
-from tests.support.broker import wait_until
+from tests.support.broker import Tap, wait_until
+from tests.support.gateway import DIGESTS, KEY, auth
 from tests.support.sockets import is_loopback_only, listening_addresses
-from tests.support.stack import build_index, isolated_services
+from tests.support.stack import ServiceStack, build_index, isolated_services
 
 pytestmark = pytest.mark.e2e
 
@@ -55,21 +52,8 @@ def hostile_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_index(tmp_path_factory.mktemp("index"), ROOT / "knowledge", uploads)
 
 
-class Stack:
-    def __init__(self, local: LocalStack, env: dict[str, str], database_url: str, log_dir: Path) -> None:
-        self.local = local
-        self.env = env
-        self.database_url = database_url
-        self.log_dir = log_dir
-        self.http = httpx.Client(base_url=local.gateway_url, timeout=60)
-
-    def logs(self) -> dict[str, list[str]]:
-        files = sorted(self.log_dir.glob("*.log"))
-        return {p.stem: p.read_text(errors="replace").splitlines() for p in files}
-
-
 @pytest.fixture(scope="module")
-def stack(hostile_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack(hostile_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceStack]:
     env = {
         "INDEX_DIR": str(hostile_index), "LLM_PROVIDER": "extractive",
         "LOG_FORMAT": "json", "LOG_LEVEL": "INFO",
@@ -77,37 +61,28 @@ def stack(hostile_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     }
     log_dir = tmp_path_factory.mktemp("logs")
     with isolated_services(env=env, prefix="sec", log_dir=log_dir, start_timeout=240) as services:
-        s = Stack(services.local, services.env, services.database_url, services.log_dir)
-        wait_until(lambda: s.http.get("/ready").status_code == 200, timeout=60, message="gateway ready")
-        yield s
-        s.http.close()
+        services.wait_gateway_ready(timeout=60)
+        yield services
 
 
-def ask_and_capture(stack: Stack, question: str) -> tuple[dict, GroundedPrompt]:
+def ask_and_capture(stack: ServiceStack, question: str) -> tuple[dict, GroundedPrompt]:
     """POST /query, plus the GroundedPrompt rag_core published for it (read from a tap on the exchange)."""
-    connection = pika.BlockingConnection(pika.URLParameters(AMQP_URL))
+    tap = Tap(stack.amqp_url, stack.namespace, PROMPT_BUILT)
     try:
-        channel = connection.channel()
-        queue = channel.queue_declare("", exclusive=True).method.queue
-        channel.queue_bind(queue, Topology(stack.env["NAMESPACE"]).events, routing_key=PROMPT_BUILT)
         response = stack.http.post("/query", json={"question": question}, headers=auth())
         assert response.status_code == 200, response.text
         body = response.json()
         found: list[GroundedPrompt] = []
 
         def captured() -> bool:
-            method, _props, raw = channel.basic_get(queue, auto_ack=True)
-            if method is not None:
-                prompt = GroundedPrompt.model_validate_json(raw)
-                if str(prompt.query_id) == body["query_id"]:
-                    found.append(prompt)
+            prompts = [GroundedPrompt.model_validate_json(raw) for raw in tap.drain()]
+            found.extend(p for p in prompts if str(p.query_id) == body["query_id"])
             return bool(found)
 
         wait_until(captured, timeout=10, message="the query's prompt on the tap")
         return body, found[0]
     finally:
-        with contextlib.suppress(Exception):
-            connection.close()
+        tap.close()
 
 
 def _shared_runs(text: str, reference: str, n: int = 8) -> list[str]:
@@ -118,7 +93,7 @@ def _shared_runs(text: str, reference: str, n: int = 8) -> list[str]:
     return [run for run in runs if run in flat]
 
 
-def test_a_planted_hostile_passage_cannot_hijack_the_answer(stack: Stack):
+def test_a_planted_hostile_passage_cannot_hijack_the_answer(stack: ServiceStack):
     body, prompt = ask_and_capture(stack, HOSTILE_QUESTION)
     # the hostile guide was retrieved and put before the model: the test exercises the attack
     numbers = [i + 1 for i, p in enumerate(prompt.passages) if p.source.endswith(HOSTILE_FILE)]
@@ -150,7 +125,7 @@ def _metrics(url: str) -> dict[str, list]:
     return samples
 
 
-def test_every_service_serves_parseable_metrics(stack: Stack):
+def test_every_service_serves_parseable_metrics(stack: ServiceStack):
     assert stack.http.post("/query", json={"question": "How do I file a consumer complaint online?"},
                            headers=auth()).status_code == 200
     assert stack.http.post("/query", json={"question": "x"}).status_code == 401
@@ -163,7 +138,7 @@ def test_every_service_serves_parseable_metrics(stack: Stack):
     assert any(s.labels.get("status") == "401" for s in gateway["cr_http_requests_total"])
     assert gateway["cr_http_request_seconds_bucket"]
     consumers = {s.labels["queue"]: s.value for s in gateway["cr_queue_consumers"]}
-    topology = Topology(stack.env["NAMESPACE"])
+    topology = stack.topology
     live = (topology.rag_queries, topology.llm_prompts, topology.psql_accepted, topology.psql_results)
     assert all(consumers.get(q, 0) >= 1 for q in live), consumers
     assert {s.labels["queue"] for s in gateway["cr_queue_messages"]} >= set(live)
@@ -178,7 +153,7 @@ def test_every_service_serves_parseable_metrics(stack: Stack):
     assert "cr_bedrock_tokens_total" in llm or "cr_bedrock_tokens" in llm
 
 
-def test_one_query_is_traceable_through_every_log_without_personal_data_or_keys(stack: Stack):
+def test_one_query_is_traceable_through_every_log_without_personal_data_or_keys(stack: ServiceStack):
     phone, email, name = "9812345670", "meera.k@example.net", "Meera Krishnan"
     question = f"I am {name}, phone {phone}, email {email}. My new TV stopped working; can I get a refund?"
     response = stack.http.post("/query", json={"question": question}, headers=auth())
@@ -186,11 +161,11 @@ def test_one_query_is_traceable_through_every_log_without_personal_data_or_keys(
     query_id = response.json()["query_id"]
 
     def traced() -> bool:
-        logs = stack.logs()
+        logs = stack.log_lines()
         return all(any(query_id in line for line in logs.get(s, [])) for s in SERVICES)
 
     wait_until(traced, timeout=15, message="the query id in every service's log")
-    for service, lines in stack.logs().items():
+    for service, lines in stack.log_lines().items():
         for line in lines:
             for secret in (phone, email, "Meera", "Krishnan", KEY):
                 assert secret not in line, (service, line)
@@ -198,7 +173,7 @@ def test_one_query_is_traceable_through_every_log_without_personal_data_or_keys(
         assert tagged and all(record["query_id"] == query_id for record in tagged), service
 
 
-def _gateway(stack: Stack, tmp: Path, **env: str) -> LocalStack:
+def _gateway(stack: ServiceStack, tmp: Path, **env: str) -> LocalStack:
     """One more gateway process on the same broker namespace and database as the stack."""
     extra = LocalStack(env={**stack.env, **env}, log_dir=tmp,
                        ports={"pii_filter": free_port(), GATEWAY_METRICS: free_port()},
@@ -207,7 +182,7 @@ def _gateway(stack: Stack, tmp: Path, **env: str) -> LocalStack:
     return extra
 
 
-def test_spend_cap_holds_across_gateway_processes_and_a_restart(stack: Stack, tmp_path: Path):
+def test_spend_cap_holds_across_gateway_processes_and_a_restart(stack: ServiceStack, tmp_path: Path):
     caps = {"DAILY_BUDGET_USD": "1.00", "BUDGET_CACHE_S": "0"}
     first = _gateway(stack, tmp_path / "a", **caps)
     second = _gateway(stack, tmp_path / "b", **caps)

@@ -6,6 +6,7 @@ import json
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -55,11 +56,26 @@ class Recorded:
         return "".join(c.get("text", "") for m in self.body.get("messages", []) for c in m["content"])
 
 
-class FakeBedrock:
-    """Answers `POST /model/{modelId}/converse` with `behaviour(n, request)` for the n-th request."""
+def ok(text: str, *, delay_s: float = 0.0, **usage: Any) -> Reply:
+    """A 200 Converse answer, after `delay_s` seconds."""
+    return Reply(200, converse_response(text, **usage), delay_s=delay_s)
 
-    def __init__(self, behaviour: Callable[[int, Recorded], Reply]) -> None:
+
+def error(status: int, code: str, message: str = "injected by the fake") -> Reply:
+    """An error Bedrock would send: `code` is what botocore reads (ThrottlingException ...)."""
+    return Reply(status, {"message": message}, error_type=code)
+
+
+Behaviour = Callable[[int, "Recorded"], Reply]
+
+
+class FakeBedrock:
+    """Answers `POST /model/{modelId}/converse`: the next queued reply, else `behaviour(n, request)` for
+    the n-th request, else 404 (as for a path that is not a model's converse)."""
+
+    def __init__(self, behaviour: Behaviour | None = None) -> None:
         self._behaviour = behaviour
+        self.script: deque[Reply] = deque()
         self.requests: list[Recorded] = []
         lock = threading.Lock()
         fake = self
@@ -76,7 +92,7 @@ class FakeBedrock:
                     n = len(fake.requests)
                     request = Recorded(self.path, model_id, dict(self.headers), body)
                     fake.requests.append(request)
-                reply = fake._behaviour(n, request)
+                reply = fake._reply(n, request)
                 if reply.delay_s:
                     time.sleep(reply.delay_s)
                 payload = json.dumps(reply.body).encode()
@@ -92,6 +108,32 @@ class FakeBedrock:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+
+    def queue(self, *replies: Reply) -> None:
+        """Answer the next requests with `replies`, in order."""
+        self.script.extend(replies)
+
+    def always(self, reply: Reply) -> None:
+        """Answer every request that finds no queued reply with `reply`."""
+        self._behaviour = lambda _n, _request: reply
+
+    def reset(self, behaviour: Behaviour | None) -> None:
+        """Forget the requests so far and answer from now on with `behaviour`."""
+        self.requests.clear()
+        self.script.clear()
+        self._behaviour = behaviour
+
+    @property
+    def calls(self) -> list[tuple[float, str, str]]:
+        """(monotonic time, model id, prompt) of every call since the last reset."""
+        return [(r.time, r.model_id, r.prompt) for r in self.requests]
+
+    def _reply(self, n: int, request: Recorded) -> Reply:
+        if request.model_id and self.script:
+            return self.script.popleft()
+        if request.model_id and self._behaviour is not None:
+            return self._behaviour(n, request)
+        return error(404, "ResourceNotFoundException", "no scripted reply")
 
     @property
     def url(self) -> str:

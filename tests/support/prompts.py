@@ -1,15 +1,11 @@
-"""Test helpers for llm_connector: grounded prompts built the way rag_core builds them, and a fake Bedrock."""
+"""Passages and grounded prompts built the way rag_core builds them, for the llm_connector tests."""
 
 from __future__ import annotations
 
 import uuid
-from collections import deque
-from typing import Any
 
 from common.messages import GroundedPrompt, Passage, RedactedQuery
 from rag_core.prompt import build_prompt
-from tests.support import fake_bedrock
-from tests.support.fake_bedrock import Recorded, Reply, converse_response
 
 LIMITATION = Passage(
     chunk_id="cpa-69",
@@ -91,29 +87,3 @@ def grounded(
         prompt=prompt,
         timings_ms=prompt_timings or {},
     )
-
-
-def ok(text: str, **kwargs: Any) -> Reply:
-    return Reply(200, converse_response(text, **kwargs))
-
-
-def error(status: int, code: str, message: str = "injected by the fake") -> Reply:
-    return Reply(status, {"message": message}, error_type=code)
-
-
-class FakeBedrock(fake_bedrock.FakeBedrock):
-    """Replies from a script, then `default`, so each test states exactly what Bedrock says and when."""
-
-    def __init__(self, default: Reply | None = None) -> None:
-        super().__init__(self._next_reply)
-        self.default = default
-        self.script: deque[Reply] = deque()
-
-    def queue(self, *replies: Reply) -> None:
-        self.script.extend(replies)
-
-    def _next_reply(self, _n: int, request: Recorded) -> Reply:
-        reply = self.script.popleft() if self.script else self.default
-        if reply is None or not request.model_id:
-            return error(404, "ResourceNotFoundException", "no scripted reply")
-        return reply

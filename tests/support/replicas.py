@@ -13,9 +13,12 @@ import psycopg
 
 from deploy.local import PORTS, LocalStack, free_port
 from pii_filter.auth import digest
-from tests.conftest import AMQP_URL, _create_database, _drop_database
-from tests.support.broker import delete_namespace
+from tests.support.broker import AMQP_URL, delete_namespace
+from tests.support.database import create_database, drop_database
 from tests.support.redis_server import REDIS_URL, delete_under
+
+KEYS = 24  # the burst spreads over 20 keys; the others are for the limit tests
+RATE_LIMIT_PER_MINUTE = 60
 
 REPLICAS = ("a", "b")
 # the gateway last: it is ready only when every stage has a consumer
@@ -58,7 +61,7 @@ def running_replicas(*, env: dict[str, str], log_dir: Path, keys: int, start_tim
                      ) -> Iterator[Replicas]:
     namespace = f"scale{uuid.uuid4().hex[:10]}"
     db_name = f"cr_scale_{uuid.uuid4().hex[:10]}"
-    database_url = _create_database(db_name)
+    database_url = create_database(db_name)
     shared = {
         "AMQP_URL": AMQP_URL, "NAMESPACE": namespace, "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL,
         "RATE_LIMIT_KEY_SECRET": uuid.uuid4().hex, "AUTH_DISABLED": "false",
@@ -82,4 +85,4 @@ def running_replicas(*, env: dict[str, str], log_dir: Path, keys: int, start_tim
             stack.stop_all()
         delete_namespace(AMQP_URL, namespace)
         delete_under(REDIS_URL, f"{namespace}:")
-        _drop_database(db_name)
+        drop_database(db_name)

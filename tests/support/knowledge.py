@@ -1,4 +1,4 @@
-"""Shared by embedder and rag_core tests: one model per process and small knowledge folders."""
+"""Small knowledge folders for the pipeline, embedder and rag_core tests, and ingesting them."""
 
 from __future__ import annotations
 
@@ -58,4 +58,41 @@ def ingest_paths(index_dir: Path, *paths: Path, **extra: object) -> Summary:
         settings=settings_for(index_dir, **extra),
         chunker_settings=ChunkerSettings(),
         progress=False,
+    )
+
+
+MIXED_GUIDE = """---
+title: Refunds for defective goods
+act: Consumer Protection Act, 2019
+sections: ["2(10)", "35"]
+summary: When a shop must repair, replace or refund defective goods.
+---
+# Refunds for defective goods
+
+A short introduction to refunds.
+
+## What the law says
+
+A defect is any fault or shortcoming in quality. The commission can order a refund.
+
+## How to ask for a refund
+
+- Write to the seller.
+- Keep the invoice.
+"""
+
+
+def write_mixed_formats(folder: Path) -> None:
+    """A Markdown guide (MIXED_GUIDE), a README that is not knowledge, an HTML page and a text file."""
+    folder.mkdir()
+    (folder / "refunds.md").write_text(MIXED_GUIDE, encoding="utf-8")
+    (folder / "README.md").write_text("# How to write guides\nNot knowledge.", encoding="utf-8")
+    (folder / "page.html").write_text(
+        "<html><head><title>Helpline</title><script>var x=1;</script></head><body><nav>menu</nav>"
+        "<h1>Helpline</h1><p>Call 1915 for free advice.</p><h2>Hours</h2><p>Open every day.</p>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    (folder / "notes.txt").write_text(
+        "First paragraph about warranties.\n\nSecond paragraph.", encoding="utf-8"
     )

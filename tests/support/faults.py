@@ -1,5 +1,5 @@
 """Fault-injection helpers: a concurrent POST /query burst, exact database and queue counts, broker and
-database control, and a fake Bedrock endpoint that can throttle, fail or answer slowly."""
+database control, the shared stack's handle and the figures each scenario records."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import json
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterable
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +22,8 @@ import pika
 import pika.exceptions
 import psycopg
 
-from tests.support import fake_bedrock
-from tests.support.fake_bedrock import Reply, converse_response
+from tests.support.broker import queue_depth, wait_until
+from tests.support.stack import ServiceStack
 
 # A mix of plain questions and questions carrying personal data (redacted at the gateway).
 QUESTIONS = [
@@ -200,17 +202,6 @@ def statuses(database_url: str, ids: Iterable[UUID]) -> dict[UUID, str]:
     return {qid: status for qid, status in found}
 
 
-def row(database_url: str, query_id: UUID) -> dict[str, Any] | None:
-    with psycopg.connect(database_url, connect_timeout=5) as conn:
-        cur = conn.execute(
-            "SELECT status, provider, model, answer, error_stage, error_code, error_message "
-            "FROM queries WHERE query_id = %s", (query_id,)
-        )
-        found = cur.fetchone()
-        names = [d.name for d in cur.description or []]
-    return dict(zip(names, found, strict=True)) if found else None
-
-
 def all_final(database_url: str, ids: set[UUID]) -> bool:
     """Every id has a row and none is pending (False while the database is unreachable)."""
     try:
@@ -355,29 +346,115 @@ class LogCursor:
         )
 
 
-# -- fake Bedrock ---------------------------------------------------------------------------------
+# -- the shared stack and its figures ---------------------------------------------------------
+
+WORKERS = ("rag_core", "llm_connector", "psql_worker")
+SERVICES = ("pii_filter", *WORKERS)
+
+# a part of knowledge/ is enough for these tests and keeps the ingest short
+INDEX_DOCUMENTS = (
+    "refund-for-defective-goods.md", "which-commission-pecuniary-jurisdiction.md",
+    "limitation-period.md", "builder-delayed-possession.md", "e-daakhil-online-filing.md",
+    "airlines-telecom-and-travel-complaints.md", "deficiency-in-service.md",
+    "overcharging-mrp-and-bills.md", "appeals.md", "warranty-and-guarantee.md",
+)
+
+FIGURES: list[dict[str, Any]] = []
 
 
-def answer(text: str, *, delay_s: float = 0.0) -> Reply:
-    return Reply(200, converse_response(text, input_tokens=900, output_tokens=60), delay_s=delay_s)
+def _ready(port: int, path: str = "/ready") -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
 
 
-def failure(status: int, code: str) -> Reply:
-    return Reply(status, {"message": "injected by the fault test"}, error_type=code)
-
-
-class FakeBedrock(fake_bedrock.FakeBedrock):
-    """Answers the n-th call with `behaviour(n, prompt)`, so a scenario can throttle, fail or stall."""
-
-    def __init__(self, behaviour: Callable[[int, str], Reply] = lambda _n, _p: answer("Unset [1].")) -> None:
-        super().__init__(lambda n, request: self.behaviour(n, request.prompt))
-        self.behaviour = behaviour
+class FaultStack(ServiceStack):
+    """The running services plus what scenarios need to disturb and inspect them."""
 
     @property
-    def calls(self) -> list[tuple[float, str, str]]:
-        """(monotonic time, model id, prompt) of every call since the last reset."""
-        return [(r.time, r.model_id, r.prompt) for r in self.requests]
+    def work_queues(self) -> tuple[str, ...]:
+        t = self.topology
+        return (t.rag_queries, t.psql_accepted, t.llm_prompts, t.psql_results)
 
-    def reset(self, behaviour: Callable[[int, str], Reply]) -> None:
-        self.requests.clear()
-        self.behaviour = behaviour
+    def pids(self) -> dict[str, int]:
+        return {name: p.pid for name, p in self.local.processes.items()}
+
+    def running(self, service: str) -> bool:
+        return self.local.processes[service].poll() is None
+
+    def start(self, service: str) -> None:
+        self.local.start(service)
+        self.local.wait_healthy(timeout=120, services=(service,))
+
+    def service_ready(self, service: str) -> bool:
+        """/ready of a worker (broker, consumer and dependencies), or the gateway's /ready."""
+        return _ready(self.local.port(service))
+
+    def service_alive(self, service: str) -> bool:
+        """/health: the liveness a container check probes (a failing one gets the task replaced)."""
+        return _ready(self.local.port(service), "/health")
+
+    def probe(self, service: str, path: str = "/ready") -> dict[str, Any]:
+        """A worker's /ready (or /health) JSON, whatever its status code."""
+        url = f"http://127.0.0.1:{self.local.port(service)}{path}"
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return dict(json.loads(response.read()))
+        except urllib.error.HTTPError as exc:
+            return dict(json.loads(exc.read()))
+
+    def ready(self) -> bool:
+        return all(self.service_ready(s) for s in SERVICES)
+
+    def wait_ready(self, timeout: float = 90) -> None:
+        wait_until(self.ready, timeout=timeout, interval=0.25, message="every service ready")
+
+    def assert_unchanged(self, before: dict[str, int], *, except_: tuple[str, ...] = ()) -> None:
+        """No service process restarted or died (same PIDs, still running)."""
+        for service, pid in before.items():
+            if service in except_:
+                continue
+            process = self.local.processes[service]
+            assert process.pid == pid, f"{service} was restarted"
+            assert process.poll() is None, f"{service} exited with {process.returncode}"
+
+    def settle(self, ids: set[UUID], *, timeout: float = 120) -> float:
+        """Wait until every id has a final row and the work queues are empty; seconds it took."""
+        started = time.monotonic()
+        wait_until(lambda: all_final(self.database_url, ids), timeout=timeout, interval=0.5,
+                   message="every accepted query persisted as answered or failed")
+        wait_until(lambda: work_queues_empty(self.namespace, self.work_queues), timeout=60, interval=1,
+                   message="work queues empty (ready and unacknowledged)")
+        return time.monotonic() - started
+
+    def dead_letters(self) -> int:
+        return queue_depth(self.amqp_url, self.topology.dead_letter_queue)
+
+    def queue_totals(self) -> dict[str, tuple[int, int]]:
+        return namespace_queues(self.namespace)
+
+
+def stack_env(*, index_dir: Path) -> dict[str, str]:
+    return {
+        "INDEX_DIR": str(index_dir),
+        "LLM_PROVIDER": "extractive",
+        "LOG_FORMAT": "json",
+        "LOG_LEVEL": "INFO",
+        "ENVIRONMENT": "test",
+        "AUTH_DISABLED": "true",
+        "RATE_LIMIT": "",  # the bursts come from one address
+        "MAX_CONCURRENT_PER_CALLER": "0",  # and are that address's requests in progress at once
+        "RECONNECT_MAX_DELAY_S": "5",  # production default 30: recovery would be measured in half-minutes
+        "ANSWER_TIMEOUT_S": "20",  # a reply lost in a broker restart costs the request this long (then 504)
+    }
+
+
+class Figures:
+    """What a scenario measured, for the end-of-run summary and docs/reliability.md."""
+
+    def record(self, scenario: str, **values: Any) -> None:
+        entry = {"scenario": scenario, **values}
+        FIGURES.append(entry)
+        print(f"\n[faults] {json.dumps(entry, default=str)}")
