@@ -89,6 +89,15 @@ waiting request 1.7); the stages 17.4 (redact 5.2, retrieve + prompt 9.2, compos
     with aiohttp (from /proc, two interleaved pairs: 55.4/55.9 queries/s with httpx, 61.8/57.7 with
     aiohttp). An earlier try on the AMD host (36.8/36.7 against 36.9/37.5) showed no difference
     within that hour's noise.
+- Changed in the evening of 2026-12-01 (issue 17; the host was an AMD EPYC again, shared by several
+  sessions, load average about 8 on the two cores):
+  - Workers no longer run a handler on the connection thread when nothing else is in flight (the
+    `inline` subscriptions of rag_core and of the extractive llm_connector): every handler runs on the
+    pool. Two interleaved pairs, with it / without it: concurrency-1 p50 52.8, 52.3 / 47.9, 43.5 ms;
+    CPU per answered query at concurrency 32, rag_core 8.4, 10.1 / 10.2, 10.0 ms and llm_connector
+    3.4, 4.4 / 4.4, 4.3 ms (all processes 27.6, 37.7 / 33.2, 35.4 ms). No difference beyond that hour's
+    noise, so the mode went, and with it the stalls it caused (no heartbeats and no other delivery on
+    the connection while a handler ran there, up to 1.6 s in a retry back-off).
 - What this machine does to small hand-offs: a bare HTTP request to the gateway app takes 0.7-0.9 ms
   back to back but 1.9-2.4 ms after the client paused 2 or 20 ms (raw socket client, the same app),
   with or without idle-priority load on both cores. Each process that sleeps between queries pays
