@@ -2,11 +2,10 @@
 
 - fixtures: the pytest fixtures every test can use (loaded by tests/conftest.py via `pytest_plugins`)
 - broker: the test broker, publishing as a service would, queue depths, a tap, running a worker
-- database: throw-away databases and the stored rows
+- database: throw-away databases and the stored rows; redis_server: the shared Redis, a private one
 - queries: live-path messages as the services send them
-- gateway: in-process gateways with stand-in stages; server: an app under uvicorn
+- gateway: in-process gateways with stand-in stages, and the app under uvicorn; sockets: who listens
 - stack: the four services as processes; replicas: two of each; faults: the fault-injection helpers
-- redis_server: the shared Redis and a private redis-server
 - knowledge, pdf_maker: small knowledge folders and PDFs; prompts, fake_bedrock: llm_connector's inputs
   and a Bedrock over real HTTP; metrics: reading Prometheus samples; hostile: the redaction's worst inputs
 """
