@@ -98,6 +98,14 @@ waiting request 1.7); the stages 17.4 (redact 5.2, retrieve + prompt 9.2, compos
     3.4, 4.4 / 4.4, 4.3 ms (all processes 27.6, 37.7 / 33.2, 35.4 ms). No difference beyond that hour's
     noise, so the mode went, and with it the stalls it caused (no heartbeats and no other delivery on
     the connection while a handler ran there, up to 1.6 s in a retry back-off).
+  - The gateway's broker link moved from aio-pika to pika's asyncio adapter on the same event loop
+    (one AMQP library; the topology declared on that connection instead of a blocking one in a
+    thread), with the rest of issue 17. Two interleaved pairs, before / after (the other sessions'
+    traffic on the shared RabbitMQ makes its own figure meaningless here, so the four services):
+    CPU per answered query at concurrency 32, pii_filter 7.7, 7.2 / 5.5, 5.6 ms, rag_core 8.8, 8.4 /
+    8.0, 8.5, llm_connector 3.7, 3.5 / 3.4, 3.7, psql_worker 3.9, 3.5 / 2.9, 3.3 (the four 24.1, 22.6
+    / 19.8, 21.1 ms); concurrency-1 p50 37.2, 35.7 / 32.7, 34.7 ms (0.89, 0.92 / 0.80, 0.81x the
+    in-process sum); 15.2, 22.8 / 25.5, 19.1 queries/s at concurrency 32, which followed the host.
 - What this machine does to small hand-offs: a bare HTTP request to the gateway app takes 0.7-0.9 ms
   back to back but 1.9-2.4 ms after the client paused 2 or 20 ms (raw socket client, the same app),
   with or without idle-priority load on both cores. Each process that sleeps between queries pays
