@@ -156,7 +156,7 @@ def test_a_newer_producer_s_message_is_handled_and_a_new_major_version_is_refuse
 ):
     newer, major = uuid.uuid4(), uuid.uuid4()
     body = RedactedQuery(query_id=newer, redacted_question="from a newer gateway").model_dump(mode="json")
-    _publish(channel, namespace, json.dumps({**body, "owner": "key-7"}).encode(), str(newer))
+    _publish(channel, namespace, json.dumps({**body, "x_future_field": "key-7"}).encode(), str(newer))
     [answered] = _results(channel, namespace, 1)
     assert answered.query_id == newer and answered.answer == "FROM A NEWER GATEWAY"
     body = RedactedQuery(query_id=major, redacted_question="v2").model_dump(mode="json")

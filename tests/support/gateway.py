@@ -73,8 +73,12 @@ class PhoneRedactor:
         return [self.redact(text) for text in texts]
 
 
+ANSWER = ("Under the Consumer Protection Act, 2019 you may file a complaint with the District Commission. "
+          "You asked: ")
+
+
 def answer_stage(cost_usd: float = 0.0, delay_s: float = 0.0):
-    """Stands in for rag_core + llm_connector: echoes the redacted question, names the provider asked
+    """Stands in for rag_core + llm_connector: ANSWER and the redacted question, names the provider asked
     for, costs `cost_usd`; "fail me" fails as the LLM would, "slow" takes 3 s; with `delay_s`, one
     answer at a time taking that long (a single busy worker slot)."""
     slot = threading.Lock()
@@ -90,7 +94,7 @@ def answer_stage(cost_usd: float = 0.0, delay_s: float = 0.0):
         extractive = query.llm_provider == "extractive"
         result = QueryResult(
             query_id=query.query_id, status="answered", answered=True,
-            answer=f"You asked: {query.redacted_question}", redacted_question=query.redacted_question,
+            answer=ANSWER + query.redacted_question, redacted_question=query.redacted_question,
             model="extractive" if extractive else "stand-in-llm",
             provider="extractive" if extractive else "bedrock",
             usage=TokenUsage() if extractive else TokenUsage(input_tokens=1000, output_tokens=200,
