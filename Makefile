@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: install test test-fast lint bench bench-e2e bench-retrieval bench-answers bench-pii bench-embed bench-http run-local up ingest clean
+.PHONY: install test test-fast lint bench bench-e2e bench-retrieval bench-answers bench-pii bench-embed bench-http bench-tokens run-local up ingest clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
 
-bench: bench-pii bench-retrieval bench-answers bench-embed bench-e2e bench-http
+bench: bench-pii bench-retrieval bench-answers bench-embed bench-tokens bench-e2e bench-http
 
 bench-pii: $(STAMP)
 	$(PY) -m bench.pii_quality
@@ -40,6 +40,9 @@ bench-answers: $(STAMP)
 
 bench-embed: $(STAMP)
 	$(PY) -m bench.embedding --write-docs
+
+bench-tokens: $(STAMP)
+	$(PY) -m bench.prompt_tokens --write-docs
 
 bench-e2e: $(STAMP)
 	$(PY) -m bench.e2e
