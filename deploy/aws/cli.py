@@ -1,7 +1,8 @@
-"""`python -m deploy.aws up|down|status|logs|cost`: the one way to deploy, run and remove the service.
+"""`python -m deploy.aws up|down|status|logs|cost|rotate-secret`: the one way to deploy and run the service.
 
     python -m deploy.aws up --tier minimal --region ap-south-1 --email ops@example.org [--dry-run]
     python -m deploy.aws status | logs [--since 30m] | cost [--network-mode nat]
+    python -m deploy.aws rotate-secret database | rabbitmq
     python -m deploy.aws down [--purge]
 
 `up` checks the task definitions against botocore's API models and the Fargate size table, prints
@@ -22,7 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from deploy.aws import checks, cost, images, stack, teardown
+from deploy.aws import checks, cost, images, rotate, stack, teardown
 from deploy.aws.day2 import logs, status
 from deploy.aws.template import task_definition_documents
 from deploy.ecs import fargate, validate
@@ -279,6 +280,13 @@ def build_parser() -> argparse.ArgumentParser:
     p_logs.add_argument("--container", help="only this container's stream prefix (e.g. rag-core)")
     p_logs.add_argument("--limit", type=int, default=200)
 
+    p_rotate = sub.add_parser(
+        "rotate-secret", help="a new generated password for the database or the broker, then new tasks"
+    )
+    common(p_rotate)
+    p_rotate.add_argument("secret", choices=["database", "rabbitmq"])
+    p_rotate.add_argument("--waiter-delay-s", type=int, default=15, help=argparse.SUPPRESS)
+
     p_cost = sub.add_parser("cost", help="the monthly cost table (no AWS call)")
     p_cost.add_argument("--tier", choices=["minimal", "production"], default="minimal")
     p_cost.add_argument("--network-mode", choices=["public", "nat", "endpoints"], default="public")
@@ -315,6 +323,15 @@ def main(
             region=args.region,
             stack_name=args.stack_name,
             purge=args.purge,
+            out=out,
+            waiter_delay_s=args.waiter_delay_s,
+        )
+    if args.command == "rotate-secret":
+        return rotate.rotate(
+            factory,
+            region=args.region,
+            stack_name=args.stack_name,
+            secret=args.secret,
             out=out,
             waiter_delay_s=args.waiter_delay_s,
         )

@@ -426,6 +426,37 @@ def test_down_purge_removes_what_down_keeps(aws: None) -> None:
     assert any(line.startswith("purged backup vault") for line in printed)
 
 
+@pytest.mark.parametrize("secret", ["database", "rabbitmq"])
+def test_rotate_secret_puts_a_new_password_everywhere_and_restarts_the_tasks(aws: None, secret: str) -> None:
+    found = _create("minimal")
+    account, url_name = {"database": ("database", "database-url"), "rabbitmq": ("rabbitmq", "amqp-url")}[
+        secret
+    ]
+    before, before_url = json.loads(_secret(account)), httpx.URL(_secret(url_name))
+    ecs = boto3.client("ecs", region_name=REGION)
+    printed: list[str] = []
+    argv = ["rotate-secret", secret, "--region", REGION, "--waiter-delay-s", "1"]
+    assert cli.main(argv, client=_client, out=printed.append) == 0, printed
+    after, after_url = json.loads(_secret(account)), httpx.URL(_secret(url_name))
+    assert after["password"] != before["password"] and len(after["password"]) == 32
+    assert after["password"].isalnum() and {**before, "password": ""} == {**after, "password": ""}
+    assert after_url.password == after["password"]
+    assert after_url.copy_with(password="x") == before_url.copy_with(password="x")  # only the password
+    (service,) = ecs.describe_services(cluster="consumer-rights", services=[found["ServiceName"]])["services"]
+    assert any("new tasks with the new" in line for line in printed)
+    assert any(d["status"] == "PRIMARY" and d["id"] in printed[-1] for d in service["deployments"])
+    assert not any(before["password"] in line or after["password"] in line for line in printed)
+
+
+def test_rotate_secret_refuses_the_amazon_mq_user_and_changes_nothing(aws: None) -> None:
+    _create("production", "nat")
+    before = _secret("rabbitmq"), _secret("amqp-url")
+    printed: list[str] = []
+    argv = ["rotate-secret", "rabbitmq", "--region", REGION, "--waiter-delay-s", "1"]
+    assert cli.main(argv, client=_client, out=printed.append) == 2
+    assert "docs/runbook.md" in printed[0] and (_secret("rabbitmq"), _secret("amqp-url")) == before
+
+
 # -- dry run and cost: golden files (regenerate: UPDATE_GOLDEN=1 pytest tests/deploy/test_deploy_moto.py) ---
 
 
