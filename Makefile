@@ -3,9 +3,13 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
+# checkov pins packaging<24 (pytest needs >=24), so it has a venv of its own, installed once per version
+CHECKOV_VERSION = 3.3.30
+CHECKOV         = $(VENV)/tools/checkov
+CHECKOV_STAMP   = $(CHECKOV)/.installed-$(CHECKOV_VERSION)
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: install test test-fast lint bench bench-e2e bench-retrieval bench-answers bench-pii bench-embed bench-http bench-tokens run-local up ingest clean
+.PHONY: install tools test test-fast lint bench bench-e2e bench-retrieval bench-answers bench-pii bench-embed bench-http bench-tokens run-local up ingest clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,12 +19,20 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+$(CHECKOV_STAMP):
+	rm -rf $(CHECKOV)
+	$(PYTHON) -m venv $(CHECKOV)
+	$(CHECKOV)/bin/pip install --quiet "checkov==$(CHECKOV_VERSION)"
+	touch $@
+
 install: $(STAMP)
 
-test: $(STAMP)
+tools: $(CHECKOV_STAMP)
+
+test: $(STAMP) $(CHECKOV_STAMP)
 	$(PY) -m pytest -q
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) $(CHECKOV_STAMP)
 	$(PY) -m pytest -q -m "not faults and not e2e"
 
 lint: $(STAMP)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,6 @@ from tests.deploy.support import VALUES_EXAMPLE
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKOV = ROOT / ".venv" / "tools" / "checkov"
-CHECKOV_VERSION = "3.3.30"
 
 
 def _stack() -> dict[str, Any]:
@@ -57,14 +57,10 @@ def test_cfn_lint_reports_nothing() -> None:
 
 @pytest.fixture(scope="session")
 def checkov() -> Path:
-    """checkov pins packaging<24 (pytest needs >=24), so it lives in its own venv under .venv/tools."""
-    binary = CHECKOV / "bin" / "checkov"
-    if not binary.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(CHECKOV)], check=True)
-        subprocess.run(
-            [str(CHECKOV / "bin" / "pip"), "install", "-q", f"checkov=={CHECKOV_VERSION}"], check=True
-        )
-    return binary
+    """checkov has its own venv under .venv/tools (`make tools`; `make test` installs it once)."""
+    if subprocess.run(["make", "-s", "-q", "tools"], cwd=ROOT, check=False).returncode != 0:
+        subprocess.run(["make", "-s", "tools"], cwd=ROOT, check=True)
+    return CHECKOV / "bin" / "checkov"
 
 
 def _checkov(binary: Path, path: Path, framework: str) -> dict[str, Any]:
@@ -84,6 +80,7 @@ def _checkov(binary: Path, path: Path, framework: str) -> dict[str, Any]:
         text=True,
         check=False,
         cwd=ROOT,
+        env={**os.environ, "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"},  # no call to PyPI on each run
     )
     report = json.loads(done.stdout)
     return report["results"] if isinstance(report, dict) else report[0]["results"]  # type: ignore[no-any-return]
