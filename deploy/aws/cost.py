@@ -63,6 +63,7 @@ PRICES: Mapping[str, Price] = {
     "logs_ingest_gb": Price(0.67, "GB ingested", _PRICING.format("cloudwatch")),
     "logs_store_gb_month": Price(0.033, "GB-month", _PRICING.format("cloudwatch")),
     "alarm_month": Price(0.10, "standard alarm-month", _PRICING.format("cloudwatch")),
+    "metric_month": Price(0.30, "custom metric-month (first 10,000)", _PRICING.format("cloudwatch")),
     "container_insights_month": Price(
         3.00, "cluster-month (estimate: ~20 metrics)", _PRICING.format("cloudwatch")
     ),
@@ -87,10 +88,13 @@ QUESTIONS_PER_DAY = 250
 # to reach Bedrock, although those without context are answered without a call
 INPUT_TOKENS_PER_QUESTION = 1708
 # the answer is capped at BEDROCK_MAX_TOKENS (600): the cap is the figure used (the extractive answers,
-# the only proxy measurable here, average 345 tokens and quote the Act verbatim)
+# the only proxy measurable here, average 334 tokens and quote the Act verbatim)
 OUTPUT_TOKENS_PER_QUESTION = 600
 INTERFACE_ENDPOINTS = 5  # ecr.api, ecr.dkr, logs, secretsmanager, bedrock-runtime (S3 is a free gateway)
-SECRETS = {"minimal": 6, "production": 7}
+# production adds the Redis auth token, REDIS_URL and RATE_LIMIT_KEY_SECRET
+SECRETS = {"minimal": 6, "production": 9}
+# BacklogPerConsumer (the gateway's EMF lines): one metric per live stage
+CUSTOM_METRICS = 3
 LOG_GB_PER_MONTH = 1.0
 ECR_GB = 5.0
 INDEX_GB = 0.2
@@ -232,6 +236,12 @@ def monthly_lines(
             ("container_insights_month",),
         ),
         Line("CloudWatch alarms", "2", 2 * _p("alarm_month"), ("alarm_month",)),
+        Line(
+            "CloudWatch custom metrics",
+            f"BacklogPerConsumer, {CUSTOM_METRICS} stages",
+            CUSTOM_METRICS * _p("metric_month"),
+            ("metric_month",),
+        ),
         Line(
             "Secrets Manager",
             f"{SECRETS[tier]} secrets",

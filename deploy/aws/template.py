@@ -5,7 +5,7 @@ markers, which this module generates: each ECS task-definition template is rende
 CloudFormation expressions for its placeholders (`${TASK_ROLE_ARN}` becomes `!GetAtt LiveTaskRole.Arn`,
 a string with placeholders inside becomes `!Sub`) and its API field names are turned into
 CloudFormation property names. The production tier's live task is the same template without the
-RabbitMQ sidecar (Amazon MQ is the broker there).
+RabbitMQ sidecar (Amazon MQ is the broker there) and with the secrets of production-additions.json.
 
     python -m deploy.aws.template            # rewrite the block
     python -m deploy.aws.template --check    # exit 1 if the file differs from what would be written
@@ -46,6 +46,8 @@ SUB_NAMES: Mapping[str, str] = {
     "DATABASE_URL_SECRET_ARN": "DatabaseUrlSecret",
     "RABBITMQ_SECRET_ARN": "RabbitMqSecret",
     "API_KEYS_SECRET_ARN": "ApiKeysSecret",
+    "REDIS_URL_SECRET_ARN": "RedisUrlSecret",
+    "RATE_LIMIT_KEY_SECRET_ARN": "RateLimitKeySecret",
     "OPERATOR_KEYS_SHA256": "OperatorKeysSha256",
     "LLM_PROVIDER": "LlmProvider",
     "BEDROCK_MODEL_ID": "BedrockModelId",
@@ -94,12 +96,25 @@ def without_sidecar(task_definition: Mapping[str, Any]) -> dict[str, Any]:
     return shared
 
 
+def with_secrets(task_definition: Mapping[str, Any], additions: Mapping[str, Any]) -> dict[str, Any]:
+    """The task with each container's extra secrets (deploy/ecs/templates/production-additions.json)."""
+    extended = copy.deepcopy(dict(task_definition))
+    extra = additions["containerSecrets"]
+    for container in extended["containerDefinitions"]:
+        container["secrets"] = [*container.get("secrets", []), *extra.get(container["name"], [])]
+    unknown = set(extra) - {c["name"] for c in extended["containerDefinitions"]}
+    if unknown:
+        raise ValueError(f"production-additions.json names containers the task lacks: {sorted(unknown)}")
+    return extended
+
+
 def task_definition_documents() -> dict[str, dict[str, Any]]:
     """The three task definitions as ECS API documents with `${PLACEHOLDER}`s, by template name."""
     live = load_template("live_task_definition")
+    production = with_secrets(without_sidecar(live), load_template("production_additions"))
     return {
         "live_task_definition": live,
-        "shared_broker_live_task_definition": without_sidecar(live),
+        "shared_broker_live_task_definition": production,
         "pipeline_task_definition": load_template("pipeline_task_definition"),
     }
 

@@ -30,6 +30,7 @@ TEMPLATE_FILES: dict[str, Path] = {
     "live_task_definition": TEMPLATES / "live-inference.json",
     "pipeline_task_definition": TEMPLATES / "data-pipeline.json",
     "run_pipeline": TEMPLATES / "run-pipeline.json",
+    "production_additions": TEMPLATES / "production-additions.json",
 }
 
 

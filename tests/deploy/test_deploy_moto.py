@@ -206,6 +206,9 @@ def test_production_stack_uses_amazon_mq_redis_and_two_tasks(aws: None) -> None:
     ]
     assert group["TransitEncryptionEnabled"] and group["AtRestEncryptionEnabled"]
     assert found["RedisEndpoint"].startswith("rediss://")
+    token = _secret("redis-auth-token")
+    assert _secret("redis-url") == f"rediss://:{token}@{found['RedisEndpoint'].removeprefix('rediss://')}/0"
+    assert len(_secret("rate-limit-key")) == 48
     (db,) = boto3.client("rds", region_name=REGION).describe_db_instances()["DBInstances"]
     assert db["MultiAZ"]
     ecs = boto3.client("ecs", region_name=REGION)
@@ -213,6 +216,18 @@ def test_production_stack_uses_amazon_mq_redis_and_two_tasks(aws: None) -> None:
     assert service["desiredCount"] == 2
     live = ecs.describe_task_definition(taskDefinition="consumer-rights-live-inference")["taskDefinition"]
     assert "rabbitmq" not in {c["name"] for c in live["containerDefinitions"]}
+    shared = {  # what the replicas share through Redis reaches the two services that read it
+        c["name"]: sorted(
+            s["name"] for s in c.get("secrets", []) if s["name"] in ("REDIS_URL", "RATE_LIMIT_KEY_SECRET")
+        )
+        for c in live["containerDefinitions"]
+    }
+    assert shared == {
+        "pii-filter": ["RATE_LIMIT_KEY_SECRET", "REDIS_URL"],
+        "rag-core": [],
+        "llm-connector": ["REDIS_URL"],
+        "psql-worker": [],
+    }
     (target,) = boto3.client("application-autoscaling", region_name=REGION).describe_scalable_targets(
         ServiceNamespace="ecs"
     )["ScalableTargets"]

@@ -195,11 +195,16 @@ def test_least_privilege_roles() -> None:
     }
     assert [sorted(s["Action"]) for s in statements("PipelineTaskRole")] == [live[1]["Action"]]
     execution = {s["Sid"]: s for s in statements("ExecutionRole")}
-    assert sorted(r["Ref"] for r in execution["TaskSecrets"]["Resource"]) == [
+    resources_read = execution["TaskSecrets"]["Resource"]
+    assert sorted(r["Ref"] for r in resources_read if "Ref" in r) == [
         "AmqpUrlSecret",
         "ApiKeysSecret",
         "DatabaseUrlSecret",
         "RabbitMqSecret",
+    ]
+    assert [r["Fn::If"] for r in resources_read if "Fn::If" in r] == [  # the production tier's two
+        ["IsProduction", {"Ref": "RedisUrlSecret"}, {"Ref": "AWS::NoValue"}],
+        ["IsProduction", {"Ref": "RateLimitKeySecret"}, {"Ref": "AWS::NoValue"}],
     ]
 
 
