@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import pika
 
 from common.messages import ChunkBatch
-from common.rabbit.connection import connection_parameters, properties_for
+from common.rabbit.connection import node_parameters, properties_for
 from common.settings import ServiceSettings
 from common.topology import CHUNKS_BATCH
 
@@ -17,7 +17,7 @@ def publish(batches: Iterable[ChunkBatch], *, settings: ServiceSettings) -> int:
     """Publish in order; each is confirmed by the broker (and routed, mandatory) before the next."""
     topology = settings.topology
     sent = 0
-    params = connection_parameters(settings.amqp_url, name="chunker")
+    params = node_parameters(settings.amqp_url, name="chunker")
     with contextlib.closing(pika.BlockingConnection(params)) as connection:
         channel = connection.channel()
         channel.confirm_delivery()

@@ -18,7 +18,8 @@ class ServiceSettings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     amqp_url: str = Field(
         default="amqp://guest:guest@127.0.0.1:5672/%2F",
-        description="RabbitMQ URL (AMQP_URL); credentials come from the environment / Secrets Manager",
+        description="RabbitMQ URL (AMQP_URL), or the URLs of a cluster's nodes separated by commas (a "
+        "connection fails over to the next); credentials come from the environment / Secrets Manager",
     )
     namespace: str = Field(default="cr", description="prefix of every exchange and queue name")
     log_level: str = "INFO"

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from common.messages import QueryResult, RedactedQuery
 from common.rabbit.aio import AsyncChannel, PublishLost, PublishRefused, connect
-from common.rabbit.connection import Backoff, connection_parameters, properties_for
+from common.rabbit.connection import Backoff, node_parameters, properties_for
 from common.topology import QUERY_ACCEPTED, Topology
 from pii_filter.metrics import QUEUE_CONSUMERS, QUEUE_MESSAGES
 
@@ -63,6 +63,7 @@ class GatewayBroker:
         self.topology = topology
         self.instance_id = instance_id
         self.reply_queue = topology.reply_queue(instance_id)
+        self._reply_generation = 0  # > 0 once a reply queue was lost with its cluster node
         self._backoff = Backoff(maximum=reconnect_max_delay_s)
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -166,16 +167,12 @@ class GatewayBroker:
                     await asyncio.wait_for(self._stop.wait(), self._backoff.next_delay())
 
     async def _serve(self) -> None:
-        params = connection_parameters(
-            self.amqp_url, name=f"pii_filter-{self.instance_id}", heartbeat=self.heartbeat_s
-        )
-        connection, closed = await asyncio.wait_for(connect(params), CONNECT_TIMEOUT_S)
+        connection, closed = await self._connect()
         try:
             channel = await AsyncChannel.open(connection)
-            for method, arguments in [
-                *self.topology.declarations(), self.topology.reply_queue_declaration(self.instance_id)
-            ]:
+            for method, arguments in self.topology.declarations():
                 await channel.call(method, **arguments)
+            channel = await self._declare_reply_queue(connection, channel)
             await channel.call("basic_consume", queue=self.reply_queue, on_message_callback=self._on_reply,
                                auto_ack=True)
             await channel.confirm_deliveries()
@@ -197,6 +194,48 @@ class GatewayBroker:
                     connection.close()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.shield(closed), CONNECT_TIMEOUT_S)
+
+    async def _connect(self) -> tuple[AsyncioConnection, asyncio.Future[BaseException]]:
+        """The first node of AMQP_URL (tried in a random order, as the workers do) that accepts."""
+        nodes = node_parameters(
+            self.amqp_url, name=f"pii_filter-{self.instance_id}", heartbeat=self.heartbeat_s
+        )
+        for attempt, params in enumerate(nodes, start=1):
+            try:
+                return await asyncio.wait_for(connect(params), CONNECT_TIMEOUT_S)
+            except (pika.exceptions.AMQPError, OSError, TimeoutError) as exc:
+                if attempt == len(nodes):
+                    raise
+                log.warning("broker node unreachable (%s): trying the next", exc.__class__.__name__)
+        raise AssertionError("unreachable: node_parameters returns at least one node")
+
+    async def _declare_reply_queue(
+        self, connection: AsyncioConnection, channel: AsyncChannel
+    ) -> AsyncChannel:
+        """This instance's reply queue; a new one when the old one's cluster node is down (404 on declare).
+
+        The old record is cleared only once the node has left, so waiting for it would keep the gateway
+        disconnected; replies addressed to the old queue are lost and those queries fall back to their
+        stored rows after the answer timeout.
+        """
+        method, arguments = self.topology.reply_queue_declaration(self._reply_instance)
+        try:
+            await channel.call(method, **arguments)
+            return channel
+        except pika.exceptions.ChannelClosedByBroker as exc:
+            if exc.reply_code != 404:
+                raise
+        self._reply_generation += 1
+        self.reply_queue = self.topology.reply_queue(self._reply_instance)
+        log.warning("reply queue unavailable on the cluster; replies now on %s", self.reply_queue)
+        channel = await AsyncChannel.open(connection)
+        method, arguments = self.topology.reply_queue_declaration(self._reply_instance)
+        await channel.call(method, **arguments)
+        return channel
+
+    @property
+    def _reply_instance(self) -> str:
+        return f"{self.instance_id}-{self._reply_generation}" if self._reply_generation else self.instance_id
 
     async def _refresh_consumer_counts(
         self, connection: AsyncioConnection, checks: AsyncChannel

@@ -24,6 +24,22 @@ def connection_parameters(url: str, *, name: str, heartbeat: int = 30) -> pika.U
     return params
 
 
+def broker_urls(amqp_url: str) -> list[str]:
+    """AMQP_URL's nodes: one URL, or several separated by commas (the nodes of a RabbitMQ cluster)."""
+    urls = [part.strip() for part in amqp_url.split(",") if part.strip()]
+    if not urls:
+        raise ValueError("AMQP_URL names no broker")
+    return urls
+
+
+def node_parameters(amqp_url: str, *, name: str, heartbeat: int = 30) -> list[pika.URLParameters]:
+    """Parameters for every node of AMQP_URL in a random order: pika tries them in turn, so a connection
+    fails over to the next node, and replicas spread over the cluster instead of all taking the first."""
+    urls = broker_urls(amqp_url)
+    random.shuffle(urls)
+    return [connection_parameters(url, name=name, heartbeat=heartbeat) for url in urls]
+
+
 def properties_for(
     message: Message,
     *,

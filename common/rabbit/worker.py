@@ -39,7 +39,7 @@ from common.health import serve_health
 from common.logging import query_context
 from common.messages import Message
 from common.metrics import MESSAGES, STAGE_SECONDS
-from common.rabbit.connection import Backoff, connection_parameters, properties_for
+from common.rabbit.connection import Backoff, node_parameters, properties_for
 from common.settings import ServiceSettings
 from common.topology import HANDLER_ATTEMPTS, Topology
 
@@ -200,7 +200,7 @@ class Worker:
     # -- connection thread ------------------------------------------------------------------------
 
     def _consume_until_closed(self, backoff: Backoff) -> None:
-        params = connection_parameters(
+        params = node_parameters(
             self.settings.amqp_url, name=self.name, heartbeat=self.settings.amqp_heartbeat_s
         )
         connection = pika.BlockingConnection(params)
