@@ -75,6 +75,12 @@ PRODUCTS = ["phone", "laptop", "television", "fridge", "washing machine", "air c
 SERVICES = ["bank", "insurance company", "airline", "builder", "hospital", "courier company",
             "e-commerce site", "telecom operator", "travel agent", "coaching institute", "electricity board",
             "gas agency", "car dealer", "real estate agent", "internet provider"]
+# what people add to the same question: each combination is another string to the cache
+DETAILS = ["", " I bought it last month.", " It is still under warranty.", " I paid by card.",
+           " I bought it online.", " I have the bill.", " It was a gift.", " I bought it in a sale.",
+           " The seller is not answering.", " I already sent an email."]
+PLACES = ["", " I live in Delhi.", " I am in Mumbai.", " This is in Bengaluru.", " I am from Chennai.",
+          " I live in Kolkata.", " I am in Pune.", " I live in a small town."]
 PASSAGES = [Passage(chunk_id=f"guide-{n}", source="knowledge/guide.md", title="Guide", text="Text. " * 40)
             for n in range(5)]
 ANSWER = Completion(text="Ask the seller to repair, replace or refund [1]; then file a complaint [2].",
@@ -85,17 +91,17 @@ ANSWER = Completion(text="Ask the seller to repair, replace or refund [1]; then 
 
 def phrasings() -> list[str]:
     """Every distinct general question of the pool, in a fixed order."""
-    pool: list[str] = []
+    bases: list[str] = []
     for intent, templates in INTENTS.items():
         for template in templates:
             if "{p}" in template:
-                pool += [template.format(p=p) for p in PRODUCTS]
+                bases += [template.format(p=p) for p in PRODUCTS]
             elif "{s}" in template:
-                pool += [template.format(s=s) for s in SERVICES]
+                bases += [template.format(s=s) for s in SERVICES]
             else:
-                pool.append(template)
+                bases.append(template)
         del intent
-    return pool
+    return [base + detail + place for base in bases for detail in DETAILS for place in PLACES]
 
 
 def surface_noise(text: str, rng: random.Random) -> str:
@@ -209,8 +215,10 @@ def main(argv: list[str] | None = None) -> None:
     body = "\n".join([
         f"Measured {machine()} (`python -m bench.answer_cache`, {args.days} simulated days, "
         f"{time.perf_counter() - started:.0f} s).",
-        f"Workload: general questions from a pool of {len(pool)} distinct phrasings ({len(INTENTS)} intents, "
-        f"several wordings each, {len(PRODUCTS)} products, {len(SERVICES)} services) with Zipf popularity "
+        f"Workload: general questions from a pool of {len(pool):,} distinct phrasings ({len(INTENTS)} "
+        "intents, "
+        f"several wordings each, {len(PRODUCTS)} products, {len(SERVICES)} services, {len(DETAILS) - 1} "
+        f"added details and {len(PLACES) - 1} places, each optional) with Zipf popularity "
         f"(s = {ZIPF_S}) and typing noise (case, spacing, closing marks); personal stories from "
         f"bench.pii_dataset through the real redactor ({carrying:.0%} of them carried an entity: those are "
         "never cached, the rest are unique anyway). Entries live 24 h; the snapshot changes weekly. "

@@ -87,10 +87,22 @@ def cache_key(prompt: GroundedPrompt, *, provider: str, model: str) -> str | Non
         "system": hashlib.sha256(prompt.system_prompt.encode()).hexdigest(),
         "provider": provider,
         "model": model,
+        # a follow-up is answered in the light of the earlier turns it carries (issue 18's `history`):
+        # the same words after another conversation are another question
+        "history": _jsonable(getattr(prompt.query, "history", None)),
     }
     digest = hashlib.sha256(json.dumps(ingredients, sort_keys=True).encode()).hexdigest()
     # the snapshot in clear lets an operator see, and drop, the entries of one snapshot
     return f"answers:{KEY_VERSION}:{prompt.index_version}:{digest}"
+
+
+def _jsonable(value: object) -> object:
+    """Models and lists of them as plain JSON values, for the key."""
+    if isinstance(value, Model):
+        return value.model_dump(mode="json")
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
 
 
 class AnswerCache:

@@ -181,3 +181,18 @@ def test_a_redis_outage_only_costs_the_cache(private_redis):
     result_of(handler, prompt_for(question))
     result_of(handler, prompt_for(question))
     assert len(provider.calls) == 7
+
+
+def test_a_follow_up_is_keyed_on_the_turns_it_carries():
+    """Issue 18's follow-ups carry earlier turns (`history`): other turns, another question."""
+    from common.messages import RedactedQuery
+
+    class FollowUp(RedactedQuery):  # the shape a follow-up query takes once it carries its turns
+        history: tuple[str, ...] = ()
+
+    base = prompt_for("And if I bought it online?")
+    keys = set()
+    for history in ([], ["My phone broke in a week."], ["The airline cancelled my flight."]):
+        query = FollowUp(**base.query.model_dump(), history=tuple(history))
+        keys.add(cache_key(base.model_copy(update={"query": query}), provider="bedrock", model="m"))
+    assert len(keys) == 3 and None not in keys
