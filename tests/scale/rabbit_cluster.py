@@ -22,9 +22,12 @@ def docker(*args: str, timeout: float = 120, check: bool = True) -> subprocess.C
 
 def ensure_docker() -> None:
     """The daemon running and the image present; the stand-in script provides both where no registry can."""
-    found = subprocess.run(["docker", "image", "inspect", IMAGE], capture_output=True, timeout=60)
-    if found.returncode == 0:
-        return
+    try:
+        found = subprocess.run(["docker", "image", "inspect", IMAGE], capture_output=True, timeout=60)
+        if found.returncode == 0:
+            return
+    except FileNotFoundError:  # no docker client yet: the script installs it
+        pass
     if not STANDINS.exists():
         raise RuntimeError(f"Docker or {IMAGE} is not available and {STANDINS} is missing")
     subprocess.run([str(STANDINS)], check=True, timeout=1800, capture_output=True)
