@@ -289,12 +289,18 @@ class Worker:
             if isinstance(item, Reply):
                 if not incoming.reply_to:
                     continue
-                delivery.channel.basic_publish(
-                    exchange="",
-                    routing_key=incoming.reply_to,
-                    body=item.message.model_dump_json().encode(),
-                    properties=properties_for(item.message, message_id=message_id),
-                )
+                try:
+                    delivery.channel.basic_publish(
+                        exchange="",
+                        routing_key=incoming.reply_to,
+                        body=item.message.model_dump_json().encode(),
+                        properties=properties_for(item.message, message_id=message_id),
+                    )
+                except (pika.exceptions.UnroutableError, pika.exceptions.NackError):
+                    # a reply is a courtesy to the waiting request, never what finishes the query: a
+                    # gateway's reply queue that went down with its cluster node is nacked by the broker,
+                    # and retrying the message would only meet the same refusal (until dead-lettered)
+                    log.warning("reply not accepted by the broker (its queue is gone); publishing on")
             else:
                 delivery.channel.basic_publish(
                     exchange=self.topology.events,

@@ -107,6 +107,14 @@ class RabbitCluster:
         rows = json.loads(self.ctl(via, "list_queues", "name", "leader", "--formatter", "json", "-q"))
         return {row["name"]: row["leader"] for row in rows if row.get("leader")}
 
+    def home_of(self, queue_prefix: str) -> str | None:
+        """The container whose node holds a (classic) queue named with `queue_prefix`."""
+        for node in self.nodes:
+            rows = json.loads(self.ctl(node, "list_queues", "--local", "name", "--formatter", "json", "-q"))
+            if any(row["name"].startswith(queue_prefix) for row in rows):
+                return node
+        return None
+
     def container_of(self, erlang_node: str) -> str:
         host = erlang_node.split("@", 1)[1]
         return next(n for n in self.nodes if self.hostname(n) == host)

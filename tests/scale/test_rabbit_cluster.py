@@ -108,11 +108,14 @@ async def _burst(stack: ClusterStack) -> tuple[list[Outcome], str, float, float]
     ready_again: list[float] = []
 
     async def stop_busiest_node() -> None:
-        # the node leading most of this stack's queues: the worst one to lose
+        # the node holding the gateway's reply queue (replies to it are refused while it goes down, and
+        # the gateway must move), else the one leading most of this stack's quorum queues
         cluster = stack.cluster
-        current = await asyncio.to_thread(cluster.leaders, cluster.nodes[0])
-        leaders = Counter(leader for name, leader in current.items() if name.startswith(stack.namespace))
-        node = cluster.container_of(leaders.most_common(1)[0][0])
+        node = await asyncio.to_thread(cluster.home_of, f"{stack.namespace}.gateway.replies.")
+        if node is None:
+            current = await asyncio.to_thread(cluster.leaders, cluster.nodes[0])
+            leaders = Counter(leader for name, leader in current.items() if name.startswith(stack.namespace))
+            node = cluster.container_of(leaders.most_common(1)[0][0])
         stopped.append((node, time.monotonic()))
         await asyncio.to_thread(cluster.stop_node, node)
         async with httpx.AsyncClient(timeout=5) as probe:  # until every stage is consumed again
