@@ -22,9 +22,9 @@ import psycopg
 import pytest
 
 from deploy.local import PORTS, LocalStack, free_port
-from tests.conftest import _create_database, _drop_database
 from tests.scale.rabbit_cluster import RabbitCluster
 from tests.support.broker import wait_until
+from tests.support.database import create_database, drop_database
 
 pytestmark = [pytest.mark.scale, pytest.mark.e2e]
 
@@ -56,7 +56,7 @@ class ClusterStack:
 def cluster_stack(scale_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterStack]:
     cluster = RabbitCluster()
     db_name = f"cr_cluster_{uuid.uuid4().hex[:10]}"
-    database_url = _create_database(db_name)
+    database_url = create_database(db_name)
     namespace = f"cluster{uuid.uuid4().hex[:8]}"
     env = {"AMQP_URL": "", "NAMESPACE": namespace, "DATABASE_URL": database_url,
            "INDEX_DIR": str(scale_index),
@@ -79,7 +79,7 @@ def cluster_stack(scale_index: Path, tmp_path_factory: pytest.TempPathFactory) -
         if local is not None:
             local.stop_all()
         cluster.remove()
-        _drop_database(db_name)
+        drop_database(db_name)
 
 
 def test_the_work_queues_are_quorum_queues_with_a_member_on_every_node(cluster_stack: ClusterStack):
