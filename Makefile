@@ -9,7 +9,7 @@ CHECKOV         = $(VENV)/tools/checkov
 CHECKOV_STAMP   = $(CHECKOV)/.installed-$(CHECKOV_VERSION)
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: install tools test test-fast lint bench bench-e2e bench-retrieval bench-answers bench-pii bench-embed bench-http bench-tokens run-local up ingest clean
+.PHONY: install tools test test-fast lint bench bench-e2e bench-retrieval bench-answers bench-pii bench-embed bench-http bench-tokens run-local up down ingest clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -70,6 +70,10 @@ ingest: $(STAMP)
 
 up:
 	docker compose up --build
+
+# every service, the pipeline profile's too (a plain `docker compose down` leaves those running)
+down:
+	docker compose --profile pipeline down -v
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache var

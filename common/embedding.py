@@ -221,10 +221,19 @@ class _Pooled:
         return Pooled().eval()
 
 
+EXPORT_MODE = 0o644  # readable by every user: images export as root and serve as an unprivileged one
+
+
 def _atomic_target(target: Path) -> Path:
     handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(handle)
     return Path(name)
+
+
+def _publish(tmp: Path, target: Path) -> None:
+    """Move a finished export into place; mkstemp made it 0600, which only its writer could read."""
+    tmp.chmod(EXPORT_MODE)
+    os.replace(tmp, target)
 
 
 def _export_fused(model_path: Path, target: Path) -> None:
@@ -259,7 +268,7 @@ def _export_fused(model_path: Path, target: Path) -> None:
             str(raw), model_type="bert", num_heads=config.num_attention_heads, hidden_size=config.hidden_size
         )
         optimized.save_model_to_file(str(fused))
-        os.replace(fused, target)
+        _publish(fused, target)
     finally:
         raw.unlink(missing_ok=True)
         fused.unlink(missing_ok=True)
@@ -279,7 +288,7 @@ def _quantize(source: Path, target: Path) -> None:
             per_channel=True,
             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
         )
-        os.replace(tmp, target)
+        _publish(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
 

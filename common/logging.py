@@ -16,8 +16,8 @@ _query_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("query_id
 
 @contextlib.contextmanager
 def query_context(query_id: object) -> Iterator[None]:
-    """Tag every log line emitted inside the block with this query id."""
-    token = _query_id.set(str(query_id))
+    """Tag every log line emitted inside the block with this query id (null when there is none)."""
+    token = _query_id.set(None if query_id is None else str(query_id))
     try:
         yield
     finally:
@@ -89,6 +89,9 @@ def configure_logging(
         handler.setFormatter(
             logging.Formatter("%(asctime)s %(levelname)s %(service)s %(query_id)s %(name)s: %(message)s")
         )
+    # the handler enforces the level too: a library that sets its own logger to DEBUG when imported
+    # (bm25s does) would otherwise print below LOG_LEVEL
+    handler.setLevel(level.upper())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -271,7 +271,8 @@ class Worker:
         """Unparseable body: tell the user (if the policy knows how) and dead-letter the message."""
         sub = delivery.subscription
         query_id = _query_id_of(None, delivery.properties)
-        log.warning("invalid message on %s dead-lettered", sub.queue, extra={"query_id": str(query_id)})
+        with query_context(query_id):
+            log.warning("invalid message on %s dead-lettered", sub.queue)
         MESSAGES.labels(queue=sub.queue, outcome="invalid").inc()
         try:
             outgoing = self._failure(None, query_id, sub.stage, FailureCode.INVALID_MESSAGE,

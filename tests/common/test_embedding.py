@@ -57,3 +57,14 @@ def test_exported_graph_has_fused_attention(tmp_path_factory: pytest.TempPathFac
     ops = {n.op_type for n in onnx.load(str(fused)).graph.node}
     assert {"Attention", "SkipLayerNormalization", "EmbedLayerNormalization"} <= ops
     assert "QAttention" in {n.op_type for n in onnx.load(str(int8)).graph.node}
+
+
+def test_exports_are_readable_by_every_user(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Images export as root at build time and serve as uid 10001: a 0600 file fails the start."""
+    cache = tmp_path_factory.getbasetemp() / "onnx-cache"
+    Embedder(backend="onnx-int8", threads=1, cache_dir=str(cache))
+    exports = sorted(Path(cache).glob("*/*.onnx"))
+    assert [p.name for p in exports] == ["model-fused-int8.onnx", "model-fused.onnx"]
+    for path in exports:
+        assert path.stat().st_mode & 0o777 == 0o644, (path.name, oct(path.stat().st_mode))
+    assert not list(Path(cache).glob("*/.*.tmp"))  # no temporary file left behind

@@ -56,3 +56,21 @@ def test_other_services_keep_exception_messages(capsys: pytest.CaptureFixture[st
     configure_logging(service="psql_worker")
     _log_a_failure()
     assert "could not redact" in json.loads(capsys.readouterr().out.strip())["exc_info"]
+
+
+def test_a_message_without_query_id_logs_null_not_the_string_none(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging(service="embedder")
+    with query_context(None):
+        logging.getLogger("embedder.test").info("a chunk batch carries no query")
+    assert json.loads(capsys.readouterr().out.strip())["query_id"] is None
+
+
+def test_a_library_logging_at_debug_stays_quiet_at_info(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging(service="rag_core", level="INFO")
+    import bm25s  # sets logging.getLogger("bm25s") to DEBUG when first imported
+
+    logging.getLogger("bm25s").setLevel(logging.DEBUG)  # as on first import, whatever imported it earlier
+    bm25s.BM25().index([["refund"], ["seller"]], show_progress=False)  # logs "Building index ..." at DEBUG
+    logging.getLogger("rag_core.test").info("index built")
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["message"] for line in lines] == ["index built"]
