@@ -224,6 +224,40 @@ def _scores(
     return scores
 
 
+# words that say what kind of answer is wanted, not what it is about ("is he right?", "is this legal?")
+_VERDICT_TEXT = "right wrong correct true legal illegal allowed possible ok okay"
+_VERDICT_WORDS = frozenset(stem(w) for w in _VERDICT_TEXT.split())
+_ACTION_STEMS = frozenset(stem(w) for w in _ACTION_VERBS)
+
+
+def lead_pool(ranked: Sequence[_Sentence], question: str) -> list[_Sentence]:
+    """The sentences that may lead, in the answer's ranking: those that answer what the question asks.
+
+    A story's words can lift a sentence about something else (a hospital story asking "by when must I
+    file the appeal?" matches the two-year limit for complaints better than the appeal period). When a
+    story surrounds the asking sentence, the lead comes from the sentences sharing the most of the
+    asking sentence's topic words (not its verbs of doing, "file", "get", nor verdict words, "right",
+    "legal"), stating a figure when the question asks for one (a deadline, a fee, a forum); a sentence
+    stating the band of money the question's amount falls in (the commission, the fee) may always lead.
+    """
+    topic = frozenset(
+        s
+        for s in asking_stems(question)
+        if len(s) > 2 and s not in _VERDICT_WORDS and s not in _ACTION_STEMS
+    )
+    if not topic or topic >= stems(question) - _ACTION_STEMS:
+        return list(ranked)
+    pool = list(ranked)
+    if _ASKS_FOR_FIGURE.search(question):
+        pool = [c for c in pool if c.figures] or pool
+    shared = {c: len(c.stems & topic) for c in pool}
+    most = max(shared.values(), default=0)
+    money = amounts(question)
+    chosen = {c for c in pool if most and shared[c] == most}
+    chosen |= {c for c in ranked if any(fits_range(c.text, amount) for amount in money)}
+    return [c for c in ranked if c in chosen] or list(ranked)
+
+
 def _similar(a: _Sentence, b: _Sentence) -> bool:
     union = a.stems | b.stems
     return bool(union) and len(a.stems & b.stems) / len(union) > 0.6
@@ -288,7 +322,7 @@ def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: in
         )
         return Answer(take(opening, 2), [], [], matched=False)
     cutoff = RELATIVE_CUTOFF * best
-    lead = take([c for c in matching if not c.action], 1) or take(matching, 1)
+    lead = take(lead_pool([c for c in matching if not c.action], question), 1) or take(matching, 1)
     if not lead[0].law:  # a guide's answer: one more plain sentence for the question's other words
         rest = _scores(candidates, question, stems(question) - lead[0].stems)
         more = sorted(

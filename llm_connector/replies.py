@@ -30,8 +30,9 @@ OFF_LIMITS_ANSWER = (
 
 
 def with_helpline(text: str) -> str:
-    """Append the helpline pointer unless the text already gives it."""
+    """Append the helpline pointer unless the text already gives it (the helpline and e-Jagriti, the
+    portal that replaced e-Daakhil: a reply naming only e-Daakhil points to a closed portal)."""
     text = text.strip()
-    if "1915" in text and "e-daakhil" in text.lower():
+    if "1915" in text and "e-jagriti" in text.lower():
         return text
     return f"{text}\n\n{HELPLINE}" if text else NO_CONTEXT_ANSWER

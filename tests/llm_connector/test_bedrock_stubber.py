@@ -153,3 +153,11 @@ def test_an_answer_cut_at_max_tokens_is_still_returned(stubbed):
     )
     completion = provider.complete(grounded("deadline?", [LIMITATION]))
     assert completion.answered and completion.text.endswith("and")
+
+
+def test_a_reply_naming_only_e_daakhil_still_gets_the_e_jagriti_pointer():
+    from llm_connector.replies import HELPLINE, with_helpline
+
+    old = "File online on e-Daakhil or call 1915."
+    assert with_helpline(old).endswith(HELPLINE)
+    assert with_helpline(HELPLINE) == HELPLINE

@@ -233,3 +233,32 @@ def test_the_passage_wide_instruction_check_drops_exactly_what_a_check_per_sente
     got = [(s.number, s.position, s.text) for s in candidate_sentences(passages, SYSTEM_PROMPT)]
     assert got == expected
     assert len(expected) < sum(len(split_sentences(p.text)) for p in passages)  # some were dropped
+
+
+APPEALS = Passage(
+    chunk_id="guide-appeals",
+    source="knowledge/appeals.md",
+    title="Appealing a consumer commission order",
+    section="41, 51",
+    text=(
+        "A consumer complaint against a hospital must be filed within two years of the negligence. "
+        "The appeal against a District Commission order goes to the State Commission within 45 days "
+        "of the order."
+    ),
+)
+
+
+def test_the_lead_answers_the_asking_sentence_not_the_story(provider):
+    """The story (a complaint against a hospital) shares more words with the complaint limit; the
+    asking sentence is about the appeal, so the appeal period leads."""
+    question = (
+        "The District Commission dismissed my complaint against a hospital saying negligence was not "
+        "proved. By when must I file the appeal and where?"
+    )
+    answer = provider.complete(grounded(question, [APPEALS])).text
+    assert answer.startswith("The appeal against a District Commission order goes to the State Commission")
+    # without a story, the same passages lead with what the question's words match best
+    plain = provider.complete(
+        grounded("Within how many years must a hospital complaint be filed?", [APPEALS])
+    )
+    assert plain.text.startswith("A consumer complaint against a hospital must be filed within two years")
