@@ -26,8 +26,10 @@ from pii_filter.docs_ui import ASSETS_PREFIX, install_docs
 from pii_filter.errors import ApiError, install_error_handlers
 from pii_filter.headers import SecurityHeadersMiddleware
 from pii_filter.metrics import HTTP_REQUESTS, HTTP_SECONDS
+from pii_filter.page import TOKEN_PATH, install_page
+from pii_filter.page_token import PageTokens
 from pii_filter.query_flow import QueryFlow, RecordsLike, RedactorLike
-from pii_filter.rate_limit import RateLimiter, RateLimitMiddleware, SharedWindows
+from pii_filter.rate_limit import RateLimiter, RateLimitMiddleware, SharedWindows, caller_of
 from pii_filter.schemas import ErrorBody, QueryRequest, QueryResponse, ReadyStatus
 from pii_filter.settings import GatewaySettings
 
@@ -36,7 +38,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 # what /query and /queries/{id} may also answer: no or a wrong API key, too many requests
 GUARDED: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (401, 429)}
-PROTECTED_PREFIXES = ("/query", "/queries")  # everything else (/health, /ready, /docs) is open
+PROTECTED_PREFIXES = ("/query", "/queries")  # everything else (/, /health, /ready, /docs) is open
 TITLE = "Consumer-rights assistant"
 
 
@@ -94,7 +96,10 @@ def create_app(
     )
     install_error_handlers(app)
     install_docs(app, title=TITLE)
-    security = _install_access_guards(app, settings)
+    secret = settings.page_token_secret.get_secret_value()
+    page_tokens = PageTokens(secret=secret, ttl_s=settings.page_token_ttl_s) if secret else None
+    install_page(app, page_tokens=page_tokens)
+    security = _install_access_guards(app, settings, page_tokens)
 
     def label(scope: MutableMapping[str, Any]) -> str:
         """The route template, also for requests the guards answered before routing."""
@@ -147,11 +152,14 @@ def create_app(
     return app
 
 
-def _install_access_guards(app: FastAPI, settings: GatewaySettings) -> dict[str, Any] | None:
-    """Body limit, concurrency cap, rate limit and API keys, all answered before the body is parsed.
+def _install_access_guards(
+    app: FastAPI, settings: GatewaySettings, page_tokens: PageTokens | None,
+) -> dict[str, Any] | None:
+    """Body limit, concurrency cap, rate limits and API keys, all answered before the body is parsed.
 
-    Starlette runs the middleware added last first: API key, then rate limit (per key), then the cap on
-    requests in progress (per key), then body size and speed.
+    Starlette runs the middleware added last first: API key (or page token), then rate limit (per key;
+    per client address for page tokens and without keys), then the cap on requests in progress, then
+    body size and speed. POST /page-token has a rate limit of its own, per client address.
     Returns the OpenAPI `security` of the protected operations (None when keys are off).
     """
     protected = is_protected_path(PROTECTED_PREFIXES)
@@ -163,10 +171,14 @@ def _install_access_guards(app: FastAPI, settings: GatewaySettings) -> dict[str,
     if settings.rate_limit:
         limiter = RateLimiter(settings.rate_limit, shared=_shared_windows(settings))
         app.add_middleware(RateLimitMiddleware, limiter=limiter, protected=protected)
+    if page_tokens is not None and settings.page_token_rate_limit:
+        tokens = RateLimiter(settings.page_token_rate_limit, shared=_shared_windows(settings))
+        app.add_middleware(RateLimitMiddleware, limiter=tokens, protected=is_protected_path((TOKEN_PATH,)),
+                           counted_as=lambda scope: "page-token:" + caller_of(scope))
     if settings.auth_disabled:
         return None
     keys = ApiKeys(settings.api_key_digests, settings.operator_key_digests)
-    app.add_middleware(ApiKeyMiddleware, keys=keys, protected=protected)
+    app.add_middleware(ApiKeyMiddleware, keys=keys, protected=protected, page_tokens=page_tokens)
     return {"security": [{name: []} for name in SECURITY_SCHEMES]}
 
 

@@ -4,6 +4,8 @@ Checked in a pure ASGI middleware, so a request without a valid key is answered 
 read or parsed. Keys arrive as `Authorization: Bearer <key>` or `X-API-Key: <key>`. The caller's
 identity, for rate limiting and as the owner of the queries it asks, is a short prefix of the matching
 digest: never the key itself. Operator keys (OPERATOR_KEYS_SHA256) may also read every query.
+The browser page presents a page token the same way (pii_filter/page_token.py): its caller is
+'page:<id>', rate-limited per client address rather than per token, since anyone can get a token.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pii_filter.errors import error_response
 from pii_filter.metrics import AUTH_FAILURES
+from pii_filter.page_token import PAGE_CALLER_PREFIX, PageTokens, client_address
 
 CALLER_KEY = "caller"  # scope["state"][CALLER_KEY]: who is calling (rate limits, owner of its queries)
+LIMIT_KEY = "limit_as"  # scope["state"][LIMIT_KEY]: whom the rate limits count, when not the caller
 OPERATOR_KEY = "operator"  # scope["state"][OPERATOR_KEY]: True for an operator key
 MISSING_MESSAGE = (
     "An API key is required. Send it as 'Authorization: Bearer <key>' or in the 'X-API-Key' header."
@@ -77,19 +81,22 @@ class ApiKeys:
 
 
 class ApiKeyMiddleware:
-    """Answers 401 to requests for protected paths that carry no valid key; marks the caller otherwise."""
+    """Answers 401 to requests for protected paths that carry no valid key (or page token); marks the
+    caller otherwise."""
 
-    def __init__(self, app: ASGIApp, *, keys: ApiKeys, protected: Callable[[str], bool]) -> None:
+    def __init__(self, app: ASGIApp, *, keys: ApiKeys, protected: Callable[[str], bool],
+                 page_tokens: PageTokens | None = None) -> None:
         self.app = app
         self.keys = keys
         self.protected = protected
+        self.page_tokens = page_tokens
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not self.protected(scope["path"]):
             await self.app(scope, receive, send)
             return
         key = presented_key(scope["headers"])
-        caller = self.keys.identify(key) if key else None
+        caller = self._identify(key, scope) if key else None
         if caller is None:
             reason = "missing" if key is None else "invalid"
             AUTH_FAILURES.labels(reason=reason).inc()
@@ -101,7 +108,16 @@ class ApiKeyMiddleware:
             return
         state = scope.setdefault("state", {})
         state[CALLER_KEY], state[OPERATOR_KEY] = caller.id, caller.operator
+        if caller.id.startswith(PAGE_CALLER_PREFIX):  # a token is free to get: the address is the quota
+            state[LIMIT_KEY] = f"ip:{client_address(scope)}"
         await self.app(scope, receive, send)
+
+    def _identify(self, key: str, scope: Scope) -> Caller | None:
+        caller = self.keys.identify(key)
+        if caller is None and self.page_tokens is not None:
+            page_id = self.page_tokens.page_id(key, address=client_address(scope))
+            caller = Caller(PAGE_CALLER_PREFIX + page_id) if page_id else None
+        return caller
 
 
 def owner_of(scope: Scope) -> str:

@@ -29,9 +29,10 @@ from limits.errors import StorageError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from common.redis_link import REDIS_FAILURES, key_prefix, outage_breaker
-from pii_filter.auth import CALLER_KEY
+from pii_filter.auth import CALLER_KEY, LIMIT_KEY
 from pii_filter.errors import error_response
 from pii_filter.metrics import RATE_LIMIT_STORAGE, RATE_LIMITED
+from pii_filter.page_token import client_address
 
 log = logging.getLogger(__name__)
 # what the limits library raises for a Redis failure (wrapped), and what redis-py raises unwrapped
@@ -96,34 +97,37 @@ class RateLimiter:
 
 
 def caller_of(scope: Scope) -> str:
-    """The API key's id set by the auth middleware, else the client IP (as the proxy headers resolved it)."""
-    caller = scope.get("state", {}).get(CALLER_KEY)
+    """Whom the limits count: the API key's id set by the auth middleware, else the client IP (as the proxy
+    headers resolved it; also for page tokens, which the auth middleware marks so)."""
+    state = scope.get("state", {})
+    caller = state.get(LIMIT_KEY) or state.get(CALLER_KEY)
     if caller:
         return str(caller)
-    client = scope.get("client")
-    return f"ip:{client[0]}" if client else "ip:unknown"
+    return f"ip:{client_address(scope)}"
 
 
 class RateLimitMiddleware:
     """Answers 429 with Retry-After to callers over their limit on protected paths."""
 
-    def __init__(self, app: ASGIApp, *, limiter: RateLimiter, protected: Callable[[str], bool]) -> None:
+    def __init__(self, app: ASGIApp, *, limiter: RateLimiter, protected: Callable[[str], bool],
+                 counted_as: Callable[[Scope], str] = caller_of) -> None:
         self.app = app
         self.limiter = limiter
         self.protected = protected
+        self.counted_as = counted_as
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not self.protected(scope["path"]):
             await self.app(scope, receive, send)
             return
-        caller = caller_of(scope)
+        caller = self.counted_as(scope)
         exceeded = await self.limiter.retry_after(caller)
         if exceeded is None:
             await self.app(scope, receive, send)
             return
         item, wait_s = exceeded
         RATE_LIMITED.labels(caller_kind=caller.split(":", 1)[0]).inc()
-        who = "API key" if caller.startswith("key:") else "client address"
+        who = "API key" if caller.startswith("key:") else "client address"  # page tokens count per address
         response = error_response(
             429, "rate_limited",
             f"Too many requests: the limit is {item} for each {who}. Please try again in {wait_s} seconds.",

@@ -8,7 +8,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from limits import parse_many
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from common.settings import DatabaseSettings, RedisSettings
@@ -89,6 +89,22 @@ class GatewaySettings(DatabaseSettings, RedisSettings):
         "REDIS_URL in production",
     )
     max_body_bytes: int = Field(default=16384, ge=1024, description="MAX_BODY_BYTES: larger bodies get 413")
+    # the browser page at / (pii_filter/page.py, page_token.py)
+    page_token_secret: SecretStr = Field(
+        default=SecretStr(""),
+        description="PAGE_TOKEN_SECRET: signs the page's short-lived tokens (at least 32 characters, the "
+        "same on every replica; Secrets Manager in ECS). With API keys on, the page asks with such a token "
+        "instead of a key; empty = no page tokens (the page then works only with AUTH_DISABLED=true)",
+    )
+    page_token_ttl_s: int = Field(
+        default=900, ge=60, le=86400,
+        description="PAGE_TOKEN_TTL_S: a page token's lifetime; the page renews it before then",
+    )
+    page_token_rate_limit: str = Field(
+        default="10/minute;60/hour",
+        description="PAGE_TOKEN_RATE_LIMIT: page tokens issued (or renewed) per client address, a `limits` "
+        "string; empty = no limit",
+    )
 
     # slow and greedy clients (see pii_filter/server.py and body_limit.py)
     header_timeout_s: float = Field(
@@ -149,17 +165,24 @@ class GatewaySettings(DatabaseSettings, RedisSettings):
     def operator_key_digests(self) -> tuple[str, ...]:
         return _digests(self.operator_keys_sha256)
 
-    @field_validator("rate_limit")
+    @field_validator("rate_limit", "page_token_rate_limit")
     @classmethod
-    def _valid_rate_limit(cls, value: str) -> str:
+    def _valid_rate_limit(cls, value: str, info: ValidationInfo) -> str:
         if value.strip():
             try:
                 parse_many(value)
             except ValueError as exc:
                 raise ValueError(
-                    f"RATE_LIMIT {value!r} is not like '30/minute' or '5/second;100/hour'"
+                    f"{str(info.field_name).upper()} {value!r} is not like '30/minute' or '5/second;100/hour'"
                 ) from exc
         return value.strip()
+
+    @field_validator("page_token_secret")
+    @classmethod
+    def _long_page_token_secret(cls, value: SecretStr) -> SecretStr:
+        if value.get_secret_value() and len(value.get_secret_value()) < 32:
+            raise ValueError("PAGE_TOKEN_SECRET must be at least 32 characters (a long random string)")
+        return value
 
     @property
     def trusted_proxy_list(self) -> list[str]:

@@ -92,7 +92,7 @@ INPUT_TOKENS_PER_QUESTION = 1708
 OUTPUT_TOKENS_PER_QUESTION = 600
 INTERFACE_ENDPOINTS = 5  # ecr.api, ecr.dkr, logs, secretsmanager, bedrock-runtime (S3 is a free gateway)
 # production adds the Redis auth token, REDIS_URL and RATE_LIMIT_KEY_SECRET
-SECRETS = {"minimal": 6, "production": 9}
+SECRETS = {"minimal": 7, "production": 10}
 # BacklogPerConsumer (the gateway's EMF lines): one metric per live stage
 CUSTOM_METRICS = 3
 LOG_GB_PER_MONTH = 1.0

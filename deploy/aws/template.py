@@ -46,6 +46,7 @@ SUB_NAMES: Mapping[str, str] = {
     "DATABASE_URL_SECRET_ARN": "DatabaseUrlSecret",
     "RABBITMQ_SECRET_ARN": "RabbitMqSecret",
     "API_KEYS_SECRET_ARN": "ApiKeysSecret",
+    "PAGE_TOKEN_SECRET_ARN": "PageTokenSecret",
     "REDIS_URL_SECRET_ARN": "RedisUrlSecret",
     "RATE_LIMIT_KEY_SECRET_ARN": "RateLimitKeySecret",
     "OPERATOR_KEYS_SHA256": "OperatorKeysSha256",

@@ -326,6 +326,7 @@ def test_settings_accept_the_ecs_environment(plan: Any, name: str, monkeypatch: 
         "AMQP_URL": "amqp://consumer_rights:s3cret@127.0.0.1:5672/%2F",
         "DATABASE_URL": "postgresql://consumer_rights:s3cret@db.example.internal:5432/consumer_rights",
         "API_KEYS_SHA256": "a" * 64,
+        "PAGE_TOKEN_SECRET": "p" * 48,  # as Secrets Manager generates it: 48 characters
     }
     for variable in env_names(settings):
         monkeypatch.delenv(variable, raising=False)

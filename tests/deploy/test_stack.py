@@ -200,6 +200,7 @@ def test_least_privilege_roles() -> None:
         "AmqpUrlSecret",
         "ApiKeysSecret",
         "DatabaseUrlSecret",
+        "PageTokenSecret",
         "RabbitMqSecret",
     ]
     assert [r["Fn::If"] for r in resources_read if "Fn::If" in r] == [  # the production tier's two
