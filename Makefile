@@ -33,7 +33,7 @@ test: $(STAMP) $(CHECKOV_STAMP)
 	$(PY) -m pytest -q
 
 test-fast: $(STAMP) $(CHECKOV_STAMP)
-	$(PY) -m pytest -q -m "not faults and not e2e"
+	$(PY) -m pytest -q -m "not faults and not e2e and not browser"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
