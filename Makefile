@@ -9,7 +9,7 @@ CHECKOV         = $(VENV)/tools/checkov
 CHECKOV_STAMP   = $(CHECKOV)/.installed-$(CHECKOV_VERSION)
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: install tools test test-fast lint bench bench-e2e bench-retrieval bench-answers bench-pii bench-embed bench-http bench-tokens run-local up down ingest clean
+.PHONY: install tools test test-fast lint bench bench-e2e bench-retrieval bench-answers bench-pii bench-embed bench-http bench-tokens bench-follow-ups run-local up down ingest clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,13 +39,16 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
 
-bench: bench-pii bench-retrieval bench-answers bench-embed bench-tokens bench-e2e bench-http
+bench: bench-pii bench-retrieval bench-follow-ups bench-answers bench-embed bench-tokens bench-e2e bench-http
 
 bench-pii: $(STAMP)
 	$(PY) -m bench.pii_quality
 
 bench-retrieval: $(STAMP)
 	$(PY) -m bench.retrieval --write-docs
+
+bench-follow-ups: $(STAMP)
+	$(PY) -m bench.follow_ups --write-docs
 
 bench-answers: $(STAMP)
 	$(PY) -m bench.answers_keyfacts --write-docs

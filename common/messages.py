@@ -44,6 +44,13 @@ class Message(Model):
 # --- live query path -------------------------------------------------------------------------
 
 
+class Turn(Model):
+    """An earlier question of the conversation and its answer, as stored: redacted, never raw text."""
+
+    question: str
+    answer: str = ""
+
+
 class RedactedQuery(Message):
     """gateway -> rag_core and psql_worker: the question after personal data was replaced."""
 
@@ -62,6 +69,14 @@ class RedactedQuery(Message):
         description="who asked, so only they (or an operator) can read the record: an API key's caller id "
         "('key:' + 12 hex digits of the key's SHA-256) or a page session; '' when the gateway runs without "
         "keys. Never a key and never a client address",
+    )
+    conversation_id: UUID | None = Field(
+        default=None, description="the conversation this question belongs to (issued by the gateway)"
+    )
+    history: list[Turn] = Field(
+        default_factory=list,
+        description="the conversation's earlier turns, oldest first, redacted and bounded by the gateway: "
+        "context for the search and the prompt of a follow-up",
     )
 
 

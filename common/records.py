@@ -1,8 +1,9 @@
-"""The `queries` table and the models, both ways: the one mapping of a row.
+"""The `queries` and `feedback` tables and the models, both ways: the one mapping of a row.
 
-psql_worker writes rows with `accepted_params` / `result_params` and replies with `StoredQuery.result()`;
-the gateway reads them the same way (GET /queries/{id}, the answer after a lost reply, the spend).
-The table and its migrations belong to psql_worker (psql_worker/migrations/).
+psql_worker writes `queries` rows with `accepted_params` / `result_params` and replies with
+`StoredQuery.result()`; the gateway reads them the same way (GET /queries/{id}, the answer after a lost
+reply, the spend). The gateway writes `feedback` rows itself (`feedback_params`, UPSERT_FEEDBACK).
+The tables and their migrations belong to psql_worker (psql_worker/migrations/).
 """
 
 from __future__ import annotations
@@ -23,7 +24,19 @@ from common.messages import Citation, Model, QueryResult, RedactedQuery, StageEr
 log = logging.getLogger(__name__)
 
 SELECT_ONE = "SELECT * FROM queries WHERE query_id = %s"
+# a conversation's turns, oldest first (queries_conversation_idx)
+SELECT_CONVERSATION = (
+    "SELECT * FROM queries WHERE conversation_id = %s ORDER BY submitted_at NULLS LAST, created_at, query_id"
+)
 SPEND_SINCE = "SELECT COALESCE(sum(cost_usd), 0) FROM queries WHERE completed_at >= %s"
+# one row per query: feedback given again replaces the earlier one
+UPSERT_FEEDBACK = """
+INSERT INTO feedback (query_id, helpful, comment, comment_pii_found)
+VALUES (%(query_id)s, %(helpful)s, %(comment)s, %(comment_pii_found)s)
+ON CONFLICT (query_id) DO UPDATE SET
+    helpful = EXCLUDED.helpful, comment = EXCLUDED.comment,
+    comment_pii_found = EXCLUDED.comment_pii_found, updated_at = now()
+"""
 
 
 class QueryRecord(Model):
@@ -50,6 +63,8 @@ class StoredQuery(QueryRecord):
     top_k: int | None = None
     usage: TokenUsage = Field(default_factory=TokenUsage)
     owner: str = ""  # who asked (pii_filter.auth.owner_of): only they, or an operator, read the record
+    conversation_id: UUID | None = None
+    created_at: datetime | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> StoredQuery:
@@ -92,6 +107,7 @@ def accepted_params(query: RedactedQuery) -> dict[str, Any]:
         "submitted_at": query.submitted_at,
         "timings_ms": Jsonb(_timings(query.timings_ms)),
         "owner": _text(query.owner),
+        "conversation_id": query.conversation_id,
     }
 
 
@@ -117,6 +133,17 @@ def result_params(result: QueryResult) -> dict[str, Any]:
         "timings_ms": Jsonb(_timings(result.timings_ms)),
         "submitted_at": result.submitted_at,
         "completed_at": result.completed_at,
+    }
+
+
+def feedback_params(*, query_id: UUID, helpful: bool, comment: str | None,
+                    comment_pii_found: list[str]) -> dict[str, Any]:
+    """The columns of a feedback row; `comment` is the redacted comment."""
+    return {
+        "query_id": query_id,
+        "helpful": helpful,
+        "comment": _text(comment),
+        "comment_pii_found": [_text(p) for p in comment_pii_found],
     }
 
 

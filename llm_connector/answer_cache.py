@@ -69,10 +69,13 @@ def normalise(question: str) -> str:
 
 
 def carries_personal_data(prompt: GroundedPrompt, answer: str = "") -> bool:
-    """An entity was removed from the question, or a placeholder stands in the question or the answer."""
+    """An entity was removed from the question, or a placeholder stands in the question, the earlier
+    turns it carries or the answer."""
     query = prompt.query
+    earlier = " ".join(f"{turn.question} {turn.answer}" for turn in query.history)
     return bool(query.pii_found) or bool(
-        _PLACEHOLDER.search(query.redacted_question) or _PLACEHOLDER.search(answer)
+        _PLACEHOLDER.search(query.redacted_question) or _PLACEHOLDER.search(earlier)
+        or _PLACEHOLDER.search(answer)
     )
 
 
@@ -87,9 +90,9 @@ def cache_key(prompt: GroundedPrompt, *, provider: str, model: str) -> str | Non
         "system": hashlib.sha256(prompt.system_prompt.encode()).hexdigest(),
         "provider": provider,
         "model": model,
-        # a follow-up is answered in the light of the earlier turns it carries (issue 18's `history`):
-        # the same words after another conversation are another question
-        "history": _jsonable(getattr(prompt.query, "history", None)),
+        # a follow-up is answered in the light of the earlier turns it carries: the same words after
+        # another conversation are another question
+        "history": _jsonable(prompt.query.history),
     }
     digest = hashlib.sha256(json.dumps(ingredients, sort_keys=True).encode()).hexdigest()
     # the snapshot in clear lets an operator see, and drop, the entries of one snapshot

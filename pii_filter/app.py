@@ -22,23 +22,34 @@ from pii_filter.body_limit import BodyLimitMiddleware
 from pii_filter.broker import GatewayBroker
 from pii_filter.budget import SpendCap, SpendSource
 from pii_filter.concurrency import ConcurrencyLimitMiddleware
+from pii_filter.conversations import load_turns, not_found, shown
 from pii_filter.docs_ui import ASSETS_PREFIX, install_docs
 from pii_filter.errors import ApiError, install_error_handlers
+from pii_filter.feedback import FeedbackRecords, give_feedback
 from pii_filter.headers import SecurityHeadersMiddleware
 from pii_filter.metrics import HTTP_REQUESTS, HTTP_SECONDS
 from pii_filter.page import TOKEN_PATH, install_page
 from pii_filter.page_token import PageTokens
 from pii_filter.query_flow import QueryFlow, RecordsLike, RedactorLike
 from pii_filter.rate_limit import RateLimiter, RateLimitMiddleware, SharedWindows, caller_of
-from pii_filter.schemas import ErrorBody, QueryRequest, QueryResponse, ReadyStatus
+from pii_filter.schemas import (
+    Conversation,
+    ErrorBody,
+    FeedbackReceipt,
+    FeedbackRequest,
+    QueryRequest,
+    QueryResponse,
+    ReadyStatus,
+)
 from pii_filter.settings import GatewaySettings
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (400, 413, 422, 502, 503, 504)
+    code: {"model": ErrorBody} for code in (400, 404, 413, 422, 502, 503, 504)
 }
 # what /query and /queries/{id} may also answer: no or a wrong API key, too many requests
 GUARDED: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (401, 429)}
-PROTECTED_PREFIXES = ("/query", "/queries")  # everything else (/, /health, /ready, /docs) is open
+# everything else (/, /health, /ready, /docs) is open
+PROTECTED_PREFIXES = ("/query", "/queries", "/conversations")
 TITLE = "Consumer-rights assistant"
 
 
@@ -133,6 +144,26 @@ def create_app(
         if stored is None or not may_read(request.scope, stored.owner):  # the same answer either way
             raise ApiError(404, "not_found", f"No query with id {query_id}.")
         return stored.record()
+
+    @app.post("/queries/{query_id}/feedback", status_code=201, response_model=FeedbackReceipt,
+              responses={code: {"model": ErrorBody} for code in (404, 413, 422, 503, *GUARDED)},
+              tags=["questions"], openapi_extra=security)
+    async def post_feedback(query_id: UUID, body: FeedbackRequest, request: Request) -> FeedbackReceipt:
+        """Say whether an answer to your query helped; a comment is redacted like a question (404 for
+        anyone else's query)."""
+        feedback_records: FeedbackRecords | None = records  # type: ignore[assignment]
+        return await give_feedback(query_id=query_id, body=body, owner=owner_of(request.scope),
+                                   records=feedback_records, redact=flow.redact)
+
+    @app.get("/conversations/{conversation_id}", response_model=Conversation,
+             responses={code: {"model": ErrorBody} for code in (404, 422, 503, *GUARDED)},
+             tags=["questions"], openapi_extra=security)
+    async def get_conversation(conversation_id: UUID, request: Request) -> Conversation:
+        """A conversation you had, turn by turn, as stored: redacted (404 for anyone else's)."""
+        turns = await load_turns(records, conversation_id)
+        if not may_read(request.scope, turns[0].owner):  # the same answer as for an unknown id
+            raise not_found(conversation_id)
+        return shown(conversation_id, turns)
 
     @app.get("/health", tags=["operations"])
     def health() -> dict[str, str]:

@@ -88,10 +88,10 @@ def error_response(
 
 
 # the only names a validation message may quote: what the API defines, never what a client sent
-_KNOWN_FIELDS = frozenset({"question", "top_k", "query_id"})
+_KNOWN_FIELDS = frozenset({"question", "top_k", "query_id", "conversation_id", "helpful", "comment"})
 
 
-def _describe(error: dict[str, Any]) -> dict[str, str]:
+def _describe(error: dict[str, Any], allowed: str = "question, top_k") -> dict[str, str]:
     """One validation problem in words, without echoing the submitted value or an unknown key (either
     may hold personal data)."""
     kind = error.get("type", "")
@@ -100,14 +100,14 @@ def _describe(error: dict[str, Any]) -> dict[str, str]:
     if kind == "json_invalid":
         return {"field": "body", "message": "the request body is not valid JSON"}
     if kind == "extra_forbidden":
-        return {"field": "body", "message": "the body has a field this API does not know; "
-                "allowed: question, top_k"}
+        return {"field": "body",
+                "message": f"the body has a field this API does not know; allowed: {allowed}"}
     if kind == "missing":
         return {"field": location, "message": f"'{location}' is required"}
     if kind == "model_attributes_type" or kind == "dict_type":
         return {"field": "body", "message": "the body must be a JSON object like {\"question\": \"...\"}"}
     if kind.startswith("uuid"):
-        return {"field": location, "message": f"{location}: not a query id (a UUID such as "
+        return {"field": location, "message": f"{location}: not an id (a UUID such as "
                 "123e4567-e89b-42d3-a456-426614174000)"}
     if kind in _TYPE_WORDS:
         return {"field": location, "message": f"{location}: {_TYPE_WORDS[kind]}"}
@@ -122,7 +122,16 @@ _TYPE_WORDS = {
     "int_from_float": "must be a whole number such as 5",
     "int_parsing": "must be a whole number such as 5",
     "string_type": "must be text in quotes",
+    "bool_type": "must be true or false",
 }
+
+
+def _body_fields(request: Request) -> str:
+    """The fields the route's body allows, as a list to quote (the API's names, never the client's)."""
+    field = getattr(request.scope.get("route"), "body_field", None)
+    model = getattr(getattr(field, "field_info", None), "annotation", None)
+    names = getattr(model, "model_fields", None)
+    return ", ".join(names) if names else "question, top_k"
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -133,8 +142,9 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(exc.status, exc.code, exc.message, query_id=exc.query_id, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        details = [_describe(e) for e in exc.errors()]
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        allowed = _body_fields(request)
+        details = [_describe(e, allowed) for e in exc.errors()]
         message = "; ".join(d["message"] for d in details) or "the request is not valid"
         return error_response(422, "invalid_request", message, details=details)
 

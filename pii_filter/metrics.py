@@ -58,3 +58,7 @@ STAGE_BACKLOG = Gauge(
     "Messages waiting in a stage's work queues per consumer serving them (what each stage scales on)",
     ["stage"],
 )
+FEEDBACK = Counter(
+    "cr_feedback_total", "Feedback given on answers (POST /queries/{id}/feedback), by whether it helped",
+    ["helpful"],
+)

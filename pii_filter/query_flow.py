@@ -16,8 +16,9 @@ from typing import Literal, Protocol
 from uuid import UUID
 
 from common.logging import query_context
-from common.messages import QueryResult, RedactedQuery
+from common.messages import QueryResult, RedactedQuery, Turn
 from common.records import StoredQuery
+from pii_filter import conversations
 from pii_filter.broker import BrokerUnavailable, GatewayBroker, PublishUnconfirmed
 from pii_filter.errors import ApiError, stage_failure
 from pii_filter.metrics import PII_ENTITIES
@@ -94,7 +95,20 @@ class QueryFlow:
         started = time.perf_counter()
         top_k = self.check_limits(request)
         query_id = uuid.uuid4()
-        return await self._answer(request, query_id, top_k, llm_provider, started, owner)
+        conversation_id, history = await self.conversation(request, owner)
+        return await self._answer(request, query_id, top_k, llm_provider, started, owner,
+                                  conversation_id, history)
+
+    async def conversation(self, request: QueryRequest, owner: str) -> tuple[UUID, list[Turn]]:
+        """A new conversation's id, or the one continued with its earlier turns (404 if not `owner`'s)."""
+        if request.conversation_id is None:
+            return uuid.uuid4(), []
+        history = await conversations.continued(
+            self.records, request.conversation_id, owner=owner,
+            max_turns=self.settings.conversation_max_turns,
+            max_chars=self.settings.conversation_context_chars,
+        )
+        return request.conversation_id, history
 
     async def _answer(
         self,
@@ -104,10 +118,12 @@ class QueryFlow:
         llm_provider: Literal["default", "extractive"],
         started: float,
         owner: str,
+        conversation_id: UUID,
+        history: list[Turn],
     ) -> QueryResponse:
         with query_context(query_id):
             t0 = time.perf_counter()
-            redaction = await self._redact(request.question)
+            redaction = await self.redact(request.question)
             redact_ms = (time.perf_counter() - t0) * 1000
             for entity_type in redaction.entity_types:
                 PII_ENTITIES.labels(type=entity_type).inc()
@@ -119,11 +135,13 @@ class QueryFlow:
                 timings_ms={"redact": round(redact_ms, 3)},
                 llm_provider=llm_provider,
                 owner=owner,
+                conversation_id=conversation_id,
+                history=history,
             )
             result = await self._publish_and_wait(query)
             return self._response(query, result, redaction, started)
 
-    async def _redact(self, question: str) -> RedactionLike:
+    async def redact(self, question: str) -> RedactionLike:
         """Always on the redaction thread, batched with the other waiting questions, never on the event
         loop: a slow question must not stall /health or anyone else (pii_filter/redaction_batches.py)."""
         return await self._batches.redact(question)
@@ -183,6 +201,7 @@ class QueryFlow:
         timings["total"] = round((time.perf_counter() - started) * 1000, 3)
         return QueryResponse(
             query_id=query.query_id,
+            conversation_id=query.conversation_id,
             answer=redaction.restore(result.answer),
             answered=result.answered,
             citations=result.citations,

@@ -1,7 +1,11 @@
-"""The gateway's read side of `queries`: GET /queries/{id}, the answer after a lost reply, the spend.
+"""The gateway's side of the database: it reads `queries` and writes `feedback`.
 
-psql_worker owns the table and its migrations; the gateway only reads, with the row mapping both share
-(common/records.py). The pool opens on first use
+Reads: GET /queries/{id}, a conversation's turns, the answer after a lost reply, the spend.
+psql_worker owns the tables and their migrations and writes every `queries` row; the gateway reads
+them with the row mapping both share (common/records.py). Feedback is the one write here: it is not
+part of a query's life (no stage acts on it) and the caller should hear 201 only once it is
+committed, which a message to psql_worker could only tell with a reply to wait for; so the gateway
+inserts it in its own table, in one statement. The pool opens on first use
 and reconnects by itself, so a database outage makes these calls raise `RecordsUnavailable`
 (an HTTP 503) instead of stopping the gateway; a table that does not exist yet counts as unavailable.
 """
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -18,7 +23,14 @@ import psycopg
 from psycopg.rows import dict_row
 
 from common.database import connection_pool
-from common.records import SELECT_ONE, SPEND_SINCE, StoredQuery
+from common.records import (
+    SELECT_CONVERSATION,
+    SELECT_ONE,
+    SPEND_SINCE,
+    UPSERT_FEEDBACK,
+    StoredQuery,
+    feedback_params,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +59,25 @@ class QueryRecords:
         row = self._fetch_one(SELECT_ONE, (query_id,), dict_row)
         return StoredQuery.from_row(row) if row is not None else None
 
+    def conversation(self, conversation_id: UUID) -> list[StoredQuery]:
+        """The stored queries of a conversation, oldest first ([] for an unknown id)."""
+        rows = self._run(lambda cur: cur.execute(SELECT_CONVERSATION, (conversation_id,)).fetchall(),
+                         dict_row)
+        return [StoredQuery.from_row(row) for row in rows]
+
     def spend_usd(self, since: datetime) -> float:
         """Money spent on queries completed at or after `since` (timezone-aware)."""
         if since.tzinfo is None:
             raise ValueError("since must be timezone-aware")
         row = self._fetch_one(SPEND_SINCE, (since,), None)
         return float(row[0]) if row is not None else 0.0
+
+    def save_feedback(self, *, query_id: UUID, helpful: bool, comment: str | None,
+                      comment_pii_found: list[str]) -> None:
+        """Store (or replace) the feedback on a query that exists; `comment` already redacted."""
+        params = feedback_params(query_id=query_id, helpful=helpful, comment=comment,
+                                 comment_pii_found=comment_pii_found)
+        self._run(lambda cur: cur.execute(UPSERT_FEEDBACK, params), None)
 
     def close(self) -> None:
         with self._lock:
@@ -61,12 +86,16 @@ class QueryRecords:
                 self._pool.close()
 
     def _fetch_one(self, query: str, params: tuple[Any, ...], row_factory: Any) -> Any:
+        return self._run(lambda cur: cur.execute(query, params).fetchone(), row_factory)
+
+    def _run(self, work: Callable[[psycopg.Cursor[Any]], Any], row_factory: Any) -> Any:
+        """`work` on a cursor in one transaction (committed when it returns)."""
         self._open()
         try:
             with self._pool.connection() as conn, conn.cursor(row_factory=row_factory) as cur:
-                return cur.execute(query, params).fetchone()
+                return work(cur)
         except psycopg.errors.UndefinedTable as exc:
-            raise RecordsUnavailable("the queries table does not exist yet") from exc
+            raise RecordsUnavailable("the tables do not exist yet") from exc
         except psycopg.OperationalError as exc:  # includes the pool's timeout
             log.warning("query records unavailable: %s", exc.__class__.__name__)
             raise RecordsUnavailable("the database cannot be reached") from exc

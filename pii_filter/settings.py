@@ -36,6 +36,15 @@ class GatewaySettings(DatabaseSettings, RedisSettings):
     default_top_k: int = Field(default=5, ge=1, le=20)
     max_top_k: int = Field(default=10, ge=1, le=50)
     answer_timeout_s: float = Field(default=30.0, gt=0)
+    conversation_max_turns: int = Field(
+        default=3, ge=0, le=20,
+        description="CONVERSATION_MAX_TURNS: the latest earlier turns a follow-up is answered with; 0 = none",
+    )
+    conversation_context_chars: int = Field(
+        default=1500, ge=0, le=8000,
+        description="CONVERSATION_CONTEXT_CHARS: at most this many characters of earlier questions and "
+        "answers go with a follow-up (the newest first; rag_core bounds the search in word pieces)",
+    )
     instance_id: str = Field(default="", description="names the reply queue; random when empty")
     metrics_port: int = Field(
         default=0, ge=0, le=65535,

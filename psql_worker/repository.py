@@ -1,7 +1,8 @@
 """Idempotent writes of the `queries` table: one row per query id, and the first final result wins.
 
 - accepted event: insert a pending row; if the result got there first, only fill in what the
-  result could not know (top_k, the question, submission time, who asked) and never touch the status.
+  result could not know (top_k, the question, submission time, who asked, the conversation) and never
+  touch the status.
 - result event: insert-or-update that only moves a row from pending (or absent) to answered/failed.
   A redelivered or second result changes nothing and gets back the outcome already stored.
 """
@@ -40,11 +41,13 @@ class QueryStore(Protocol):
 
 
 _ACCEPTED = """
-INSERT INTO queries (query_id, status, redacted_question, pii_found, top_k, submitted_at, timings_ms, owner)
+INSERT INTO queries (query_id, status, redacted_question, pii_found, top_k, submitted_at, timings_ms, owner,
+                     conversation_id)
 VALUES (%(query_id)s, 'pending', %(redacted_question)s, %(pii_found)s, %(top_k)s, %(submitted_at)s,
-        %(timings_ms)s, %(owner)s)
+        %(timings_ms)s, %(owner)s, %(conversation_id)s)
 ON CONFLICT (query_id) DO UPDATE SET
     owner = EXCLUDED.owner,
+    conversation_id = EXCLUDED.conversation_id,
     redacted_question = COALESCE(queries.redacted_question, EXCLUDED.redacted_question),
     pii_found = CASE WHEN cardinality(queries.pii_found) = 0 THEN EXCLUDED.pii_found
                      ELSE queries.pii_found END,

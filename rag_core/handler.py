@@ -30,7 +30,7 @@ class RetrievalLike(Protocol):
 
 
 class RetrieverLike(Protocol):
-    def retrieve(self, question: str, *, k: int = ...) -> RetrievalLike: ...
+    def retrieve(self, question: str, *, k: int = ..., earlier: Sequence[str] = ...) -> RetrievalLike: ...
 
 
 PromptBuilder = Callable[..., tuple[str, str]]
@@ -46,7 +46,8 @@ class QueryHandler:
     def __call__(self, query: RedactedQuery) -> Sequence[Publish]:
         started = time.perf_counter()
         try:
-            retrieval = self.retriever.retrieve(query.redacted_question, k=query.top_k)
+            retrieval = self.retriever.retrieve(query.redacted_question, k=query.top_k,
+                                                earlier=[turn.question for turn in query.history])
         except IndexUnavailable as exc:
             raise PermanentFailure(
                 FailureCode.INDEX_UNAVAILABLE,
@@ -58,7 +59,8 @@ class QueryHandler:
             NO_CONTEXT.inc()
         t0 = time.perf_counter()
         system_prompt, prompt = self.prompt_builder(
-            question=query.redacted_question, passages=retrieval.passages, no_context=retrieval.no_context
+            question=query.redacted_question, passages=retrieval.passages, no_context=retrieval.no_context,
+            history=query.history,
         )
         prompt_ms = (time.perf_counter() - t0) * 1000
         log.info(

@@ -9,6 +9,7 @@ retrieval searches a cleaned copy; the prompt and the answer keep the question a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
 # the gateway's placeholders (<PERSON_1>, <PHONE_NUMBER_2>, <IN_AADHAAR_1>, ...)
 PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]*_\d+>")
@@ -44,3 +45,32 @@ def retrieval_text(question: str) -> str:
     text = " ".join(text.split())
     text = _TRAILING_DASH.sub("", text).strip(" ,;")
     return text if re.search(r"\w{2}", text) else " ".join(question.split())
+
+
+# what the follow-up's search text may add from earlier questions, in the embedding model's word pieces
+# (all-MiniLM-L6-v2 reads 254 besides [CLS]/[SEP]; the follow-up itself is never cut)
+CONTEXT_TOKENS = 96
+
+
+def follow_up_text(
+    question: str, earlier: Sequence[str], *, count_tokens: Callable[[str], int],
+    budget_tokens: int = CONTEXT_TOKENS,
+) -> str:
+    """The follow-up's search text: the latest earlier question(s), cleaned, then the follow-up.
+
+    "And if I bought it online?" alone finds passages about buying in general; with "my mixer grinder
+    stopped working and the shop refuses to replace it" before it, it finds e-commerce returns and
+    refunds. Earlier questions are taken newest first while they fit `budget_tokens` (a question that
+    does not fit whole is left out), so the follow-up's own words keep their weight.
+    """
+    text = retrieval_text(question)
+    context: list[str] = []
+    used = 0
+    for previous in reversed(earlier):
+        cleaned = retrieval_text(previous)
+        tokens = count_tokens(cleaned)
+        if used + tokens > budget_tokens:
+            break
+        context.insert(0, cleaned)
+        used += tokens
+    return " ".join([*context, text])

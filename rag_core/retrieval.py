@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 from common.embedding import Embedder, load_embedder
 from common.messages import Passage
 from rag_core.index import IndexSnapshot, SnapshotWatcher
-from rag_core.question import retrieval_text
+from rag_core.question import follow_up_text
 from rag_core.scope import ScopeCheck
 from rag_core.settings import RagSettings
 from rag_core.terms import defining
@@ -121,13 +122,14 @@ class Retriever:
         snapshot = self.watcher.current()
         return snapshot.snapshot_id if snapshot else ""
 
-    def retrieve(self, question: str, *, k: int = 5) -> RetrievalResult:
-        """The top-k passages for `question`; raises IndexUnavailable before the first build."""
+    def retrieve(self, question: str, *, k: int = 5, earlier: Sequence[str] = ()) -> RetrievalResult:
+        """The top-k passages for `question` (a follow-up of the `earlier` questions, oldest first, searched
+        with them: rag_core.question.follow_up_text); raises IndexUnavailable before the first build."""
         snapshot = self.watcher.current()
         if snapshot is None:
             raise IndexUnavailable(f"no index snapshot in {self.watcher.index_dir} yet")
         started = time.perf_counter()
-        text = retrieval_text(question)
+        text = follow_up_text(question, earlier, count_tokens=self.embedder.count_tokens)
         vector = self.embedder.embed([text])[0]
         embedded = time.perf_counter()
         fused, similarity = self._rank(snapshot, text, vector)

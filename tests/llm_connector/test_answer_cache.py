@@ -184,15 +184,18 @@ def test_a_redis_outage_only_costs_the_cache(private_redis):
 
 
 def test_a_follow_up_is_keyed_on_the_turns_it_carries():
-    """Issue 18's follow-ups carry earlier turns (`history`): other turns, another question."""
-    from common.messages import RedactedQuery
-
-    class FollowUp(RedactedQuery):  # the shape a follow-up query takes once it carries its turns
-        history: tuple[str, ...] = ()
+    """A follow-up carries its conversation's earlier turns: other turns, another question; turns with a
+    placeholder make the follow-up uncacheable, like a question with one."""
+    from common.messages import Turn
 
     base = prompt_for("And if I bought it online?")
     keys = set()
-    for history in ([], ["My phone broke in a week."], ["The airline cancelled my flight."]):
-        query = FollowUp(**base.query.model_dump(), history=tuple(history))
+    for history in ([], [Turn(question="My phone broke in a week.", answer="Ask for a repair [1].")],
+                    [Turn(question="The airline cancelled my flight.")]):
+        query = base.query.model_copy(update={"history": history})
         keys.add(cache_key(base.model_copy(update={"query": query}), provider="bedrock", model="m"))
     assert len(keys) == 3 and None not in keys
+    for turn in (Turn(question="I am <EARLIER_PERSON_1>, my phone broke."),
+                 Turn(question="My phone broke.", answer="Write to <EARLIER_EMAIL_ADDRESS_1> [1].")):
+        query = base.query.model_copy(update={"history": [turn]})
+        assert cache_key(base.model_copy(update={"query": query}), provider="bedrock", model="m") is None
