@@ -25,12 +25,13 @@ from typing import Any
 
 from deploy.aws import checks, cost, images, rotate, stack, teardown
 from deploy.aws.day2 import logs, status
-from deploy.aws.template import task_definition_documents
+from deploy.aws.template import PRODUCTION_SERVICES, task_definition_documents
 from deploy.ecs import fargate, validate
 from deploy.ecs.render import load_values, render
 
 VALUES_EXAMPLE = Path(__file__).resolve().parents[1] / "ecs" / "values.example.json"
 DEFAULT_STACK = "consumer-rights"
+GATEWAY = "pii-filter"
 
 ClientFactory = Callable[[str, str], Any]
 Out = Callable[[str], None]
@@ -61,15 +62,31 @@ def task_definition_problems() -> list[str]:
     return found
 
 
-def cost_lines(tier: str, network_mode: str) -> list[str]:
+def live_services(tier: str) -> list[cost.LiveService]:
+    """The tier's ECS services at their minimum size (deploy/aws/stack.yaml's TierSettings and targets)."""
     values = load_values(VALUES_EXAMPLE, {})
     documents = task_definition_documents()
-    live = documents["shared_broker_live_task_definition" if tier == "production" else "live_task_definition"]
+    if tier != "production":
+        return [cost.LiveService("live task", render(documents["live_task_definition"], values), 1, 1)]
+    return [
+        # the gateway follows CPU and requests per target; each worker its stage's backlog
+        cost.LiveService(
+            "gateway" if container == GATEWAY else container,
+            render(documents[f"production_{container}"], values),
+            2,
+            2 if container == GATEWAY else 1,
+        )
+        for container in PRODUCTION_SERVICES
+    ]
+
+
+def cost_lines(tier: str, network_mode: str) -> list[str]:
+    values = load_values(VALUES_EXAMPLE, {})
     lines = cost.monthly_lines(
         tier=tier,
         network_mode=network_mode,
-        live_task_definition=render(live, values),
-        pipeline_task_definition=render(documents["pipeline_task_definition"], values),
+        live_services=live_services(tier),
+        pipeline_task_definition=render(task_definition_documents()["pipeline_task_definition"], values),
     )
     return cost.table(lines, tier=tier, network_mode=network_mode)
 
@@ -208,12 +225,13 @@ def up(args: argparse.Namespace, client: ClientFactory, http: Any, out: Out, run
     found = stack.outputs(stack.describe(cloudformation, name) or {})
 
     ecs = client("ecs", args.region)
+    services = stack.services(found)
     ecs.get_waiter("services_stable").wait(
         cluster=found["ClusterName"],
-        services=[found["ServiceName"]],
+        services=services,
         WaiterConfig={"Delay": args.waiter_delay_s, "MaxAttempts": 80},
     )
-    out(f"service {found['ServiceName']} is stable")
+    out(f"service{'s' if len(services) > 1 else ''} {', '.join(services)} stable")
     pipeline_values = {
         "CLUSTER_NAME": found["ClusterName"],
         "SUBNET_IDS": found["TaskSubnets"].split(","),

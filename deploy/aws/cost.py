@@ -62,10 +62,13 @@ PRICES: Mapping[str, Price] = {
     ),
     "logs_ingest_gb": Price(0.67, "GB ingested", _PRICING.format("cloudwatch")),
     "logs_store_gb_month": Price(0.033, "GB-month", _PRICING.format("cloudwatch")),
+    # target tracking makes two alarms per policy (high and low), billed like any other
     "alarm_month": Price(0.10, "standard alarm-month", _PRICING.format("cloudwatch")),
     "metric_month": Price(0.30, "custom metric-month (first 10,000)", _PRICING.format("cloudwatch")),
     "container_insights_month": Price(
-        3.00, "cluster-month (estimate: ~20 metrics)", _PRICING.format("cloudwatch")
+        3.00,
+        "service-month (estimate: ~10 metrics a service, ~10 its task family)",
+        _PRICING.format("cloudwatch"),
     ),
     "secret_month": Price(0.40, "secret-month", _PRICING.format("secrets-manager")),
     "kms_key_month": Price(1.00, "customer managed key-month", _PRICING.format("kms")),
@@ -129,27 +132,40 @@ def _fargate_hour(task_definition: Mapping[str, Any]) -> float:
 _FARGATE = ("fargate_vcpu_hour", "fargate_gb_hour")
 
 
+@dataclass(frozen=True)
+class LiveService:
+    """An ECS service of the stack at its minimum task count (scaling out adds tasks of this size)."""
+
+    name: str
+    task_definition: Mapping[str, Any]
+    tasks: int
+    scaling_policies: int
+
+
 def monthly_lines(
     *,
     tier: str,
     network_mode: str,
-    live_task_definition: Mapping[str, Any],
+    live_services: Sequence[LiveService],
     pipeline_task_definition: Mapping[str, Any],
 ) -> list[Line]:
     """One line per billed item of the stack in this tier and network mode, a month of 730 hours."""
     if tier not in SECRETS or network_mode not in ("public", "nat", "endpoints"):
         raise ValueError(f"unknown tier {tier!r} or network mode {network_mode!r}")
     production = tier == "production"
-    tasks = 2 if production else 1
+    tasks = sum(service.tasks for service in live_services)
     h = HOURS_PER_MONTH
-    live = live_task_definition
     lines = [
         Line(
-            "Fargate, live task",
-            f"{tasks} x {int(live['cpu']) / 1024:g} vCPU / {int(live['memory']) / 1024:g} GB x {h} h",
-            tasks * h * _fargate_hour(live),
+            f"Fargate, {service.name}",
+            f"{service.tasks} x {int(service.task_definition['cpu']) / 1024:g} vCPU / "
+            f"{int(service.task_definition['memory']) / 1024:g} GB x {h} h",
+            service.tasks * h * _fargate_hour(service.task_definition),
             _FARGATE,
-        ),
+        )
+        for service in live_services
+    ]
+    lines += [
         Line(
             "Fargate, data pipeline",
             f"{PIPELINE_HOURS_PER_MONTH:g} h of RunTask",
@@ -193,6 +209,7 @@ def monthly_lines(
             ("backup_efs_gb_month",),
         ),
     ]
+    policies = sum(service.scaling_policies for service in live_services)
     addresses = 2 + (tasks if network_mode == "public" else 0) + (1 if network_mode == "nat" else 0)
     if network_mode == "nat":
         lines += [
@@ -231,11 +248,16 @@ def monthly_lines(
         ),
         Line(
             "Container Insights",
-            "1 cluster, 1 service",
-            _p("container_insights_month"),
+            f"1 cluster, {len(live_services)} service{'s' if len(live_services) > 1 else ''}",
+            len(live_services) * _p("container_insights_month"),
             ("container_insights_month",),
         ),
-        Line("CloudWatch alarms", "2", 2 * _p("alarm_month"), ("alarm_month",)),
+        Line(
+            "CloudWatch alarms",
+            f"CPU + memory 2, target tracking 2 x {policies} policies",
+            (2 + 2 * policies) * _p("alarm_month"),
+            ("alarm_month",),
+        ),
         Line(
             "CloudWatch custom metrics",
             f"BacklogPerConsumer, {CUSTOM_METRICS} stages",

@@ -28,7 +28,7 @@ def status(client: Callable[[str, str], Any], *, region: str, stack_name: str, o
     )
     out(f"url: {found.get('Url')}")
     ecs = client("ecs", region)
-    for service in ecs.describe_services(cluster=found["ClusterName"], services=[found["ServiceName"]])[
+    for service in ecs.describe_services(cluster=found["ClusterName"], services=stack.services(found))[
         "services"
     ]:
         out(

@@ -76,12 +76,15 @@ def rotate(
     out(f"wrote the new password to {account_id} and {url_id}")
 
     ecs = client("ecs", region)
-    service = ecs.update_service(
-        cluster=found["ClusterName"], service=found["ServiceName"], forceNewDeployment=True
-    )["service"]
-    deployment = next((d["id"] for d in service.get("deployments", []) if d.get("status") == "PRIMARY"), "")
-    out(
-        f"service {found['ServiceName']}: new tasks with the new {secret} password are starting "
-        f"(deployment {deployment}; the circuit breaker rolls back a failure); follow it with `status`"
-    )
+    for name in stack.services(found):  # every service: a task reads its secrets only when it starts
+        service = ecs.update_service(cluster=found["ClusterName"], service=name, forceNewDeployment=True)[
+            "service"
+        ]
+        deployment = next(
+            (d["id"] for d in service.get("deployments", []) if d.get("status") == "PRIMARY"), ""
+        )
+        out(
+            f"service {name}: new tasks with the new {secret} password are starting "
+            f"(deployment {deployment}; the circuit breaker rolls back a failure); follow it with `status`"
+        )
     return 0

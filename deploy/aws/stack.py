@@ -46,6 +46,12 @@ def outputs(stack: Mapping[str, Any]) -> dict[str, str]:
     return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
 
 
+def services(found: Mapping[str, str]) -> list[str]:
+    """Every live ECS service of the stack (one in the minimal tier, four in production)."""
+    listed = found.get("Services") or found["ServiceName"]  # a stack from before the Services output
+    return [name for name in listed.split(",") if name]
+
+
 def parameters(given: Mapping[str, str | None], existing: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     """Given values win; on an existing stack every other parameter keeps its previous value."""
     names = {p["ParameterKey"] for p in (existing or {}).get("Parameters", [])}

@@ -4,8 +4,11 @@ The stack template (deploy/aws/stack.yaml) is hand-written except the block betw
 markers, which this module generates: each ECS task-definition template is rendered with
 CloudFormation expressions for its placeholders (`${TASK_ROLE_ARN}` becomes `!GetAtt LiveTaskRole.Arn`,
 a string with placeholders inside becomes `!Sub`) and its API field names are turned into
-CloudFormation property names. The production tier's live task is the same template without the
-RabbitMQ sidecar (Amazon MQ is the broker there) and with the secrets of production-additions.json.
+CloudFormation property names. The production tier runs each live container as its own service:
+its task definition is that container of the same template, without the RabbitMQ sidecar (Amazon MQ is
+the broker there) and anything waiting for another container, with the secrets, size and roles of
+production-additions.json. Each of those services gets an execution role generated from its task
+definition: it pulls that image, writes that log group and reads exactly the secrets the task names.
 
     python -m deploy.aws.template            # rewrite the block
     python -m deploy.aws.template --check    # exit 1 if the file differs from what would be written
@@ -48,6 +51,12 @@ SUB_NAMES: Mapping[str, str] = {
     "API_KEYS_SECRET_ARN": "ApiKeysSecret",
     "PAGE_TOKEN_SECRET_ARN": "PageTokenSecret",
     "REDIS_URL_SECRET_ARN": "RedisUrlSecret",
+    "GATEWAY_EXECUTION_ROLE_ARN": "GatewayExecutionRole.Arn",
+    "RAG_CORE_EXECUTION_ROLE_ARN": "RagCoreExecutionRole.Arn",
+    "LLM_CONNECTOR_EXECUTION_ROLE_ARN": "LlmConnectorExecutionRole.Arn",
+    "PSQL_WORKER_EXECUTION_ROLE_ARN": "PsqlWorkerExecutionRole.Arn",
+    "RAG_CORE_TASK_ROLE_ARN": "RagCoreTaskRole.Arn",
+    "LLM_CONNECTOR_TASK_ROLE_ARN": "LlmConnectorTaskRole.Arn",
     "RATE_LIMIT_KEY_SECRET_ARN": "RateLimitKeySecret",
     "OPERATOR_KEYS_SHA256": "OperatorKeysSha256",
     "LLM_PROVIDER": "LlmProvider",
@@ -72,10 +81,23 @@ _PROPERTY_NAMES = {
 # members that are free-form maps: their keys are data, not field names
 _MAPS = {"options"}
 
+# the production tier's services: container -> the name its resources carry (GatewayService, ...)
+PRODUCTION_SERVICES: Mapping[str, str] = {
+    "pii-filter": "Gateway",
+    "rag-core": "RagCore",
+    "llm-connector": "LlmConnector",
+    "psql-worker": "PsqlWorker",
+}
+# container-level sizes make no sense in a task of one container: it gets the whole task
+_CONTAINER_SIZES = ("cpu", "memory", "memoryReservation")
+
 # resource name, template, condition
 TASK_DEFINITIONS: Sequence[tuple[str, str, str | None]] = (
     ("LiveTaskDefinition", "live_task_definition", "IsMinimal"),
-    ("SharedBrokerLiveTaskDefinition", "shared_broker_live_task_definition", "IsProduction"),
+    *(
+        (f"{name}TaskDefinition", f"production_{container}", "IsProduction")
+        for container, name in PRODUCTION_SERVICES.items()
+    ),
     ("PipelineTaskDefinition", "pipeline_task_definition", None),
 )
 
@@ -109,13 +131,57 @@ def with_secrets(task_definition: Mapping[str, Any], additions: Mapping[str, Any
     return extended
 
 
+def service_task_definition(
+    task_definition: Mapping[str, Any], container_name: str, service: Mapping[str, Any]
+) -> dict[str, Any]:
+    """One container of a task as a task definition of its own (`service`: family, size, roles)."""
+    (container,) = [
+        copy.deepcopy(c) for c in task_definition["containerDefinitions"] if c["name"] == container_name
+    ]
+    container.pop("dependsOn", None)  # the other containers are other services now
+    for key in _CONTAINER_SIZES:
+        container.pop(key, None)
+    mounted = {m["sourceVolume"] for m in container.get("mountPoints", [])}
+    single: dict[str, Any] = {
+        "family": service["family"],
+        **({"taskRoleArn": service["taskRoleArn"]} if "taskRoleArn" in service else {}),
+        "executionRoleArn": service["executionRoleArn"],
+    }
+    for key, value in task_definition.items():
+        if key in ("family", "taskRoleArn", "executionRoleArn"):
+            continue
+        if key in ("cpu", "memory"):
+            single[key] = service[key]
+        elif key == "volumes":
+            volumes = [copy.deepcopy(v) for v in value if v["name"] in mounted]
+            if volumes:
+                single[key] = volumes
+        elif key == "containerDefinitions":
+            single[key] = [container]
+        elif key == "tags":
+            single[key] = [
+                {"key": t["key"], "value": container_name if t["key"] == "tier" else t["value"]}
+                for t in value
+            ]
+        else:
+            single[key] = copy.deepcopy(value)
+    return single
+
+
 def task_definition_documents() -> dict[str, dict[str, Any]]:
-    """The three task definitions as ECS API documents with `${PLACEHOLDER}`s, by template name."""
+    """Every task definition as an ECS API document with `${PLACEHOLDER}`s, by template name."""
     live = load_template("live_task_definition")
-    production = with_secrets(without_sidecar(live), load_template("production_additions"))
+    additions = load_template("production_additions")
+    shared = with_secrets(without_sidecar(live), additions)
+    unknown = set(additions["services"]) ^ set(PRODUCTION_SERVICES)
+    if unknown:
+        raise ValueError(f"production-additions.json and PRODUCTION_SERVICES differ on {sorted(unknown)}")
     return {
         "live_task_definition": live,
-        "shared_broker_live_task_definition": production,
+        **{
+            f"production_{name}": service_task_definition(shared, name, additions["services"][name])
+            for name in PRODUCTION_SERVICES
+        },
         "pipeline_task_definition": load_template("pipeline_task_definition"),
     }
 
@@ -160,6 +226,94 @@ def to_cloudformation(document: Any, *, is_map: bool = False) -> Any:
     return document
 
 
+def _secret_arns(document: Mapping[str, Any]) -> list[str]:
+    """The placeholders of the secrets a task definition's containers read, in order, once each."""
+    found: list[str] = []
+    for container in document["containerDefinitions"]:
+        for secret in container.get("secrets", []):
+            (name,) = PLACEHOLDER.findall(secret["valueFrom"])
+            if name not in found:
+                found.append(name)
+    return found
+
+
+def _repository_arns(document: Mapping[str, Any]) -> list[dict[str, str]]:
+    arns = []
+    for container in document["containerDefinitions"]:
+        repository = container["image"].split("/", 1)[1].rsplit(":", 1)[0]
+        arns.append(
+            {"Fn::Sub": "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/" + repository}
+        )
+    return arns
+
+
+def execution_role(document: Mapping[str, Any]) -> dict[str, Any]:
+    """What the ECS agent needs to start this task: its images, its log group, its secrets, the key."""
+    family = document["family"]
+    return {
+        "Type": "AWS::IAM::Role",
+        "Condition": "IsProduction",
+        "Properties": {
+            "Description": f"ECS agent starting {family}: its image, its logs, exactly the secrets it names",
+            "AssumeRolePolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            },
+            "Policies": [
+                {
+                    "PolicyName": "pull-log-secrets",
+                    "PolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Sid": "RegistryLogin",
+                                "Effect": "Allow",
+                                "Action": "ecr:GetAuthorizationToken",
+                                "Resource": "*",
+                            },
+                            {
+                                "Sid": "PullTheImage",
+                                "Effect": "Allow",
+                                "Action": [
+                                    "ecr:BatchCheckLayerAvailability",
+                                    "ecr:GetDownloadUrlForLayer",
+                                    "ecr:BatchGetImage",
+                                ],
+                                "Resource": _repository_arns(document),
+                            },
+                            {
+                                "Sid": "WriteTheLogs",
+                                "Effect": "Allow",
+                                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                                "Resource": {"Fn::Sub": "${LogGroup.Arn}:*"},
+                            },
+                            {
+                                "Sid": "TaskSecrets",
+                                "Effect": "Allow",
+                                "Action": "secretsmanager:GetSecretValue",
+                                "Resource": [_intrinsic(SUB_NAMES[name]) for name in _secret_arns(document)],
+                            },
+                            {
+                                "Sid": "DecryptTheSecretsAndImages",
+                                "Effect": "Allow",
+                                "Action": "kms:Decrypt",
+                                "Resource": {"Fn::GetAtt": ["Key", "Arn"]},
+                            },
+                        ],
+                    },
+                }
+            ],
+            "Tags": [{"Key": "project", "Value": "consumer-rights"}],
+        },
+    }
+
+
 def generated_resources() -> dict[str, Any]:
     documents = task_definition_documents()
     resources: dict[str, Any] = {}
@@ -170,6 +324,8 @@ def generated_resources() -> dict[str, Any]:
         resource["DependsOn"] = ["LogGroup"]  # awslogs needs the group before the first task starts
         resource["Properties"] = to_cloudformation(documents[template])
         resources[name] = resource
+    for container, name in PRODUCTION_SERVICES.items():
+        resources[f"{name}ExecutionRole"] = execution_role(documents[f"production_{container}"])
     return resources
 
 

@@ -1,7 +1,8 @@
 """Where moto's CloudFormation stops, each resource is created through moto's own API instead.
 
-moto 5.2 has no CloudFormation model for the types below (it skips them with a warning) and no
-`Fn::GetAtt ... Arn` for EFS file systems and access points. `install()` registers one small model
+moto 5.2 has no CloudFormation model for the types below (it skips them with a warning), no
+`Fn::GetAtt ... Arn` for EFS file systems and access points and no full names of the load balancer
+and target group. `install()` registers one small model
 per missing type that sends the resource's properties to moto's service API with boto3, the way
 CloudFormation would, and resolves `{{resolve:secretsmanager:...}}` dynamic references as
 CloudFormation does. moto has no API at all for AWS Backup selections: those are only recorded
@@ -22,6 +23,7 @@ from moto.core.common_models import CloudFormationModel
 from moto.ec2.models import route_tables, subnets, vpn_gateway
 from moto.ecs import models as ecs_models
 from moto.efs import models as efs_models
+from moto.elbv2 import models as elbv2_models
 
 RECORDED: dict[str, dict[str, Any]] = {}
 _DYNAMIC = re.compile(
@@ -391,6 +393,23 @@ def _subnet_cidr(self: Any, attribute_name: str) -> Any:
     return _subnet_attribute(self, attribute_name)
 
 
+_load_balancer_attribute = elbv2_models.FakeLoadBalancer.get_cfn_attribute
+
+
+def _load_balancer_full_name(self: Any, attribute_name: str) -> Any:
+    """moto has no `LoadBalancerFullName` (the `app/<name>/<id>` that ALBRequestCountPerTarget names)."""
+    if attribute_name == "LoadBalancerFullName":
+        return self.arn.split(":loadbalancer/", 1)[1]
+    return _load_balancer_attribute(self, attribute_name)
+
+
+def _target_group_full_name(self: Any, attribute_name: str) -> Any:
+    """moto has no `TargetGroupFullName` (`targetgroup/<name>/<id>`, the ARN's resource part)."""
+    if attribute_name == "TargetGroupFullName":
+        return self.arn.split(":", 5)[5]
+    raise NotImplementedError(attribute_name)
+
+
 ADAPTED = [a.TYPE for a in _Adapter.__subclasses__()]
 
 
@@ -498,6 +517,8 @@ def install() -> None:
     )
     cfn_models.ChangeSet.apply = _apply_change_set  # type: ignore[method-assign]
     subnets.Subnet.get_cfn_attribute = _subnet_cidr  # type: ignore[method-assign]
+    elbv2_models.FakeLoadBalancer.get_cfn_attribute = _load_balancer_full_name  # type: ignore[method-assign]
+    elbv2_models.FakeTargetGroup.get_cfn_attribute = _target_group_full_name  # type: ignore[attr-defined]
     efs_models.FileSystem.get_cfn_attribute = _efs_arn  # type: ignore[attr-defined]
     efs_models.AccessPoint.get_cfn_attribute = _efs_arn  # type: ignore[attr-defined]
     model_map = parsing.get_model_map()

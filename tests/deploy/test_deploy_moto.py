@@ -20,7 +20,9 @@ import httpx
 import pytest
 from moto import mock_aws
 
+from common.topology import Topology
 from deploy.aws import cli, stack
+from pii_filter import backlog
 from tests.deploy import moto_cfn
 
 REGION = "ap-south-1"
@@ -192,7 +194,7 @@ def test_the_url_secrets_are_composed_from_the_generated_passwords(aws: None) ->
     assert _secret("amqp-url") == f"amqp://consumer_rights:{rabbit['password']}@127.0.0.1:5672/%2F"
 
 
-def test_production_stack_uses_amazon_mq_redis_and_two_tasks(aws: None) -> None:
+def test_production_stack_uses_amazon_mq_redis_and_a_scaled_service_per_stage(aws: None) -> None:
     found = _create("production", "nat")
     (broker,) = boto3.client("mq", region_name=REGION).list_brokers()["BrokerSummaries"]
     described = boto3.client("mq", region_name=REGION).describe_broker(BrokerId=broker["BrokerId"])
@@ -212,15 +214,34 @@ def test_production_stack_uses_amazon_mq_redis_and_two_tasks(aws: None) -> None:
     (db,) = boto3.client("rds", region_name=REGION).describe_db_instances()["DBInstances"]
     assert db["MultiAZ"]
     ecs = boto3.client("ecs", region_name=REGION)
-    (service,) = ecs.describe_services(cluster="consumer-rights", services=[found["ServiceName"]])["services"]
-    assert service["desiredCount"] == 2
-    live = ecs.describe_task_definition(taskDefinition="consumer-rights-live-inference")["taskDefinition"]
-    assert "rabbitmq" not in {c["name"] for c in live["containerDefinitions"]}
+    names = found["Services"].split(",")
+    assert names[0] == found["ServiceName"] == "consumer-rights-live-inference"
+    services = ecs.describe_services(cluster="consumer-rights", services=names)["services"]
+    assert [(s["serviceName"], s["desiredCount"]) for s in services] == [
+        ("consumer-rights-live-inference", 2),
+        ("consumer-rights-rag-core", 2),
+        ("consumer-rights-llm-connector", 2),
+        ("consumer-rights-psql-worker", 2),
+    ]
+    # (moto's Service drops LoadBalancers: the template test checks that only the gateway has one)
+    families = {s["serviceName"]: s["taskDefinition"].rsplit("/", 1)[1].split(":")[0] for s in services}
+    definitions = {
+        name: ecs.describe_task_definition(taskDefinition=family)["taskDefinition"]
+        for name, family in families.items()
+    }
+    containers = {name: [c["name"] for c in d["containerDefinitions"]] for name, d in definitions.items()}
+    assert containers == {
+        "consumer-rights-live-inference": ["pii-filter"],
+        "consumer-rights-rag-core": ["rag-core"],
+        "consumer-rights-llm-connector": ["llm-connector"],
+        "consumer-rights-psql-worker": ["psql-worker"],
+    }
     shared = {  # what the replicas share through Redis reaches the two services that read it
         c["name"]: sorted(
             s["name"] for s in c.get("secrets", []) if s["name"] in ("REDIS_URL", "RATE_LIMIT_KEY_SECRET")
         )
-        for c in live["containerDefinitions"]
+        for d in definitions.values()
+        for c in d["containerDefinitions"]
     }
     assert shared == {
         "pii-filter": ["RATE_LIMIT_KEY_SECRET", "REDIS_URL"],
@@ -228,10 +249,79 @@ def test_production_stack_uses_amazon_mq_redis_and_two_tasks(aws: None) -> None:
         "llm-connector": ["REDIS_URL"],
         "psql-worker": [],
     }
-    (target,) = boto3.client("application-autoscaling", region_name=REGION).describe_scalable_targets(
-        ServiceNamespace="ecs"
-    )["ScalableTargets"]
-    assert (target["MinCapacity"], target["MaxCapacity"]) == (2, 4)
+    # only rag-core mounts the index; only rag-core and llm-connector have AWS credentials at all
+    assert [bool(d.get("volumes")) for d in definitions.values()] == [False, True, False, False]
+    # (moto's TaskDefinition drops both roles: the template test checks which task has which)
+    iam = boto3.client("iam")
+    roles = {r.get("Description", ""): r["RoleName"] for r in iam.list_roles()["Roles"]}
+    (model_role,) = [n for d, n in roles.items() if d.startswith("llm-connector service")]
+    (policy,) = iam.list_role_policies(RoleName=model_role)["PolicyNames"]
+    document = iam.get_role_policy(RoleName=model_role, PolicyName=policy)["PolicyDocument"]
+    # (moto keeps a stack's inline policy as the text of a Python dict)
+    assert f"'Resource': 'arn:aws:bedrock:{REGION}::foundation-model/meta.llama3-70b-instruct-v1:0'" in str(
+        document
+    )
+    assert sum(d.startswith("ECS agent starting consumer-rights-") for d in roles) == 4
+
+    scaling = boto3.client("application-autoscaling", region_name=REGION)
+    targets = {
+        t["ResourceId"].rsplit("/", 1)[1]: (t["MinCapacity"], t["MaxCapacity"])
+        for t in scaling.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]
+    }
+    assert targets == {
+        "consumer-rights-live-inference": (2, 4),
+        "consumer-rights-rag-core": (2, 6),
+        "consumer-rights-llm-connector": (2, 6),
+        "consumer-rights-psql-worker": (2, 6),
+    }
+    policies: dict[str, list[dict[str, Any]]] = {}
+    for policy in scaling.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]:
+        policies.setdefault(policy["ResourceId"].rsplit("/", 1)[1], []).append(
+            policy["TargetTrackingScalingPolicyConfiguration"]
+        )
+    gateway = {
+        c.get("PredefinedMetricSpecification", {}).get("PredefinedMetricType"): c
+        for c in policies.pop("consumer-rights-live-inference")
+    }
+    assert set(gateway) == {"ECSServiceAverageCPUUtilization", "ALBRequestCountPerTarget"}
+    elbv2 = boto3.client("elbv2", region_name=REGION)
+    (target_group,) = elbv2.describe_target_groups()["TargetGroups"]
+    (balancer,) = elbv2.describe_load_balancers()["LoadBalancers"]
+    label = gateway["ALBRequestCountPerTarget"]["PredefinedMetricSpecification"]["ResourceLabel"]
+    assert label == (  # app/<name>/<id>/targetgroup/<name>/<id>: the form CloudWatch names the pair by
+        balancer["LoadBalancerArn"].split(":loadbalancer/")[1]
+        + "/"
+        + target_group["TargetGroupArn"].split(":", 5)[5]
+    )
+    # each worker follows the metric the gateway writes: its EMF record's namespace and dimensions
+    (gateway_container,) = definitions["consumer-rights-live-inference"]["containerDefinitions"]
+    environment = {e["name"]: e["value"] for e in gateway_container["environment"]}
+    for service, stage in (
+        ("consumer-rights-rag-core", "rag_core"),
+        ("consumer-rights-llm-connector", "llm_connector"),
+        ("consumer-rights-psql-worker", "psql_worker"),
+    ):
+        (line,) = backlog.emf_lines(
+            {stage: 1.0},
+            namespace=environment["CLOUDWATCH_METRICS_NAMESPACE"],
+            deployment=environment["NAMESPACE"],
+        )
+        record = json.loads(line)
+        (directive,) = record["_aws"]["CloudWatchMetrics"]
+        (dimension_names,) = directive["Dimensions"]
+        (config,) = policies.pop(service)
+        metric = config["CustomizedMetricSpecification"]
+        assert (metric["Namespace"], metric["MetricName"], metric["Statistic"]) == (
+            directive["Namespace"],
+            backlog.METRIC_NAME,
+            "Average",
+        )
+        assert [m["Name"] for m in directive["Metrics"]] == [backlog.METRIC_NAME]
+        assert {d["Name"]: d["Value"] for d in metric["Dimensions"]} == {
+            name: record[name] for name in dimension_names
+        }
+    assert policies == {}
+    assert set(Topology().stage_queues()) == {"rag_core", "llm_connector", "psql_worker"}
 
 
 # -- the command --------------------------------------------------------------------------------------
@@ -439,6 +529,39 @@ def test_down_purge_removes_what_down_keeps(aws: None) -> None:
     assert not boto3.client("efs", region_name=REGION).describe_file_systems()["FileSystems"]
     assert f"purged KMS key {found['Key']} (deleted in 7 days)" in printed
     assert any(line.startswith("purged backup vault") for line in printed)
+
+
+def test_production_up_waits_for_every_service_and_rotation_restarts_them_all(aws: None) -> None:
+    service = _Service()
+    printed: list[str] = []
+    argv = [*UP[UP.index("--region") :], "--tier", "production", "--network-mode", "nat"]
+    stop = threading.Event()
+    helper = threading.Thread(target=_finish_pipeline_when_started, args=(service, stop), daemon=True)
+    helper.start()
+    try:
+        code = cli.main(["up", *argv], client=_client, http=_RoutedHttp(service.url), out=printed.append)
+    finally:
+        stop.set()
+        helper.join(5)
+    assert code == 0, "\n".join(printed)
+    names = [
+        "consumer-rights-live-inference",
+        "consumer-rights-rag-core",
+        "consumer-rights-llm-connector",
+        "consumer-rights-psql-worker",
+    ]
+    assert f"services {', '.join(names)} stable" in printed
+    status: list[str] = []
+    assert cli.main(["status", "--region", REGION], client=_client, out=status.append) == 0
+    assert [line.split(":")[0] for line in status if line.startswith("service ")] == [
+        f"service {n}" for n in names
+    ]
+    rotated: list[str] = []
+    argv = ["rotate-secret", "database", "--region", REGION, "--waiter-delay-s", "1"]
+    assert cli.main(argv, client=_client, out=rotated.append) == 0
+    assert [line.split(":")[0] for line in rotated if "new tasks with the new database" in line] == [
+        f"service {n}" for n in names
+    ]
 
 
 @pytest.mark.parametrize("secret", ["database", "rabbitmq"])

@@ -162,15 +162,65 @@ def test_task_definitions_in_the_template_equal_the_rendered_templates(
     assert fargate.size_problems(from_stack) == []
 
 
-def test_the_production_live_task_has_no_sidecar_and_nothing_waits_for_one() -> None:
-    shared = template.task_definition_documents()["shared_broker_live_task_definition"]
-    names = {c["name"] for c in shared["containerDefinitions"]}
-    assert "rabbitmq" not in names and {"pii-filter", "rag-core", "llm-connector", "psql-worker"} == names
-    assert all(
-        d["containerName"] != "rabbitmq"
-        for c in shared["containerDefinitions"]
-        for d in c.get("dependsOn", [])
-    )
+def test_each_production_service_is_one_container_of_the_live_template() -> None:
+    documents = template.task_definition_documents()
+    live = {c["name"]: c for c in documents["live_task_definition"]["containerDefinitions"]}
+    for container in template.PRODUCTION_SERVICES:
+        (single,) = documents[f"production_{container}"]["containerDefinitions"]
+        assert single["name"] == container and "dependsOn" not in single
+        assert not {"cpu", "memory", "memoryReservation"} & set(single), "the container has the whole task"
+        same = {
+            k: v
+            for k, v in live[container].items()
+            if k not in ("dependsOn", "secrets", "cpu", "memory", "memoryReservation")
+        }
+        assert {k: v for k, v in single.items() if k != "secrets"} == same
+        assert single["secrets"][: len(live[container]["secrets"])] == live[container]["secrets"]
+    assert "rabbitmq" in live, "the sidecar stays in the minimal tier"
+
+
+# -- what moto's CloudFormation does not carry, read from the template ---------------------------------------
+
+
+def _statements(resources: dict[str, Any], role: str) -> list[dict[str, Any]]:
+    return [s for p in resources[role]["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]]
+
+
+def test_each_production_service_starts_with_exactly_the_secrets_its_task_names() -> None:
+    resources = _stack()["Resources"]
+    refs = {v: k for k, v in template.SUB_NAMES.items()}
+    for container, name in template.PRODUCTION_SERVICES.items():
+        task = resources[f"{name}TaskDefinition"]["Properties"]
+        assert task["ExecutionRoleArn"] == {"Fn::GetAtt": [f"{name}ExecutionRole", "Arn"]}
+        statements = {s["Sid"]: s for s in _statements(resources, f"{name}ExecutionRole")}
+        (pulled,) = statements["PullTheImage"]["Resource"]
+        assert pulled["Fn::Sub"].endswith(f":repository/consumer-rights/{container}")
+        named = {s["ValueFrom"]["Ref"] for c in task["ContainerDefinitions"] for s in c["Secrets"]}
+        read = [r["Ref"] for r in statements["TaskSecrets"]["Resource"]]
+        assert sorted(read) == sorted(named) and len(read) == len(set(read)), name
+        assert all(refs[r].endswith("_SECRET_ARN") for r in read)
+    reads = {
+        name: sorted(
+            r["Ref"]
+            for r in {s["Sid"]: s for s in _statements(resources, f"{name}ExecutionRole")}["TaskSecrets"][
+                "Resource"
+            ]
+        )
+        for name in template.PRODUCTION_SERVICES.values()
+    }
+    assert reads == {
+        "Gateway": [
+            "AmqpUrlSecret",
+            "ApiKeysSecret",
+            "DatabaseUrlSecret",
+            "PageTokenSecret",
+            "RateLimitKeySecret",
+            "RedisUrlSecret",
+        ],
+        "RagCore": ["AmqpUrlSecret"],
+        "LlmConnector": ["AmqpUrlSecret", "RedisUrlSecret"],
+        "PsqlWorker": ["AmqpUrlSecret", "DatabaseUrlSecret"],
+    }
 
 
 # -- what moto's CloudFormation does not carry, read from the template ---------------------------------------
@@ -180,13 +230,11 @@ def test_least_privilege_roles() -> None:
     resources = _stack()["Resources"]
 
     def statements(role: str) -> list[dict[str, Any]]:
-        return [
-            s for p in resources[role]["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]
-        ]
+        return _statements(resources, role)
 
     live = statements("LiveTaskRole")
     assert [sorted(s["Action"]) for s in live] == [
-        ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+        ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],  # Converse and ConverseStream
         ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
     ]
     assert "foundation-model/${BedrockModelId}" in live[0]["Resource"]["Fn::Sub"]
@@ -194,18 +242,30 @@ def test_least_privilege_roles() -> None:
         "Fn::GetAtt": ["IndexAccessPoint", "Arn"]
     }
     assert [sorted(s["Action"]) for s in statements("PipelineTaskRole")] == [live[1]["Action"]]
-    execution = {s["Sid"]: s for s in statements("ExecutionRole")}
-    resources_read = execution["TaskSecrets"]["Resource"]
-    assert sorted(r["Ref"] for r in resources_read if "Ref" in r) == [
+    # production: the model for llm-connector only, the index for rag-core only, nothing for the others
+    assert statements("LlmConnectorTaskRole") == [live[0]]
+    assert statements("RagCoreTaskRole") == [live[1]]
+    tasks = {
+        name: resources[f"{name}TaskDefinition"]["Properties"]
+        for name in template.PRODUCTION_SERVICES.values()
+    }
+    assert {name: "TaskRoleArn" in task for name, task in tasks.items()} == {
+        "Gateway": False,
+        "RagCore": True,
+        "LlmConnector": True,
+        "PsqlWorker": False,
+    }
+    execution = statements("ExecutionRole")
+    secrets = [s for s in execution if "Fn::If" in s]
+    (condition,) = secrets
+    condition, read, otherwise = condition["Fn::If"]
+    assert (condition, read["Sid"], otherwise) == ("IsMinimal", "TaskSecrets", {"Ref": "AWS::NoValue"})
+    assert sorted(r["Ref"] for r in read["Resource"]) == [
         "AmqpUrlSecret",
         "ApiKeysSecret",
         "DatabaseUrlSecret",
         "PageTokenSecret",
         "RabbitMqSecret",
-    ]
-    assert [r["Fn::If"] for r in resources_read if "Fn::If" in r] == [  # the production tier's two
-        ["IsProduction", {"Ref": "RedisUrlSecret"}, {"Ref": "AWS::NoValue"}],
-        ["IsProduction", {"Ref": "RateLimitKeySecret"}, {"Ref": "AWS::NoValue"}],
     ]
 
 
@@ -252,3 +312,23 @@ def test_database_cluster_service_and_registry_settings() -> None:
         repository = resources[name]["Properties"]
         assert repository["ImageScanningConfiguration"] == {"ScanOnPush": True}
         assert "imageCountMoreThan" in repository["LifecyclePolicy"]["LifecyclePolicyText"]
+
+
+def test_only_the_gateway_is_behind_the_load_balancer_and_every_service_can_roll_back() -> None:
+    resources = _stack()["Resources"]
+    services = {n: r for n, r in resources.items() if r["Type"] == "AWS::ECS::Service"}
+    assert sorted(services) == ["LlmConnectorService", "PsqlWorkerService", "RagCoreService", "Service"]
+    for name, service in services.items():
+        properties = service["Properties"]
+        assert ("LoadBalancers" in properties) is (name == "Service")
+        assert properties["DeploymentConfiguration"]["DeploymentCircuitBreaker"] == {
+            "Enable": True,
+            "Rollback": True,
+        }
+        if name != "Service":
+            assert service["Condition"] == "IsProduction"
+            prefix = name.removesuffix("Service")
+            assert properties["TaskDefinition"] == {"Ref": f"{prefix}TaskDefinition"}
+            assert resources[f"{prefix}BacklogScaling"]["Properties"]["ScalingTargetId"] == {
+                "Ref": f"{prefix}ScalableTarget"
+            }
