@@ -192,10 +192,18 @@ def fits_range(sentence: str, amount: float) -> bool | None:
     return any(a < amount <= b for a, b in bands) if bands else None
 
 
+# a sentence opening like a question asks even without its "?" ("what does deficiency mean in the act")
+_ASKS = re.compile(
+    r"^(?:what|how|when|where|which|who|whom|why|can|could|is|are|do|does|did|should|will|may|kya)\b",
+    re.IGNORECASE,
+)
+
+
 def asking_stems(question: str) -> frozenset[str]:
-    """Stems of the sentences that ask (end in "?"), or of the last sentence when none does."""
+    """Stems of the sentences that ask (end in "?" or open like a question), or of the last sentence
+    when none does."""
     sentences = [x for x in re.split(r"(?<=[.?!])\s+", question.strip()) if x]
-    asking = [x for x in sentences if x.rstrip().endswith("?")] or sentences[-1:]
+    asking = [x for x in sentences if x.rstrip().endswith("?") or _ASKS.match(x)] or sentences[-1:]
     return frozenset().union(*(stems(x) for x in asking)) if asking else frozenset()
 
 
@@ -230,6 +238,10 @@ _VERDICT_WORDS = frozenset(stem(w) for w in _VERDICT_TEXT.split())
 _ACTION_STEMS = frozenset(stem(w) for w in _ACTION_VERBS)
 
 
+_ASKS_MEANING = re.compile(r"\b(?:mean|means|meaning|define|defined|definition)\b", re.IGNORECASE)
+_DEFINES = re.compile(r"^\(\d+[A-Z]?\)\s*[“\"']([^”\"']{2,60})[”\"']\s+(?:means|includes)\b")
+
+
 def lead_pool(ranked: Sequence[_Sentence], question: str) -> list[_Sentence]:
     """The sentences that may lead, in the answer's ranking: those that answer what the question asks.
 
@@ -239,7 +251,13 @@ def lead_pool(ranked: Sequence[_Sentence], question: str) -> list[_Sentence]:
     asking sentence's topic words (not its verbs of doing, "file", "get", nor verdict words, "right",
     "legal"), stating a figure when the question asks for one (a deadline, a fee, a forum); a sentence
     stating the band of money the question's amount falls in (the commission, the fee) may always lead.
+    A question asking what a term means is led by the Act's clause defining it, when retrieved.
     """
+    if _ASKS_MEANING.search(question):  # a definition question: the clause defining its term leads
+        asked_words = stems(question)
+        defining = [c for c in ranked if (m := _DEFINES.match(c.text)) and stems(m.group(1)) <= asked_words]
+        if defining:
+            return defining
     topic = frozenset(
         s
         for s in asking_stems(question)

@@ -5,6 +5,7 @@ The layout (common/index_layout.py) is written by the embedder and never modifie
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -23,6 +24,20 @@ from rag_core.terms import definitions_index
 log = logging.getLogger(__name__)
 
 RETIRE_AFTER_S = 60.0
+
+
+@functools.lru_cache(maxsize=1)
+def query_stopwords() -> frozenset[str]:
+    """Words a question's BM25 search skips: bm25s's longer English list (have, from, he, only, ...),
+    raw and stemmed as the index stems them. The index keeps the short list it was built with (the
+    tokens must agree), so only the query side changes and every existing snapshot still works.
+
+    A story is long ("I have ... from my home ... he is not taking them back"): with only the short
+    list those words matched every section that uses them, drowning the one rare word that names the
+    law ("resale"). docs/benchmarks.md measures it."""
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    return frozenset(STOPWORDS_EN_PLUS) | frozenset(lexical_tokens([" ".join(STOPWORDS_EN_PLUS)])[0])
 
 
 @dataclass
@@ -71,7 +86,8 @@ class IndexSnapshot:
     def lexical(self, question: str, n: int) -> list[tuple[int, float]]:
         """(record index, BM25 score), best first; empty when no query word is in the vocabulary."""
         vocabulary = self.bm25.vocab_dict
-        tokens = [t for t in lexical_tokens([question])[0] if t in vocabulary]
+        skip = query_stopwords()
+        tokens = [t for t in lexical_tokens([question])[0] if t in vocabulary and t not in skip]
         n = min(n, len(self.records))
         if not tokens or n == 0:
             return []

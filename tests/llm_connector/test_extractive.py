@@ -262,3 +262,28 @@ def test_the_lead_answers_the_asking_sentence_not_the_story(provider):
         grounded("Within how many years must a hospital complaint be filed?", [APPEALS])
     )
     assert plain.text.startswith("A consumer complaint against a hospital must be filed within two years")
+
+
+def test_a_question_asking_what_a_term_means_is_led_by_the_defining_clause(provider):
+    definition = Passage(
+        chunk_id="cpa-2-11",
+        source="cpa2019.pdf",
+        act="Consumer Protection Act, 2019",
+        section="2(11)",
+        title="Definitions: “deficiency”",
+        text="(11) “deficiency” means any fault, imperfection, shortcoming or inadequacy in the quality, "
+        "nature and manner of performance which is required to be maintained by or under any law for the "
+        "time being in force or has been undertaken to be performed by a person in pursuance of a contract "
+        "or otherwise in relation to any service.",
+    )
+    story = Passage(
+        chunk_id="guide-courier",
+        source="knowledge/deficiency.md",
+        title="Deficiency in service",
+        text="A courier that lost a parcel and keeps saying wait is a deficiency in service under the act.",
+    )
+    question = (
+        "is it deficiency if the courier lost my parcel and keeps saying wait? what does deficiency mean"
+    )
+    answer = provider.complete(grounded(question, [story, definition])).text
+    assert "(11) “deficiency” means any fault" in answer.splitlines()[0]

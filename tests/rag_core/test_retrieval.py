@@ -68,3 +68,17 @@ def test_defined_terms_named_by_a_question() -> None:
     assert asked_terms("What are the basic 'consumer rights' listed?")[0] == ("consum", "right")
     assert asked_terms("What is a complainant?") == [("complain",)]
     assert asked_terms("How long is a mediator's empanelment valid?") == []
+
+
+def test_a_story_searches_lexically_by_its_words_of_substance(index_dir: Path) -> None:
+    """Words such as have/from/only/he are skipped by the question's BM25 search (bm25s's longer list,
+    raw and stemmed); a question made only of them finds nothing lexically, whatever the index kept."""
+    from rag_core.index import query_stopwords
+
+    skip = query_stopwords()
+    assert {"have", "from", "he", "onli", "ani"} <= skip and not {"resal", "appeal", "consum"} & skip
+    retriever = Retriever.from_settings(RagSettings(index_dir=str(index_dir)))
+    snapshot = retriever.watcher.current()
+    assert snapshot is not None
+    assert snapshot.lexical("have you been there from the only one?", 5) == []
+    assert snapshot.lexical("which mediators have been on the panel from the start?", 5)
