@@ -80,15 +80,37 @@ def live_services(tier: str) -> list[cost.LiveService]:
     ]
 
 
-def cost_lines(tier: str, network_mode: str) -> list[str]:
+def monthly_cost(tier: str, network_mode: str) -> list[cost.Line]:
     values = load_values(VALUES_EXAMPLE, {})
-    lines = cost.monthly_lines(
+    return cost.monthly_lines(
         tier=tier,
         network_mode=network_mode,
         live_services=live_services(tier),
         pipeline_task_definition=render(task_definition_documents()["pipeline_task_definition"], values),
     )
-    return cost.table(lines, tier=tier, network_mode=network_mode)
+
+
+def cost_lines(tier: str, network_mode: str) -> list[str]:
+    return cost.table(monthly_cost(tier, network_mode), tier=tier, network_mode=network_mode)
+
+
+def _budget(
+    args: argparse.Namespace, existing: dict[str, Any] | None, lines: list[cost.Line], out: Out
+) -> None:
+    """A new stack's budget follows the estimate unless given; an existing one below it is pointed out."""
+    suggested = cost.suggested_budget_usd(lines)
+    if args.monthly_budget_usd is not None:
+        return
+    previous = stack.parameter(existing, "MonthlyBudgetUsd")
+    if existing is None:
+        args.monthly_budget_usd = suggested
+        margin = f"{cost.BUDGET_MARGIN - 1:.0%}"
+        out(f"budget: ${suggested} a month (the estimate + {margin}; --monthly-budget-usd sets it)")
+    elif previous and float(previous) < cost.total(lines):
+        out(
+            f"budget: warning: the stack's budget of ${previous} a month is below this estimate "
+            f"(${cost.total(lines):.2f}), so its alerts fire every month; --monthly-budget-usd {suggested}"
+        )
 
 
 def _given_parameters(args: argparse.Namespace, *, image_tag: str | None) -> dict[str, str | None]:
@@ -123,8 +145,10 @@ def up(args: argparse.Namespace, client: ClientFactory, http: Any, out: Out, run
     network_mode = args.network_mode or stack.parameter(existing, "NetworkMode") or "public"
     if existing is None:
         args.tier, args.network_mode = tier, network_mode
-    for line in cost_lines(tier, network_mode):
+    lines = monthly_cost(tier, network_mode)
+    for line in cost.table(lines, tier=tier, network_mode=network_mode):
         out(line)
+    _budget(args, existing, lines, out)
     tag = args.image_tag or _git_tag()
     name = args.stack_name
     if existing is None and not args.email:

@@ -9,6 +9,7 @@ tokens) is stated per line so a reader can disagree with a number instead of a t
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -254,8 +255,8 @@ def monthly_lines(
         ),
         Line(
             "CloudWatch alarms",
-            f"CPU + memory 2, target tracking 2 x {policies} policies",
-            (2 + 2 * policies) * _p("alarm_month"),
+            f"CPU + memory 2 x {len(live_services)}, target tracking 2 x {policies} policies",
+            (2 * len(live_services) + 2 * policies) * _p("alarm_month"),
             ("alarm_month",),
         ),
         Line(
@@ -314,6 +315,16 @@ def monthly_lines(
 
 def total(lines: Sequence[Line]) -> float:
     return sum(line.usd for line in lines)
+
+
+# the AWS budget `up` sets on a new stack: the estimate and a margin, so that it warns about a month
+# that costs more than planned, not about every month (the stack's own default is below any tier)
+BUDGET_MARGIN = 1.2
+
+
+def suggested_budget_usd(lines: Sequence[Line]) -> int:
+    """The estimate plus BUDGET_MARGIN, rounded up to the next 10 dollars."""
+    return int(math.ceil(total(lines) * BUDGET_MARGIN / 10) * 10)
 
 
 def table(lines: Sequence[Line], *, tier: str, network_mode: str) -> list[str]:

@@ -21,7 +21,7 @@ import pytest
 from moto import mock_aws
 
 from common.topology import Topology
-from deploy.aws import cli, stack
+from deploy.aws import cli, cost, stack
 from pii_filter import backlog
 from tests.deploy import moto_cfn
 
@@ -443,6 +443,14 @@ def test_up_status_logs_then_down_keeps_the_data(aws: None) -> None:
     assert "creating stack consumer-rights:" in text and "updating stack consumer-rights to images" in text
     assert "check: the index is empty; running the data pipeline once" in text
     assert "pipeline: finished" in text and text.rstrip().endswith(".elb.amazonaws.com")
+    # the budget follows the estimate (the stack's default of $100 is below the stack's own cost)
+    suggested = cost.suggested_budget_usd(cli.monthly_cost("minimal", "public"))
+    assert suggested > cost.total(cli.monthly_cost("minimal", "public")) > 100
+    assert f"budget: ${suggested} a month" in text
+    budget = boto3.client("budgets", region_name="us-east-1").describe_budget(
+        AccountId=boto3.client("sts").get_caller_identity()["Account"], BudgetName="consumer-rights-monthly"
+    )
+    assert float(budget["Budget"]["BudgetLimit"]["Amount"]) == suggested
     operator_key = _secret("operator-api-key")
     assert service.keys[-1] == operator_key
     import hashlib
@@ -641,6 +649,9 @@ def test_dry_run_on_an_existing_stack_prints_the_change_set_and_changes_nothing(
     text = "\n".join(printed)
     assert "Dry run: the change set for stack consumer-rights:" in text
     assert f"ImageTag = '{TAG}'" in text and "NotificationEmail = (previous value)" in text
+    # made with the template's default budget ($100), below the tier's estimate: said, not changed
+    assert "budget: warning: the stack's budget of $100 a month is below this estimate" in text
+    assert "MonthlyBudgetUsd = (previous value)" in text
     assert text.rstrip().endswith("Dry run: nothing was changed.")
     after = cloudformation.describe_stacks(StackName="consumer-rights")["Stacks"][0]
     assert after["Parameters"] == before["Parameters"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -332,3 +333,33 @@ def test_only_the_gateway_is_behind_the_load_balancer_and_every_service_can_roll
             assert resources[f"{prefix}BacklogScaling"]["Properties"]["ScalingTargetId"] == {
                 "Ref": f"{prefix}ScalableTarget"
             }
+
+
+def test_every_live_service_has_its_cpu_and_memory_alarm() -> None:
+    resources = _stack()["Resources"]
+    services = {n for n, r in resources.items() if r["Type"] == "AWS::ECS::Service"}
+    watched = {
+        (r["Properties"]["Dimensions"][1]["Value"]["Fn::GetAtt"][0], r["Properties"]["MetricName"])
+        for r in resources.values()
+        if r["Type"] == "AWS::CloudWatch::Alarm"
+    }
+    assert watched == {(s, m) for s in services for m in ("CPUUtilization", "MemoryUtilization")}
+
+
+@pytest.mark.parametrize(
+    ("model", "allowed"),
+    [
+        ("meta.llama3-70b-instruct-v1:0", True),
+        ("anthropic.claude-3-haiku-20240307-v1:0", True),
+        ("amazon.titan-text-express-v1", True),
+        # inference profiles: the task role's foundation-model/<id> would refuse every call
+        ("apac.anthropic.claude-3-5-sonnet-20240620-v1:0", False),
+        ("us.meta.llama3-2-11b-instruct-v1:0", False),
+        ("global.anthropic.claude-sonnet-4-5-20250929-v1:0", False),
+        ("arn:aws:bedrock:ap-south-1::foundation-model/meta.llama3-70b-instruct-v1:0", False),
+    ],
+)
+def test_the_model_parameter_takes_only_what_the_task_role_allows(model: str, allowed: bool) -> None:
+    parameter = _stack()["Parameters"]["BedrockModelId"]
+    assert re.fullmatch(parameter["AllowedPattern"], parameter["Default"])
+    assert bool(re.fullmatch(parameter["AllowedPattern"], model)) is allowed
