@@ -113,8 +113,35 @@ def _budget(
         )
 
 
+# what the options above set; every other template parameter through --parameter KEY=VALUE
+_OPTION_PARAMETERS = (
+    "Tier",
+    "NetworkMode",
+    "NotificationEmail",
+    "CertificateArn",
+    "PipelineSchedule",
+    "MonthlyBudgetUsd",
+    "ImageTag",
+)
+
+
+def extra_parameters(pairs: Sequence[str]) -> dict[str, str]:
+    """--parameter KEY=VALUE pairs, checked against the template's parameters (typos fail here)."""
+    known = set(stack.template_parameters()) - set(_OPTION_PARAMETERS)
+    found: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or key not in known:
+            raise ValueError(
+                f"--parameter {pair!r}: expected KEY=VALUE with KEY one of {', '.join(sorted(known))}"
+            )
+        found[key] = value
+    return found
+
+
 def _given_parameters(args: argparse.Namespace, *, image_tag: str | None) -> dict[str, str | None]:
     return {
+        **extra_parameters(args.parameter),
         "Tier": args.tier,
         "NetworkMode": args.network_mode,
         "NotificationEmail": args.email,
@@ -132,6 +159,11 @@ def _print_parameters(params: Sequence[dict[str, Any]], out: Out) -> None:
 
 
 def up(args: argparse.Namespace, client: ClientFactory, http: Any, out: Out, run: images.Run) -> int:
+    try:
+        extra_parameters(args.parameter)
+    except ValueError as exc:
+        out(str(exc))
+        return 2
     problems = task_definition_problems()
     if problems:
         out("refusing to deploy; the AWS API models reject:")
@@ -295,6 +327,13 @@ def build_parser() -> argparse.ArgumentParser:
     p_up.add_argument("--certificate-arn", help="ACM certificate: HTTPS listener (HTTP only without)")
     p_up.add_argument("--pipeline-schedule", help="EventBridge schedule of the pipeline, e.g. 'rate(7 days)'")
     p_up.add_argument("--monthly-budget-usd", type=int)
+    p_up.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="any other stack parameter, e.g. DailyLlmBudgetUsd=2.50 (repeatable; others keep their value)",
+    )
     p_up.add_argument("--image-tag", help="default: the git commit")
     p_up.add_argument(
         "--skip-images", action="store_true", help="the images with --image-tag are in ECR already"

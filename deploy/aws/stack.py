@@ -22,6 +22,17 @@ def template_body() -> str:
     return STACK_FILE.read_text()
 
 
+def template_parameters() -> dict[str, Any]:
+    """The template's Parameters section (names, defaults, allowed values)."""
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        """Reads the intrinsic-function tags (!Ref, !Sub ...) as plain values: only Parameters are wanted."""
+
+    _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    return dict(yaml.load(template_body(), Loader=_Loader)["Parameters"])  # a SafeLoader subclass
+
+
 def describe(cloudformation: Any, name: str) -> dict[str, Any] | None:
     """The stack, or None when it does not exist (or only a never-executed change set made it)."""
     try:

@@ -645,8 +645,10 @@ def test_dry_run_on_an_existing_stack_prints_the_change_set_and_changes_nothing(
     before = cloudformation.describe_stacks(StackName="consumer-rights")["Stacks"][0]
     printed: list[str] = []
     argv = ["up", "--dry-run", "--region", REGION, "--image-tag", TAG, "--poll-s", "0.05"]
+    argv += ["--parameter", "DailyLlmBudgetUsd=2.50"]
     assert cli.main(argv, client=lambda s, r: _NoWrites(_client(s, r)), out=printed.append) == 0
     text = "\n".join(printed)
+    assert "DailyLlmBudgetUsd = '2.50'" in text and "MonthlyLlmBudgetUsd = (previous value)" in text
     assert "Dry run: the change set for stack consumer-rights:" in text
     assert f"ImageTag = '{TAG}'" in text and "NotificationEmail = (previous value)" in text
     # made with the template's default budget ($100), below the tier's estimate: said, not changed
@@ -656,6 +658,19 @@ def test_dry_run_on_an_existing_stack_prints_the_change_set_and_changes_nothing(
     after = cloudformation.describe_stacks(StackName="consumer-rights")["Stacks"][0]
     assert after["Parameters"] == before["Parameters"]
     assert not cloudformation.list_change_sets(StackName="consumer-rights")["Summaries"]
+
+
+@pytest.mark.parametrize("pair", ["DailyLlmBudget=2", "DailyLlmBudgetUsd", "Tier=production"])
+def test_up_refuses_an_unknown_parameter_before_any_call(pair: str) -> None:
+    printed: list[str] = []
+
+    def no_client(service: str, region: str) -> Any:
+        raise AssertionError(f"called {service}")
+
+    argv = ["up", "--region", REGION, "--parameter", pair]
+    assert cli.main(argv, client=no_client, http=object(), out=printed.append) == 2
+    (message,) = printed
+    assert message.startswith(f"--parameter {pair!r}: expected KEY=VALUE") and "DailyLlmBudgetUsd" in message
 
 
 @pytest.mark.parametrize("tier", ["minimal", "production"])
