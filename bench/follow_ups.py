@@ -6,6 +6,7 @@ little alone ("And if I bought it online?"; kind `depends`), and pairs where the
 a new topic (kind `switch`, where the context must not hurt). `expected` names the knowledge/ guides that
 answer the follow-up. hit@k = a passage of an expected guide among the top k; MRR over the top 5; "no
 context" = the follow-up would be answered as not covered (rag_core's relevance threshold or scope check).
+For the extractive answer's lead sentences the same columns count the guides they quote.
 """
 
 from __future__ import annotations
@@ -57,20 +58,43 @@ def sources(result: Any) -> list[str]:
     return [Path(p.source).stem for p in result.passages]
 
 
+def lead_sources(result: Any, question: str) -> list[str]:
+    """The guides the extractive answer's lead sentences quote, scoring sentences against `question`."""
+    from llm_connector.extractive import candidate_sentences, compose
+    from rag_core.prompt import SYSTEM_PROMPT
+
+    answer = compose(candidate_sentences(result.passages, SYSTEM_PROMPT), question, max_sentences=6)
+    return [Path(result.passages[c.number - 1].source).stem for c in answer.lead]
+
+
 def evaluate(retriever: Any, rows: list[dict[str, str]]) -> dict[str, dict[str, Scores]]:
-    """Per kind of pair: the follow-up alone, with the earlier question (rag_core's way), and the first
-    question itself (for scale)."""
+    """Per kind of pair: retrieval of the follow-up alone and with the earlier question (rag_core's way);
+    and, over the latter's passages, the extractive answer's lead sentence scored on the follow-up alone
+    or on the earlier question and the follow-up."""
     out: dict[str, dict[str, Scores]] = {}
     for row in rows:
         expected = row["expected"].split(";")
-        by_way = out.setdefault(row["kind"], {"alone": Scores(), "context": Scores()})
+        by_way = out.setdefault(row["kind"], {w: Scores() for w in WAYS})
         alone = retriever.retrieve(row["follow_up"], k=K)
         context = retriever.retrieve(row["follow_up"], k=K, earlier=[row["first"]])
         by_way["alone"].add(sources(alone), expected, alone.no_context)
         by_way["context"].add(sources(context), expected, context.no_context)
+        lead_alone = lead_sources(context, row["follow_up"])
+        lead_context = lead_sources(context, f"{row['first']} {row['follow_up']}")
+        by_way["lead_alone"].add(lead_alone, expected, context.no_context)
+        by_way["lead_context"].add(lead_context, expected, context.no_context)
         if os.environ.get("BENCH_SHOW"):
-            print(row["id"], sources(alone)[:3], "->", sources(context)[:3])
+            print(row["id"], sources(alone)[:3], "->", sources(context)[:3], "lead", lead_alone[:1], "->",
+                  lead_context[:1])
     return out
+
+
+WAYS = {
+    "alone": "search: follow-up alone",
+    "context": "search: with the earlier question",
+    "lead_alone": "extractive lead, scored on the follow-up",
+    "lead_context": "extractive lead, scored on both questions",
+}
 
 
 NOTES = """`python -m bench.follow_ups` (`make bench-follow-ups`; `--write-docs` rewrites this section).
@@ -87,10 +111,9 @@ def report(scores: dict[str, dict[str, Scores]], backend: str) -> str:
     lines = [f"Embedding backend `{backend}`.", "",
              "| pairs | search text | hit@1 | hit@3 | hit@5 | MRR@5 | no context |",
              "|---|---|---:|---:|---:|---:|---:|"]
-    names = {"alone": "follow-up alone", "context": "with the earlier question"}
     for kind in ("depends", "switch"):
         for way, s in scores.get(kind, {}).items():
-            lines.append(s.row(f"{kind} ({s.n}) | {names[way]}"))
+            lines.append(s.row(f"{kind} ({s.n}) | {WAYS[way]}"))
     return "\n".join(lines)
 
 

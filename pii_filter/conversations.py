@@ -9,6 +9,11 @@ conversation (an operator key also reads); anyone else, like an unknown id, gets
 The context is bounded here in characters (CONVERSATION_MAX_TURNS latest turns within
 CONVERSATION_CONTEXT_CHARS; a question that does not fit is left out with all turns before it, an
 answer is shortened), and rag_core bounds the search text in the embedding model's word pieces.
+
+psql_worker stores a question's row from the accepted event while rag_core and llm_connector answer
+it, so the row is there long before the person has read the answer and typed a follow-up; a follow-up
+sent by a program in the same moment as the answer arrives could still find it missing (404) while
+psql_worker is behind.
 """
 
 from __future__ import annotations
