@@ -161,6 +161,7 @@ class Turn {
 
   accepted(data) {
     this.queryId = data.query_id || null;
+    if (this.queryId) this.node.dataset.queryId = this.queryId;
     if (data.conversation_id) rememberConversation(data.conversation_id);
     this.showRemoved(data.pii_found || []);
     this.stage("accepted");
@@ -184,6 +185,7 @@ class Turn {
 
   done(body) {
     this.queryId = body.query_id || this.queryId;
+    if (this.queryId) this.node.dataset.queryId = this.queryId;
     if (body.conversation_id) rememberConversation(body.conversation_id);
     if (this.removed.children.length === 0) this.showRemoved(body.pii_found || []);
     this.answerText = body.answer || "";

@@ -236,8 +236,8 @@ def test_the_page_under_api_keys_on_asks_with_page_tokens_only(browser, services
         assert tokens and asked
         assert all(r.headers.get("authorization") == f"Bearer {tokens[-1]}" for r in asked)
         assert KEY not in page.content() and not any("cra_" in json.dumps(r.headers) for r in requests)
-        answered = next(r for r in responses if r.url.endswith("/query") and r.status == 200)
-        query_id = re.search(r'"query_id":\s*"([0-9a-f-]{36})"', answered.text()).group(1)  # type: ignore[union-attr]
+        query_id = turn.get_attribute("data-query-id")
+        assert query_id and re.fullmatch(r"[0-9a-f-]{36}", query_id)
 
         # the page's token reads its own query (from this address); another page's token and no token do not
         def status(token: str | None) -> int:
@@ -248,3 +248,4 @@ def test_the_page_under_api_keys_on_asks_with_page_tokens_only(browser, services
         wait_until(lambda: status(tokens[-1]) == 200, timeout=30, message="the page's query stored")
         assert (status(other), status(None)) == (404, 401)
         assert watched.errors == [] and watched.dialogs == []
+
