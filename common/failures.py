@@ -38,6 +38,8 @@ class FailureCode(StrEnum):
     LLM_MODEL_ERROR = "llm_model_error", False
     LLM_EMPTY_ANSWER = "llm_empty_answer", False
     LLM_ERROR = "llm_error", False
+    # the person withdrew the question while it was answered (a closed stream): the work stopped
+    CANCELLED = "cancelled", True
     # psql_worker: still pending long after its messages were lost (psql_worker/stale_pending.py)
     RESULT_LOST = "result_lost", True
     # any stage (the worker runtime)

@@ -78,6 +78,10 @@ class RedactedQuery(Message):
         description="the conversation's earlier turns, oldest first, redacted and bounded by the gateway: "
         "context for the search and the prompt of a follow-up",
     )
+    progress: bool = Field(
+        default=False,
+        description="the requester streams the answer: stages send QueryProgress pieces to `reply_to`",
+    )
 
 
 class Passage(Model):
@@ -110,6 +114,17 @@ class GroundedPrompt(Message):
         return self.query.query_id
 
 
+SNIPPET_CHARS = 200
+
+
+def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
+    """About the first `limit` characters, cut at a word boundary."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
 class Citation(Model):
     """A passage the answer relies on, as the user sees it."""
 
@@ -118,6 +133,12 @@ class Citation(Model):
     title: str
     page: str
     snippet: str
+
+    @classmethod
+    def of(cls, passage: Passage) -> Citation:
+        """The same for every stage that shows a passage (rag_core's progress, llm_connector's answer)."""
+        return cls(source=passage.source, section=passage.section, title=passage.title, page=passage.page,
+                   snippet=snippet(passage.text))
 
 
 class TokenUsage(Model):
@@ -175,6 +196,28 @@ class QueryResult(Message):
             error=StageError(stage=stage, code=code, message=message),
             timings_ms=timings_ms or {},
         )
+
+
+class QueryProgress(Message):
+    """a stage -> the waiting gateway's reply queue, at most once (not persisted, not confirmed): what the
+    person may see before the answer. The QueryResult that follows stays the only thing that counts.
+
+    rag_core sends `citations` once retrieval is done (the retrieved passages, in the prompt's order);
+    llm_connector sends the answer text in `delta` pieces, `offset` characters into it, placeholders
+    still in (only the gateway can restore them), markers already numbered as the final answer has them.
+    """
+
+    query_id: UUID
+    citations: list[Citation] | None = None
+    delta: str = ""
+    offset: int = 0
+
+
+class QueryCancelled(Message):
+    """gateway -> every instance of the stages that listen (fanned out, at most once): the person is gone,
+    stop the work that was only for them. The query still ends in one persisted result."""
+
+    query_id: UUID
 
 
 # --- data pipeline ---------------------------------------------------------------------------

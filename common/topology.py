@@ -6,6 +6,8 @@ r"""Exchanges, queues and routing keys: the one place the message flow is declar
         named in `reply_to`, at once; psql_worker replies again once the result is stored
     any stage that cannot finish    --query.result (status failed)--> psql_worker.results
     chunker --chunks.batch--> embedder.chunks
+    while a query is streamed: rag_core, llm_connector --QueryProgress (at most once)--> `reply_to`;
+        the gateway --query.cancelled--> a server-named queue of every streaming stage instance
 
 Every name carries a namespace prefix (setting NAMESPACE) so test runs are isolated from each other
 on one broker. Work queues are quorum queues with a delivery limit and a dead-letter exchange.
@@ -23,6 +25,7 @@ QUERY_ACCEPTED = "query.accepted"
 PROMPT_BUILT = "prompt.built"
 QUERY_RESULT = "query.result"
 CHUNKS_BATCH = "chunks.batch"
+QUERY_CANCELLED = "query.cancelled"  # fanned out to a queue of each stage instance's own, not a work queue
 
 # The broker dead-letters a message delivered more often than this. Deliveries interrupted by a
 # crashed or killed consumer count too, so the limit is generous; the worker gives up sooner on a
@@ -116,6 +119,10 @@ class Topology:
         """A per-gateway-instance reply queue that outlives short disconnects (expires after 60 s)."""
         return ("queue_declare", {"queue": self.reply_queue(instance), "durable": False,
                                   "arguments": {"x-expires": 60_000}})
+
+    def cancellations_binding(self, queue: str) -> Declaration:
+        """Bind an instance's own queue (exclusive, server-named) to the gateway's cancellations."""
+        return ("queue_bind", {"queue": queue, "exchange": self.events, "routing_key": QUERY_CANCELLED})
 
     def declare(self, channel: BlockingChannel) -> None:
         """Idempotently declare everything on a blocking channel (the workers); the gateway makes the

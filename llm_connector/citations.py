@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from common.messages import Citation, Passage
+from common.messages import SNIPPET_CHARS, Citation, Passage, snippet
 
-SNIPPET_CHARS = 200
+__all__ = ["SNIPPET_CHARS", "citation_for", "citations_for", "resolve_markers", "snippet", "source_label"]
+
 FALLBACK_CITATIONS = 3
 
 # [1], [1, 2], [1,2,3], [2-3]; written back as [1][2] so every marker names one passage
@@ -27,14 +28,17 @@ def _numbers(group: str) -> list[int]:
     return numbers
 
 
-def resolve_markers(text: str, passage_count: int) -> tuple[str, list[int]]:
+def resolve_markers(
+    text: str, passage_count: int, *, cited: list[int] | None = None, tidy: bool = True
+) -> tuple[str, list[int]]:
     """(text with one-number markers that count positions in the citation list, cited passage numbers).
 
     Citations are listed in order of first mention, so marker [n] names the n-th citation the person
     sees, whatever the passage's place in the prompt was. Markers naming a passage that does not exist
-    are removed: a citation the user cannot follow is worse than none.
+    are removed: a citation the user cannot follow is worse than none. `cited` continues a numbering
+    (the answer's earlier pieces, llm_connector/answer_stream.py), `tidy=False` leaves the spacing alone.
     """
-    cited: list[int] = []
+    cited = list(cited or [])
 
     def rewrite(match: re.Match[str]) -> str:
         valid = [n for n in _numbers(match.group(1)) if 1 <= n <= passage_count]
@@ -44,6 +48,8 @@ def resolve_markers(text: str, passage_count: int) -> tuple[str, list[int]]:
         return "".join(f"[{cited.index(n) + 1}]" for n in dict.fromkeys(valid))
 
     cleaned = _MARKER.sub(rewrite, text)
+    if not tidy:
+        return cleaned, cited
     cleaned = re.sub(r"[ \t]+([.,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", cleaned))
     return cleaned, cited
 
@@ -74,22 +80,8 @@ def source_label(passage: Passage) -> str:
     return f"{label}, p. {passage.page}" if passage.page else label
 
 
-def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
-    """About the first `limit` characters, cut at a word boundary."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    return flat[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
-
-
 def citation_for(passage: Passage) -> Citation:
-    return Citation(
-        source=passage.source,
-        section=passage.section,
-        title=passage.title,
-        page=passage.page,
-        snippet=snippet(passage.text),
-    )
+    return Citation.of(passage)
 
 
 def citations_for(numbers: Sequence[int], passages: Sequence[Passage]) -> list[Citation]:

@@ -15,13 +15,13 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from common.messages import GroundedPrompt, Passage
 from llm_connector.citations import is_statute, source_label
 from llm_connector.guard import echoes, looks_like_instruction
-from llm_connector.provider import Completion
+from llm_connector.provider import Completion, withdrawn
 from llm_connector.replies import DISCLAIMER, HELPLINE, NO_CONTEXT_ANSWER, REVISED_LIMITS
 from llm_connector.sentences import split_sentences
 
@@ -411,3 +411,20 @@ class ExtractiveProvider:
         if not answer.sentences:  # every sentence was too short or hostile: say so rather than quote nothing
             return Completion(text=NO_CONTEXT_ANSWER, answered=False)
         return Completion(text=render(answer, passages), answered=True)
+
+    def stream(
+        self, prompt: GroundedPrompt, *, on_text: Callable[[str], None], cancelled: Callable[[], bool]
+    ) -> Completion:
+        """The same answer, one sentence (or line) at a time: it is composed at once, so this only lets
+        the person read while the rest arrives."""
+        completion = self.complete(prompt)
+        for piece in _PIECES.split(completion.text):
+            if cancelled():
+                raise withdrawn()
+            if piece:
+                on_text(piece)
+        return completion
+
+
+# after a line break, and after a quoted sentence's marker: "... [2] Section 35: ..."
+_PIECES = re.compile(r"(?<=\n)|(?<=\] )")

@@ -6,15 +6,16 @@ import logging
 import time
 
 from common.failures import PermanentFailure
-from common.messages import GroundedPrompt, QueryResult, TokenUsage
-from common.rabbit.worker import Outgoing, Publish, Reply
+from common.messages import GroundedPrompt, QueryProgress, QueryResult, TokenUsage
+from common.rabbit.worker import Outgoing, Progress, Publish, Reply
 from common.topology import QUERY_RESULT
 from llm_connector.answer_cache import AnswerCache, CachedAnswer, cache_key
+from llm_connector.answer_stream import AnswerStream
 from llm_connector.citations import FALLBACK_CITATIONS, citations_for, resolve_markers
 from llm_connector.extractive import ExtractiveProvider
-from llm_connector.guard import leaks_system_prompt
+from llm_connector.guard import echoes, leaks_system_prompt
 from llm_connector.metrics import ANSWER_SECONDS, ANSWERS, FAILURES
-from llm_connector.provider import Completion, LlmProvider
+from llm_connector.provider import Completion, LlmProvider, withdrawn
 from llm_connector.replies import NO_CONTEXT_ANSWER, OFF_LIMITS_ANSWER
 
 log = logging.getLogger(__name__)
@@ -34,14 +35,16 @@ class AnswerHandler:
     def _provider_for(self, prompt: GroundedPrompt) -> LlmProvider:
         return self.fallback if prompt.query.llm_provider == "extractive" else self.provider
 
-    def __call__(self, prompt: GroundedPrompt) -> list[Outgoing]:
+    def __call__(self, prompt: GroundedPrompt, progress: Progress | None = None) -> list[Outgoing]:
         started = time.perf_counter()
         provider = self._provider_for(prompt)
+        if progress is not None and progress.cancelled:  # withdrawn while it waited: no model call
+            raise withdrawn()
         key = cache_key(prompt, provider=provider.name, model=provider.model) if self.cache else None
         cached = self.cache.get(key) if self.cache else None
         if cached is not None:
             return self._from_cache(prompt, cached, started)
-        completion = self._complete(prompt, provider)
+        completion = self._complete(prompt, provider, progress)
         if completion.answered and leaks_system_prompt(completion.text, prompt.system_prompt):
             log.warning("answer withheld: it reproduced the system prompt", extra={"model": provider.model})
             completion = Completion(text=OFF_LIMITS_ANSWER, answered=False, usage=completion.usage)
@@ -108,12 +111,59 @@ class AnswerHandler:
                                                  "citations": len(result.citations), "cache_ms": cache_ms})
         return [Reply(result), Publish(result, QUERY_RESULT)]
 
-    def _complete(self, prompt: GroundedPrompt, provider: LlmProvider) -> Completion:
-        """No context: say so without calling a model (nothing to ground an answer on, and no cost)."""
+    def _complete(
+        self, prompt: GroundedPrompt, provider: LlmProvider, progress: Progress | None
+    ) -> Completion:
+        """No context: say so without calling a model (nothing to ground an answer on, and no cost).
+        A streamed query gets its answer in pieces as the provider writes it."""
         if prompt.no_context or not prompt.passages:
             return Completion(text=NO_CONTEXT_ANSWER, answered=False)
+        stream = getattr(provider, "stream", None)
         try:
-            return provider.complete(prompt)
+            if progress is None or not prompt.query.progress or stream is None:
+                return provider.complete(prompt)
+            pieces = DeltaSender(prompt, progress)
+            completion: Completion = stream(prompt, on_text=pieces.feed, cancelled=lambda: progress.cancelled)
+            pieces.finish(completion)
+            return completion
         except PermanentFailure as exc:
             FAILURES.labels(provider=provider.name, code=exc.code).inc()
             raise
+
+
+class DeltaSender:
+    """Sends the answer's pieces to the waiting gateway as the final answer will read (AnswerStream).
+
+    The system-prompt guard runs on what was written so far before each piece goes out, stricter than on
+    the final answer (half of the words so far copied from it in runs of six stops the pieces): once an
+    answer starts reproducing the system prompt nothing more is sent, and the final result withholds it.
+    A false alarm only costs the stream: the rest of the answer then comes with the final result.
+    """
+
+    def __init__(self, prompt: GroundedPrompt, progress: Progress) -> None:
+        self.prompt = prompt
+        self.progress = progress
+        self.stream = AnswerStream(len(prompt.passages))
+        self.raw = ""
+        self.offset = 0
+        self.stopped = False
+
+    def feed(self, piece: str) -> None:
+        if self.stopped:
+            return
+        self.raw += piece
+        system_prompt = self.prompt.system_prompt
+        if echoes(self.raw, system_prompt) or leaks_system_prompt(self.raw, system_prompt):
+            self.stopped = True
+            return
+        self._send(self.stream.feed(piece))
+
+    def finish(self, completion: Completion) -> None:
+        """The held-back end, when the final answer is the text that was streamed."""
+        if not self.stopped and completion.text.strip() == self.raw.strip():
+            self._send(self.stream.finish())
+
+    def _send(self, text: str) -> None:
+        if text:
+            self.progress.send(QueryProgress(query_id=self.prompt.query_id, delta=text, offset=self.offset))
+            self.offset += len(text)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 import botocore.exceptions
 import botocore.session
 
+from common.failures import FailureCode, PermanentFailure
 from common.messages import GroundedPrompt, TokenUsage
 
 if TYPE_CHECKING:
@@ -39,6 +41,24 @@ class LlmProvider(Protocol):
     def model(self) -> str: ...
 
     def complete(self, prompt: GroundedPrompt) -> Completion: ...
+
+
+class StreamingProvider(LlmProvider, Protocol):
+    """A provider that can also hand out its answer as it is written."""
+
+    def stream(
+        self, prompt: GroundedPrompt, *, on_text: Callable[[str], None], cancelled: Callable[[], bool]
+    ) -> Completion:
+        """Call `on_text` with each piece of the answer as it comes (raw: markers as written), check
+        `cancelled` between pieces (raise `withdrawn()` when it says so), return what `complete` would."""
+        ...
+
+
+def withdrawn() -> PermanentFailure:
+    """The failure of a question whose asker left before the answer was written (it is stored as such)."""
+    return PermanentFailure(
+        FailureCode.CANCELLED, "The question was withdrawn before the answer was finished."
+    )
 
 
 def aws_credentials_available(session: boto3.session.Session | None = None) -> bool:

@@ -21,6 +21,7 @@ def build_worker(settings: LlmSettings, *, provider: LlmProvider | None = None, 
         fallback=ExtractiveProvider(max_sentences=settings.extractive_max_sentences),
         cache=build_answer_cache(settings),
     )
-    subscription = Subscription(settings.topology.llm_prompts, GroundedPrompt, handler, stage=NAME)
+    subscription = Subscription(settings.topology.llm_prompts, GroundedPrompt, handler, stage=NAME,
+                                progress=True)
     return live_path_worker(settings, subscription, name=name, prefetch=settings.prefetch,
                             threads=settings.worker_threads)

@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from prometheus_client import start_http_server
+from sse_starlette import EventSourceResponse
 from starlette.routing import BaseRoute, Match
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -31,6 +32,7 @@ from pii_filter.metrics import HTTP_REQUESTS, HTTP_SECONDS
 from pii_filter.page import TOKEN_PATH, install_page
 from pii_filter.page_token import PageTokens
 from pii_filter.query_flow import QueryFlow, RecordsLike, RedactorLike
+from pii_filter.query_stream import query_events
 from pii_filter.rate_limit import RateLimiter, RateLimitMiddleware, SharedWindows, caller_of
 from pii_filter.schemas import (
     Conversation,
@@ -51,6 +53,12 @@ GUARDED: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code 
 # everything else (/, /health, /ready, /docs) is open
 PROTECTED_PREFIXES = ("/query", "/queries", "/conversations")
 TITLE = "Consumer-rights assistant"
+# POST /query's second media type: the events of pii_filter/query_stream.py
+STREAMED: dict[int | str, dict[str, Any]] = {200: {
+    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+    "description": "JSON, or with `Accept: text/event-stream` the events accepted, stage, citations, delta, "
+    "done or error",
+}}
 
 
 def create_app(
@@ -122,12 +130,15 @@ def create_app(
     if settings.trusted_proxy_list:  # outermost: the client address every guard sees
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
 
-    @app.post("/query", response_model=QueryResponse, responses={**ERRORS, **GUARDED}, tags=["questions"],
-              openapi_extra=security)
-    async def post_query(body: QueryRequest, request: Request) -> QueryResponse:
+    @app.post("/query", response_model=QueryResponse, responses={**STREAMED, **ERRORS, **GUARDED},
+              tags=["questions"], openapi_extra=security)
+    async def post_query(body: QueryRequest, request: Request) -> Any:
         """Ask a question; personal data is replaced by placeholders before it goes anywhere."""
         flow.check_limits(body)
         provider = await run_in_threadpool(spend_cap.check) if spend_cap else "default"
+        if "text/event-stream" in request.headers.get("accept", ""):
+            events = query_events(flow, body, llm_provider=provider, owner=owner_of(request.scope))
+            return EventSourceResponse(events, ping=settings.stream_ping_s)
         return await flow.answer(body, llm_provider=provider, owner=owner_of(request.scope))
 
     @app.get("/queries/{query_id}", response_model=QueryRecord, responses={404: {"model": ErrorBody},

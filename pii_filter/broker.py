@@ -4,7 +4,9 @@ The AMQP connection (pika's asyncio adapter, common/rabbit/aio.py) runs on the s
 the HTTP server, so a query goes out and its reply comes back without passing through another thread.
 Replies arrive on a per-instance queue (`reply_to`) keyed by the query id: first from the stage that
 ended the query, again from psql_worker once the result is stored (the first one wins; the second
-covers a reply lost in a broker restart). Persistence never depends on a reply.
+covers a reply lost in a broker restart). Persistence never depends on a reply. A streamed query's
+progress pieces (QueryProgress, at most once) arrive on the same queue and go to its listener; when
+its person leaves, a QueryCancelled goes out to every stage instance that listens.
 
 On each (re)connection the gateway declares the topology with the same calls every worker makes
 (`Topology.declarations()`), then its reply queue, and checks every work queue's consumers every
@@ -16,16 +18,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import pika.exceptions
 from pika.adapters.asyncio_connection import AsyncioConnection
 from pydantic import ValidationError
 
-from common.messages import QueryResult, RedactedQuery
+from common.messages import QueryCancelled, QueryProgress, QueryResult, RedactedQuery
 from common.rabbit.aio import AsyncChannel, PublishLost, PublishRefused, connect
 from common.rabbit.connection import Backoff, node_parameters, properties_for
-from common.topology import QUERY_ACCEPTED, Topology
+from common.topology import QUERY_ACCEPTED, QUERY_CANCELLED, Topology
 from pii_filter.metrics import QUEUE_CONSUMERS, QUEUE_MESSAGES
 
 log = logging.getLogger(__name__)
@@ -70,6 +73,7 @@ class GatewayBroker:
         self._connection: AsyncioConnection | None = None
         self._channel: AsyncChannel | None = None  # declares, consumes the replies, publishes
         self._waiting: dict[str, asyncio.Future[QueryResult]] = {}
+        self._listening: dict[str, Callable[[QueryProgress], None]] = {}
         self.consumer_counts: dict[str, int] = {}
         self.message_counts: dict[str, int] = {}  # ready (not yet delivered) messages of each work queue
 
@@ -109,8 +113,29 @@ class GatewayBroker:
         self._waiting[query_id] = future
         return future
 
+    def listen(self, query_id: str, on_progress: Callable[[QueryProgress], None]) -> None:
+        """Hand the query's progress pieces to `on_progress` (on the event loop) until `forget`."""
+        self._listening[query_id] = on_progress
+
     def forget(self, query_id: str) -> None:
         self._waiting.pop(query_id, None)
+        self._listening.pop(query_id, None)
+
+    def cancel(self, query_id: str) -> None:
+        """Tell the stages that nobody waits for this query any more (at most once: no confirm awaited)."""
+        channel = self._channel
+        if channel is None or not self.connected:
+            return
+        message = QueryCancelled(query_id=query_id)
+        try:
+            confirmed = channel.publish(
+                exchange=self.topology.events, routing_key=QUERY_CANCELLED,
+                body=message.model_dump_json().encode(),
+                properties=properties_for(message, message_id=query_id, persistent=False),
+            )
+        except pika.exceptions.AMQPError:
+            return
+        confirmed.add_done_callback(lambda f: f.cancelled() or f.exception())  # nobody awaits it
 
     async def publish_query(self, query: RedactedQuery) -> None:
         """Publish to the events exchange and wait for the broker's confirm."""
@@ -136,7 +161,11 @@ class GatewayBroker:
             raise PublishUnconfirmed(f"publish not confirmed: {exc.__class__.__name__}") from exc
 
     def _on_reply(self, _channel: object, _method: object, properties: object, body: bytes) -> None:
-        future = self._waiting.pop(getattr(properties, "correlation_id", None) or "", None)
+        key = getattr(properties, "correlation_id", None) or ""
+        if getattr(properties, "type", None) == QueryProgress.__name__:
+            self._on_progress(key, body)
+            return
+        future = self._waiting.pop(key, None)
         if future is None or future.done():
             return  # the request timed out, or this is the second reply: nothing to parse
         try:
@@ -145,6 +174,17 @@ class GatewayBroker:
             log.warning("unparseable reply ignored")
             return
         future.set_result(result)
+
+    def _on_progress(self, key: str, body: bytes) -> None:
+        listener = self._listening.get(key)
+        if listener is None:
+            return  # not streamed, or its person has gone
+        try:
+            piece = QueryProgress.model_validate_json(body)
+        except ValidationError:
+            log.warning("unparseable progress piece ignored")
+            return
+        listener(piece)
 
     # -- connection -----------------------------------------------------------------------------------
 

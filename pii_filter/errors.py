@@ -46,6 +46,7 @@ STAGE_FAILURE_STATUS: dict[FailureCode, int] = {
     FailureCode.LLM_UNREACHABLE: 503,
     FailureCode.LLM_TIMEOUT: 503,
     FailureCode.RESULT_LOST: 503,
+    FailureCode.CANCELLED: 503,
     FailureCode.LLM_ACCESS_DENIED: 502,
     FailureCode.LLM_MODEL_NOT_FOUND: 502,
     FailureCode.LLM_NOT_CONFIGURED: 502,

@@ -122,24 +122,42 @@ class QueryFlow:
         history: list[Turn],
     ) -> QueryResponse:
         with query_context(query_id):
-            t0 = time.perf_counter()
-            redaction = await self.redact(request.question)
-            redact_ms = (time.perf_counter() - t0) * 1000
-            for entity_type in redaction.entity_types:
-                PII_ENTITIES.labels(type=entity_type).inc()
-            query = RedactedQuery(
-                query_id=query_id,
-                redacted_question=redaction.redacted,
-                pii_found=redaction.entity_types,
-                top_k=top_k,
-                timings_ms={"redact": round(redact_ms, 3)},
-                llm_provider=llm_provider,
-                owner=owner,
-                conversation_id=conversation_id,
-                history=history,
-            )
+            redaction, query = await self.redacted_query(request, query_id, top_k, llm_provider, owner,
+                                                         conversation_id=conversation_id, history=history)
             result = await self._publish_and_wait(query)
-            return self._response(query, result, redaction, started)
+            return self.response(query, result, redaction, started)
+
+    async def redacted_query(
+        self,
+        request: QueryRequest,
+        query_id: UUID,
+        top_k: int,
+        llm_provider: Literal["default", "extractive"],
+        owner: str,
+        *,
+        conversation_id: UUID,
+        history: list[Turn],
+        progress: bool = False,
+    ) -> tuple[RedactionLike, RedactedQuery]:
+        """The redaction (kept here, in memory) and the message that leaves the gateway."""
+        t0 = time.perf_counter()
+        redaction = await self.redact(request.question)
+        redact_ms = (time.perf_counter() - t0) * 1000
+        for entity_type in redaction.entity_types:
+            PII_ENTITIES.labels(type=entity_type).inc()
+        query = RedactedQuery(
+            query_id=query_id,
+            redacted_question=redaction.redacted,
+            pii_found=redaction.entity_types,
+            top_k=top_k,
+            timings_ms={"redact": round(redact_ms, 3)},
+            llm_provider=llm_provider,
+            owner=owner,
+            conversation_id=conversation_id,
+            history=history,
+            progress=progress,
+        )
+        return redaction, query
 
     async def redact(self, question: str) -> RedactionLike:
         """Always on the redaction thread, batched with the other waiting questions, never on the event
@@ -147,8 +165,13 @@ class QueryFlow:
         return await self._batches.redact(question)
 
     async def _publish_and_wait(self, query: RedactedQuery) -> QueryResult:
+        reply = self.broker.expect_reply(str(query.query_id))
+        await self.publish(query)
+        return await self.wait(query, reply)
+
+    async def publish(self, query: RedactedQuery) -> None:
+        """Hand the query to the broker (its reply already expected); ApiError when it was not accepted."""
         key = str(query.query_id)
-        reply = self.broker.expect_reply(key)
         try:
             await self.broker.publish_query(query)
         except PublishUnconfirmed as exc:  # it may be queued: give the id so the client can check
@@ -168,19 +191,26 @@ class QueryFlow:
                 "The service is temporarily unable to accept questions. Please try again shortly.",
             ) from exc
         log.info("query accepted", extra={"pii_types": query.pii_found, "top_k": query.top_k})
+
+    async def wait(self, query: RedactedQuery, reply: asyncio.Future[QueryResult]) -> QueryResult:
+        """The reply, or after the answer timeout what `timed_out` finds."""
         try:
             return await asyncio.wait_for(reply, timeout=self.settings.answer_timeout_s)
         except TimeoutError:
-            self.broker.forget(key)
-            persisted = self._persisted_result(query.query_id)
-            if persisted is not None:
-                return persisted
-            raise ApiError(
-                504, "answer_timeout",
-                f"No answer within {self.settings.answer_timeout_s:g} seconds. The question was accepted; "
-                f"check GET /queries/{query.query_id} for the answer.",
-                query_id=query.query_id,
-            ) from None
+            return self.timed_out(query)
+
+    def timed_out(self, query: RedactedQuery) -> QueryResult:
+        """No reply in time: the stored result if there is one (the reply may have been lost), else 504."""
+        self.broker.forget(str(query.query_id))
+        persisted = self._persisted_result(query.query_id)
+        if persisted is not None:
+            return persisted
+        raise ApiError(
+            504, "answer_timeout",
+            f"No answer within {self.settings.answer_timeout_s:g} seconds. The question was accepted; "
+            f"check GET /queries/{query.query_id} for the answer.",
+            query_id=query.query_id,
+        )
 
     def _persisted_result(self, query_id: UUID) -> QueryResult | None:
         """After a timeout, the reply may have been lost while the result is stored: look once."""
@@ -192,7 +222,7 @@ class QueryFlow:
             return None
         return stored.result() if stored is not None and stored.final else None
 
-    def _response(
+    def response(
         self, query: RedactedQuery, result: QueryResult, redaction: RedactionLike, started: float
     ) -> QueryResponse:
         if result.status == "failed" or result.answer is None:

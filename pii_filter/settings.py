@@ -45,6 +45,11 @@ class GatewaySettings(DatabaseSettings, RedisSettings):
         description="CONVERSATION_CONTEXT_CHARS: at most this many characters of earlier questions and "
         "answers go with a follow-up (the newest first; rag_core bounds the search in word pieces)",
     )
+    stream_ping_s: float = Field(
+        default=15.0, gt=0,
+        description="STREAM_PING_S: seconds between heartbeats (SSE comments) of a streamed answer, so "
+        "proxies and load balancers keep a quiet stream open",
+    )
     instance_id: str = Field(default="", description="names the reply queue; random when empty")
     metrics_port: int = Field(
         default=0, ge=0, le=65535,

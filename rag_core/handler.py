@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from common.failures import FailureCode, PermanentFailure
-from common.messages import GroundedPrompt, Passage, RedactedQuery
-from common.rabbit.worker import Publish
+from common.messages import Citation, GroundedPrompt, Passage, QueryProgress, RedactedQuery
+from common.rabbit.worker import Progress, Publish
 from common.topology import PROMPT_BUILT
 from rag_core.metrics import NO_CONTEXT, RETRIEVAL_SECONDS
 from rag_core.prompt import build_prompt
@@ -43,7 +43,7 @@ class QueryHandler:
         self.retriever = retriever
         self.prompt_builder = prompt_builder
 
-    def __call__(self, query: RedactedQuery) -> Sequence[Publish]:
+    def __call__(self, query: RedactedQuery, progress: Progress | None = None) -> Sequence[Publish]:
         started = time.perf_counter()
         try:
             retrieval = self.retriever.retrieve(query.redacted_question, k=query.top_k,
@@ -57,6 +57,9 @@ class QueryHandler:
         RETRIEVAL_SECONDS.observe(retrieve_ms / 1000)
         if retrieval.no_context:
             NO_CONTEXT.inc()
+        if progress is not None and query.progress:  # what the answer can cite, while it is written
+            citations = [] if retrieval.no_context else [Citation.of(p) for p in retrieval.passages]
+            progress.send(QueryProgress(query_id=query.query_id, citations=citations))
         t0 = time.perf_counter()
         system_prompt, prompt = self.prompt_builder(
             question=query.redacted_question, passages=retrieval.passages, no_context=retrieval.no_context,

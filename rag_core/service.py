@@ -17,6 +17,7 @@ def build_worker(
 ) -> Worker:
     """The rag_core worker; `retriever` defaults to the index under the settings' INDEX_DIR."""
     handler = QueryHandler(retriever=retriever or Retriever.from_settings(settings))
-    subscription = Subscription(settings.topology.rag_queries, RedactedQuery, handler, stage=NAME)
+    subscription = Subscription(settings.topology.rag_queries, RedactedQuery, handler, stage=NAME,
+                                progress=True)
     return live_path_worker(settings, subscription, name=name, prefetch=settings.prefetch,
                             threads=settings.threads)

@@ -11,6 +11,7 @@ from common.messages import Message
 
 JSON = "application/json"
 PERSISTENT = pika.DeliveryMode.Persistent
+TRANSIENT = pika.DeliveryMode.Transient
 
 
 def connection_parameters(url: str, *, name: str, heartbeat: int = 30) -> pika.URLParameters:
@@ -46,11 +47,13 @@ def properties_for(
     message_id: str,
     reply_to: str | None = None,
     correlation_id: str | None = None,
+    persistent: bool = True,
 ) -> pika.BasicProperties:
-    """Persistent JSON with the query id as message_id, so duplicates are recognisable."""
+    """JSON with the query id as message_id, so duplicates are recognisable; persistent unless it is a
+    progress piece or a cancellation (at most once: nothing is lost that the final result does not carry)."""
     return pika.BasicProperties(
         content_type=JSON,
-        delivery_mode=PERSISTENT,
+        delivery_mode=PERSISTENT if persistent else TRANSIENT,
         message_id=message_id,
         correlation_id=correlation_id or message_id,
         reply_to=reply_to,

@@ -12,6 +12,9 @@
   kept by a timer on the connection (no thread waits for it); the last attempt is a failure.
 - The connection is re-established with capped back-off; SIGTERM stops consuming, lets in-flight
   work finish (unfinished messages are requeued by the broker) and returns.
+- A subscription with `progress=True` hands its handler a `Progress` too: pieces for the requester waiting
+  on `reply_to` (QueryProgress: sent at once on a channel without confirms, at most once), and whether
+  that requester has gone (the gateway's QueryCancelled, fanned out to a queue of this instance's own).
 - /health reports `liveness()` (process, connection, consumer); /ready reports `readiness()`, which
   adds the worker's `readiness_checks` (e.g. the database of psql_worker).
 """
@@ -23,6 +26,7 @@ import logging
 import signal
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -37,7 +41,7 @@ from pydantic import ValidationError
 from common.failures import FailureCode, PermanentFailure
 from common.health import serve_health
 from common.logging import query_context
-from common.messages import Message
+from common.messages import Message, QueryCancelled
 from common.metrics import MESSAGES, STAGE_SECONDS
 from common.rabbit.connection import Backoff, node_parameters, properties_for
 from common.settings import ServiceSettings
@@ -68,12 +72,59 @@ Outgoing = Publish | Reply
 
 @dataclass(frozen=True)
 class Subscription(Generic[M]):
-    """Consume `queue`, parse bodies as `model`, hand them to `handler`."""
+    """Consume `queue`, parse bodies as `model`, hand them to `handler`; with `progress`, as
+    `handler(message, progress)`."""
 
     queue: str
     model: type[M]
-    handler: Callable[[M], Sequence[Outgoing]]
+    handler: Callable[..., Sequence[Outgoing]]
     stage: str
+    progress: bool = False
+
+
+class Progress:
+    """One delivery's line to the requester waiting on its `reply_to`, for the handler to use as it works."""
+
+    def __init__(
+        self, *, send: Callable[[Message], None], cancelled: Callable[[], bool]
+    ) -> None:
+        self._send = send
+        self._cancelled = cancelled
+
+    def send(self, message: Message) -> None:
+        """At most once and never blocking: a piece that does not arrive is covered by the final result."""
+        self._send(message)
+
+    @property
+    def cancelled(self) -> bool:
+        """The requester has gone: work that was only for them may stop (the query must still end)."""
+        return self._cancelled()
+
+
+class CancelledQueries:
+    """Query ids whose requester has gone, for `ttl_s` (a cancellation can come before the query does)."""
+
+    def __init__(self, *, ttl_s: float = 600.0, limit: int = 10_000) -> None:
+        self.ttl_s = ttl_s
+        self.limit = limit
+        self._seen: OrderedDict[UUID, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def add(self, query_id: UUID) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._seen[query_id] = now
+            self._seen.move_to_end(query_id)
+            while self._seen and (len(self._seen) > self.limit or self._oldest() < now - self.ttl_s):
+                self._seen.popitem(last=False)
+
+    def _oldest(self) -> float:
+        return next(iter(self._seen.values()))
+
+    def __contains__(self, query_id: object) -> bool:
+        with self._lock:
+            seen = self._seen.get(query_id)  # type: ignore[call-overload]
+        return seen is not None and seen >= time.monotonic() - self.ttl_s
 
 
 @dataclass(frozen=True)
@@ -144,6 +195,8 @@ class Worker:
         self._pending: set[_Delivery] = set()  # received on the current connection, not yet settled
         self._lock = threading.Lock()
         self._last_tick = time.monotonic()
+        self.cancelled = CancelledQueries()
+        self._progress_channel: BlockingChannel | None = None
 
     @property
     def _in_flight(self) -> int:
@@ -210,6 +263,8 @@ class Worker:
             channel.confirm_delivery()
             self.topology.declare(channel)
             channel.basic_qos(prefetch_count=self.prefetch)
+            if any(sub.progress for sub in self.subscriptions):
+                self._open_progress_channel(connection)
             tags = [
                 channel.basic_consume(sub.queue, self._on_message_for(channel, sub))
                 for sub in self.subscriptions
@@ -223,10 +278,46 @@ class Worker:
             self._drain(connection, channel, tags)
         finally:
             self._consuming = False
+            self._progress_channel = None
             if connection.is_open:
                 with contextlib.suppress(pika.exceptions.AMQPError):
                     connection.close()
             self._forget_deliveries_of(connection)
+
+    def _open_progress_channel(self, connection: pika.BlockingConnection) -> None:
+        """A channel without confirms for progress pieces, consuming this instance's own cancellations."""
+        progress = connection.channel()
+        queue = progress.queue_declare("", exclusive=True, auto_delete=True).method.queue
+        method, arguments = self.topology.cancellations_binding(queue)
+        getattr(progress, method)(**arguments)
+        progress.basic_consume(queue, self._on_cancelled, auto_ack=True)
+        self._progress_channel = progress
+
+    def _on_cancelled(self, _ch: BlockingChannel, _method: Any, _properties: Any, body: bytes) -> None:
+        try:
+            self.cancelled.add(QueryCancelled.model_validate_json(body).query_id)
+        except ValidationError:
+            log.warning("unparseable cancellation ignored")
+
+    def _progress_for(self, delivery: _Delivery, query_id: UUID | None) -> Progress:
+        connection, channel = self._connection, self._progress_channel
+        reply_to = delivery.properties.reply_to
+
+        def send(message: Message) -> None:
+            if not reply_to or connection is None or channel is None:
+                return
+            body = message.model_dump_json().encode()
+            properties = properties_for(message, message_id=str(query_id or ""), persistent=False)
+
+            def publish() -> None:
+                if channel.is_open:
+                    with contextlib.suppress(pika.exceptions.AMQPError):
+                        channel.basic_publish("", reply_to, body, properties)
+
+            with contextlib.suppress(pika.exceptions.AMQPError, OSError, RuntimeError):
+                connection.add_callback_threadsafe(publish)
+
+        return Progress(send=send, cancelled=lambda: query_id is not None and query_id in self.cancelled)
 
     def _forget_deliveries_of(self, connection: pika.BlockingConnection) -> None:
         """The broker requeues what was unsettled on a closed connection; acks queued for it were dropped.
@@ -350,6 +441,8 @@ class Worker:
         outgoing: Sequence[Outgoing] | None
         with query_context(query_id):
             try:
+                if sub.progress:
+                    return sub.handler(message, self._progress_for(delivery, query_id)), "ok"
                 return sub.handler(message), "ok"
             except PermanentFailure as exc:
                 log.warning("%s failed: %s", sub.stage, exc.code)

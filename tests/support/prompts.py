@@ -69,14 +69,16 @@ def grounded(
     query_timings: dict[str, float] | None = None,
     prompt_timings: dict[str, float] | None = None,
     llm_provider: str = "default",
+    progress: bool = False,
 ) -> GroundedPrompt:
-    """A GroundedPrompt exactly as rag_core would send it."""
+    """A GroundedPrompt exactly as rag_core would send it (`progress`: for a streamed question)."""
     query = RedactedQuery(
         query_id=uuid.uuid4(),
         redacted_question=question,
         pii_found=pii_found or [],
         timings_ms=query_timings or {},
         llm_provider=llm_provider,
+        progress=progress,
     )
     system_prompt, prompt = build_prompt(question=question, passages=passages, no_context=no_context)
     return GroundedPrompt(
