@@ -1,5 +1,10 @@
 """Amazon Bedrock through the Converse API: botocore retries transient errors, the rest become clear failures.
 
+A streamed question uses ConverseStream (botocore's event stream): the same request, the answer's text
+handed on as its deltas arrive. botocore retries the call itself; an error event in the middle of the
+stream (throttling, a model stream error) is a failure like any other, not retried: part of the answer
+has been shown, and the person can ask again.
+
 botocore's standard retry mode already retries throttling (backing off from 1 s), 5xx responses such as
 ServiceUnavailable, ModelNotReady and dropped connections, up to BEDROCK_MAX_ATTEMPTS. What is still
 failing after that is raised as a PermanentFailure: redelivering the prompt would only multiply the calls
@@ -10,16 +15,18 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import boto3
 import botocore.exceptions
+import urllib3.exceptions
 from botocore.config import Config
 
 from common.failures import FailureCode, PermanentFailure
 from common.messages import GroundedPrompt, TokenUsage
 from llm_connector.metrics import BEDROCK_COST, BEDROCK_TOKENS
-from llm_connector.provider import Completion
+from llm_connector.provider import Completion, withdrawn
 from llm_connector.replies import OFF_LIMITS_ANSWER, with_helpline
 
 if TYPE_CHECKING:
@@ -59,6 +66,7 @@ ERRORS: dict[str, tuple[FailureCode, str]] = {
         "The language model could not process this request. Please try again.",
     ),
 }
+ERRORS["ModelStreamErrorException"] = ERRORS["ModelErrorException"]  # ConverseStream's, mid-answer
 _OTHER = (FailureCode.LLM_ERROR, "The answering service failed. Please try again later.")
 _UNREACHABLE = (FailureCode.LLM_UNREACHABLE, _UNAVAILABLE)
 _NO_CREDENTIALS = (FailureCode.LLM_NOT_CONFIGURED, _MISCONFIGURED.format("no cloud credentials"))
@@ -101,9 +109,11 @@ def cost_usd(usage: TokenUsage, *, input_per_1k: float, output_per_1k: float) ->
 
 
 def failure_for(exc: Exception) -> PermanentFailure:
-    """The PermanentFailure for a botocore error that survived the retries."""
+    """The PermanentFailure for a botocore error that survived the retries (or ended a stream)."""
     if isinstance(exc, botocore.exceptions.ClientError):
-        code, message = ERRORS.get(exc.response.get("Error", {}).get("Code", ""), _OTHER)
+        error_code = exc.response.get("Error", {}).get("Code", "")
+        # an event stream names its errors in lower camel case (throttlingException)
+        code, message = ERRORS.get(error_code[:1].upper() + error_code[1:], _OTHER)
     elif isinstance(exc, botocore.exceptions.NoCredentialsError):
         code, message = _NO_CREDENTIALS
     elif isinstance(
@@ -112,6 +122,7 @@ def failure_for(exc: Exception) -> PermanentFailure:
             botocore.exceptions.EndpointConnectionError,
             botocore.exceptions.ConnectionError,
             botocore.exceptions.HTTPClientError,
+            urllib3.exceptions.HTTPError,  # a stream's connection breaking while its events are read
         ),
     ):
         code, message = _UNREACHABLE
@@ -141,32 +152,74 @@ class BedrockProvider:
         self._inference = {"maxTokens": max_tokens, "temperature": temperature, "topP": top_p}
         self._prices = {"input_per_1k": price_input_per_1k_usd, "output_per_1k": price_output_per_1k_usd}
 
+    def _request(self, prompt: GroundedPrompt) -> dict[str, Any]:
+        return {
+            "modelId": self.model,
+            "system": [{"text": prompt.system_prompt}],
+            "messages": [{"role": "user", "content": [{"text": prompt.prompt}]}],
+            "inferenceConfig": self._inference,
+        }
+
     def complete(self, prompt: GroundedPrompt) -> Completion:
         try:
-            response = self._client.converse(
-                modelId=self.model,
-                system=[{"text": prompt.system_prompt}],
-                messages=[{"role": "user", "content": [{"text": prompt.prompt}]}],
-                inferenceConfig=self._inference,
-            )
+            response = self._client.converse(**self._request(prompt))
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-            failure = failure_for(exc)
-            level = logging.ERROR if failure.code in _OPERATOR_ERRORS else logging.WARNING
-            attempts = getattr(exc, "response", {}).get("ResponseMetadata", {}).get("RetryAttempts")
-            log.log(
-                level,
-                "bedrock call failed: %s (%s)",
-                failure.code,
-                exc.__class__.__name__,
-                extra={"model": self.model, "retry_attempts": attempts},
-            )
-            raise failure from exc
-        usage = self._record_usage(response.get("usage") or {})
-        stop_reason = response.get("stopReason", "")
+            raise self._failed(exc) from exc
         text = "".join(
             block.get("text", "")
             for block in response.get("output", {}).get("message", {}).get("content", [])
-        ).strip()
+        )
+        return self._completion(text, response.get("stopReason", ""), response.get("usage") or {},
+                                response.get("metrics", {}).get("latencyMs"))
+
+    def stream(
+        self, prompt: GroundedPrompt, *, on_text: Callable[[str], None], cancelled: Callable[[], bool]
+    ) -> Completion:
+        """ConverseStream: each text delta to `on_text` as it arrives, except an opening NOT_COVERED
+        (held back until the first characters decide it); a cancellation closes the stream."""
+        opening = _Opening(on_text)
+        stop_reason, latency_ms = "", None
+        usage: dict[str, Any] = {}
+        try:
+            events = self._client.converse_stream(**self._request(prompt))["stream"]
+            try:
+                for event in events:
+                    if cancelled():
+                        raise withdrawn()
+                    if "contentBlockDelta" in event:
+                        opening.feed(event["contentBlockDelta"].get("delta", {}).get("text", ""))
+                    elif "messageStop" in event:
+                        stop_reason = event["messageStop"].get("stopReason", "")
+                    elif "metadata" in event:
+                        usage = event["metadata"].get("usage") or {}
+                        latency_ms = event["metadata"].get("metrics", {}).get("latencyMs")
+            finally:
+                events.close()  # ends the HTTP response: a cancelled answer stops being generated for us
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError,
+                urllib3.exceptions.HTTPError) as exc:
+            raise self._failed(exc) from exc
+        opening.finish()
+        return self._completion(opening.text, stop_reason, usage, latency_ms)
+
+    def _failed(self, exc: Exception) -> PermanentFailure:
+        failure = failure_for(exc)
+        level = logging.ERROR if failure.code in _OPERATOR_ERRORS else logging.WARNING
+        attempts = getattr(exc, "response", {}).get("ResponseMetadata", {}).get("RetryAttempts")
+        log.log(
+            level,
+            "bedrock call failed: %s (%s)",
+            failure.code,
+            exc.__class__.__name__,
+            extra={"model": self.model, "retry_attempts": attempts},
+        )
+        return failure
+
+    def _completion(
+        self, text: str, stop_reason: str, raw_usage: dict[str, Any], latency_ms: Any
+    ) -> Completion:
+        """What the answer means: filtered, broken, empty, not covered by the sources, or an answer."""
+        usage = self._record_usage(raw_usage)
+        text = text.strip()
         log.info(
             "bedrock answered",
             extra={
@@ -174,7 +227,7 @@ class BedrockProvider:
                 "stop_reason": stop_reason,
                 "input_tokens": usage.input_tokens,
                 "output_tokens": usage.output_tokens,
-                "bedrock_latency_ms": response.get("metrics", {}).get("latencyMs"),
+                "bedrock_latency_ms": latency_ms,
             },
         )
         if stop_reason in _FILTERED:
@@ -200,3 +253,44 @@ class BedrockProvider:
         BEDROCK_TOKENS.labels(model=self.model, direction="output").inc(usage.output_tokens)
         BEDROCK_COST.labels(model=self.model).inc(usage.cost_usd)
         return usage
+
+
+# enough of the opening to tell "NOT_COVERED ..." (the prompt's reply for a question the sources miss)
+# from an answer: the regex above allows leading marks and a space, underscore or hyphen inside
+_OPENING_CHARS = 16
+
+
+class _Opening:
+    """Passes the streamed text on, except while its opening may still be NOT_COVERED (never shown)."""
+
+    def __init__(self, on_text: Callable[[str], None]) -> None:
+        self.on_text = on_text
+        self.parts: list[str] = []
+        self._held = ""
+        self._decided = False
+        self._not_covered = False
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def feed(self, piece: str) -> None:
+        if not piece:
+            return
+        self.parts.append(piece)
+        if self._decided:
+            if not self._not_covered:
+                self.on_text(piece)
+            return
+        self._held += piece
+        if len(self._held.strip()) >= _OPENING_CHARS:
+            self.finish()
+
+    def finish(self) -> None:
+        """Decide with what has arrived (at the end, or once the opening is long enough)."""
+        if self._decided:
+            return
+        self._decided = True
+        self._not_covered = bool(_NOT_COVERED.match(self._held))
+        if self._held and not self._not_covered:
+            self.on_text(self._held)

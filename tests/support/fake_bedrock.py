@@ -1,4 +1,9 @@
-"""A fake bedrock-runtime over real HTTP, so calls go through botocore's own signing and retries."""
+"""A fake bedrock-runtime over real HTTP, so calls go through botocore's own signing and retries.
+
+Converse answers with JSON; ConverseStream with real event-stream frames (application/vnd.amazon.eventstream,
+encoded by moto's maintained encoder, CRCs and all), written one by one, so botocore's own event-stream
+parser reads them as it reads Bedrock's.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import unquote
+
+from moto.core.eventstream import EventStreamEncoder
 
 
 def converse_response(
@@ -40,15 +47,60 @@ class Reply:
     delay_s: float = 0.0
 
 
+@dataclass(frozen=True)
+class StreamReply:
+    """A 200 ConverseStream answer: (event type, payload) frames, each after `delay_s` seconds; an event
+    type starting with "!" is an exception event (e.g. "!throttlingException")."""
+
+    events: tuple[tuple[str, dict[str, Any]], ...]
+    delay_s: float = 0.0
+
+    @property
+    def status(self) -> int:
+        return 200
+
+
+def frame(event_type: str, payload: dict[str, Any]) -> bytes:
+    """One event-stream message as Bedrock sends it."""
+    if event_type.startswith("!"):
+        headers = {":message-type": "exception", ":exception-type": event_type[1:]}
+    else:
+        headers = {":message-type": "event", ":event-type": event_type}
+    headers[":content-type"] = "application/json"
+    return EventStreamEncoder().encode_message(headers, json.dumps(payload).encode())
+
+
+def streamed(
+    pieces: list[str], *, stop_reason: str = "end_turn", input_tokens: int = 1200, output_tokens: int = 150,
+    delay_s: float = 0.0, error: str | None = None,
+) -> StreamReply:
+    """The frames of a ConverseStream answer made of `pieces`; `error` (an exception event type such as
+    "throttlingException") arrives instead of the end."""
+    events: list[tuple[str, dict[str, Any]]] = [("messageStart", {"role": "assistant"})]
+    events += [("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": p}}) for p in pieces]
+    if error:
+        events.append(("!" + error, {"message": "injected by the fake"}))
+        return StreamReply(tuple(events), delay_s)
+    events += [
+        ("contentBlockStop", {"contentBlockIndex": 0}),
+        ("messageStop", {"stopReason": stop_reason}),
+        ("metadata", {"usage": {"inputTokens": input_tokens, "outputTokens": output_tokens,
+                                "totalTokens": input_tokens + output_tokens}, "metrics": {"latencyMs": 900}}),
+    ]
+    return StreamReply(tuple(events), delay_s)
+
+
 @dataclass
 class Recorded:
     """One request as the fake received it, so tests can check what was sent and how often."""
 
     path: str
-    model_id: str  # "" when the path is not /model/{modelId}/converse
+    model_id: str  # "" when the path is not /model/{modelId}/converse or /converse-stream
     headers: dict[str, str]
     body: dict[str, Any]
     time: float = field(default_factory=time.monotonic)
+    frames_sent: int = 0  # of a ConverseStream answer
+    closed_by_client: bool = False  # the client closed the stream before its last frame
 
     @property
     def prompt(self) -> str:
@@ -66,16 +118,16 @@ def error(status: int, code: str, message: str = "injected by the fake") -> Repl
     return Reply(status, {"message": message}, error_type=code)
 
 
-Behaviour = Callable[[int, "Recorded"], Reply]
+Behaviour = Callable[[int, "Recorded"], "Reply | StreamReply"]
 
 
 class FakeBedrock:
-    """Answers `POST /model/{modelId}/converse`: the next queued reply, else `behaviour(n, request)` for
-    the n-th request, else 404 (as for a path that is not a model's converse)."""
+    """Answers `POST /model/{modelId}/converse` and `/converse-stream`: the next queued reply, else
+    `behaviour(n, request)` for the n-th request, else 404 (as for a path that is not a model's)."""
 
     def __init__(self, behaviour: Behaviour | None = None) -> None:
         self._behaviour = behaviour
-        self.script: deque[Reply] = deque()
+        self.script: deque[Reply | StreamReply] = deque()
         self.requests: list[Recorded] = []
         lock = threading.Lock()
         fake = self
@@ -87,12 +139,16 @@ class FakeBedrock:
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
                 parts = self.path.split("/")
-                model_id = unquote(parts[2]) if len(parts) > 3 and parts[3] == "converse" else ""
+                operation = parts[3] if len(parts) > 3 else ""
+                model_id = unquote(parts[2]) if operation in ("converse", "converse-stream") else ""
                 with lock:
                     n = len(fake.requests)
                     request = Recorded(self.path, model_id, dict(self.headers), body)
                     fake.requests.append(request)
                 reply = fake._reply(n, request)
+                if isinstance(reply, StreamReply):
+                    self._stream(reply, request)
+                    return
                 if reply.delay_s:
                     time.sleep(reply.delay_s)
                 payload = json.dumps(reply.body).encode()
@@ -105,15 +161,30 @@ class FakeBedrock:
                 self.end_headers()
                 self.wfile.write(payload)
 
+            def _stream(self, reply: StreamReply, request: Recorded) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/vnd.amazon.eventstream")
+                self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+                self.end_headers()
+                try:
+                    for event_type, payload in reply.events:
+                        if reply.delay_s:
+                            time.sleep(reply.delay_s)
+                        self.wfile.write(frame(event_type, payload))
+                        self.wfile.flush()
+                        request.frames_sent += 1
+                except (BrokenPipeError, ConnectionResetError):
+                    request.closed_by_client = True
+
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
-    def queue(self, *replies: Reply) -> None:
+    def queue(self, *replies: Reply | StreamReply) -> None:
         """Answer the next requests with `replies`, in order."""
         self.script.extend(replies)
 
-    def always(self, reply: Reply) -> None:
+    def always(self, reply: Reply | StreamReply) -> None:
         """Answer every request that finds no queued reply with `reply`."""
         self._behaviour = lambda _n, _request: reply
 
@@ -128,7 +199,7 @@ class FakeBedrock:
         """(monotonic time, model id, prompt) of every call since the last reset."""
         return [(r.time, r.model_id, r.prompt) for r in self.requests]
 
-    def _reply(self, n: int, request: Recorded) -> Reply:
+    def _reply(self, n: int, request: Recorded) -> Reply | StreamReply:
         if request.model_id and self.script:
             return self.script.popleft()
         if request.model_id and self._behaviour is not None:
