@@ -73,7 +73,7 @@ class GatewayBroker:
         self._connection: AsyncioConnection | None = None
         self._channel: AsyncChannel | None = None  # declares, consumes the replies, publishes
         self._waiting: dict[str, asyncio.Future[QueryResult]] = {}
-        self._listening: dict[str, Callable[[QueryProgress], None]] = {}
+        self._listening: dict[str, tuple[Callable[[QueryProgress], None], Callable[[], None]]] = {}
         self.consumer_counts: dict[str, int] = {}
         self.message_counts: dict[str, int] = {}  # ready (not yet delivered) messages of each work queue
 
@@ -113,9 +113,12 @@ class GatewayBroker:
         self._waiting[query_id] = future
         return future
 
-    def listen(self, query_id: str, on_progress: Callable[[QueryProgress], None]) -> None:
-        """Hand the query's progress pieces to `on_progress` (on the event loop) until `forget`."""
-        self._listening[query_id] = on_progress
+    def listen(
+        self, query_id: str, on_progress: Callable[[QueryProgress], None], on_lost: Callable[[], None]
+    ) -> None:
+        """Hand the query's progress pieces to `on_progress` (on the event loop) until `forget`; `on_lost`
+        when the connection breaks (pieces were lost with it: the stream cannot go on as it was)."""
+        self._listening[query_id] = (on_progress, on_lost)
 
     def forget(self, query_id: str) -> None:
         self._waiting.pop(query_id, None)
@@ -184,7 +187,7 @@ class GatewayBroker:
         except ValidationError:
             log.warning("unparseable progress piece ignored")
             return
-        listener(piece)
+        listener[0](piece)
 
     # -- connection -----------------------------------------------------------------------------------
 
@@ -202,6 +205,8 @@ class GatewayBroker:
                 self._channel = None
                 self._connection = None
                 self.consumer_counts, self.message_counts = {}, {}
+                for _on_progress, on_lost in list(self._listening.values()):
+                    on_lost()
             if not self._stop.is_set():
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self._stop.wait(), self._backoff.next_delay())

@@ -3,7 +3,8 @@
 Events (each `data:` a JSON object): `accepted` once the broker took the question, `stage` retrieving,
 `citations` and `stage` writing once rag_core has the passages, `delta` pieces of the answer as
 llm_connector writes them, then exactly one of `done` (the body POST /query returns) or `error` (the
-status, code and message it would have had). Pieces travel at most once; the final result is the
+status, code and message it would have had; `stream_interrupted` when the gateway's broker connection
+breaks mid-stream, the answer then only stored). Pieces travel at most once; the final result is the
 one that counts: when it comes, whatever the pieces missed is sent as one last `delta`, so the deltas
 add up to `done`'s answer (unless the final answer replaced the text, e.g. a withheld one: the page
 shows `done`'s answer). A person who leaves mid-stream cancels the query's remaining work.
@@ -29,6 +30,17 @@ from pii_filter.schemas import QueryRequest
 log = logging.getLogger(__name__)
 
 Event = dict[str, str]  # what sse-starlette sends: {"event": name, "data": JSON text}
+FINAL, LOST = "final", "lost"  # the final result is in; the broker connection broke
+
+
+def interrupted(query: RedactedQuery) -> ApiError:
+    """The broker connection broke mid-stream: pieces were lost, the answer itself is still stored."""
+    return ApiError(
+        503, "stream_interrupted",
+        "The connection to the answering service was interrupted. Your question was accepted: its answer "
+        f"will be at GET /queries/{query.query_id} shortly.",
+        query_id=query.query_id,
+    )
 
 
 def event(name: str, data: dict[str, Any]) -> Event:
@@ -66,10 +78,10 @@ async def _follow(
     flow: QueryFlow, query: RedactedQuery, redaction: RedactionLike, started: float
 ) -> AsyncIterator[Event]:
     key = str(query.query_id)
-    arrivals: asyncio.Queue[QueryProgress | None] = asyncio.Queue()  # None: the final result is in
+    arrivals: asyncio.Queue[QueryProgress | str] = asyncio.Queue()  # FINAL / LOST: what ends the pieces
     reply = flow.broker.expect_reply(key)
-    reply.add_done_callback(lambda _f: arrivals.put_nowait(None))
-    flow.broker.listen(key, arrivals.put_nowait)
+    reply.add_done_callback(lambda _f: arrivals.put_nowait(FINAL))
+    flow.broker.listen(key, arrivals.put_nowait, lambda: arrivals.put_nowait(LOST))
     finished = False
     try:
         try:
@@ -89,8 +101,12 @@ async def _follow(
                 async with asyncio.timeout_at(deadline):
                     piece = await arrivals.get()
             except TimeoutError:
-                piece = None
-            if piece is None:
+                piece = FINAL  # none in time: the stored result, or 504
+            if piece == LOST:
+                finished = True  # the stages go on: the answer is stored as usual
+                yield error_event(interrupted(query))
+                return
+            if isinstance(piece, str):
                 break
             for item in answer.take(piece):
                 yield item
