@@ -9,12 +9,15 @@ import struct
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 from playwright.sync_api import Locator, Page, Request, Response, expect
+from psycopg.rows import dict_row
 
 from tests.browser.conftest import HOSTILE_SCRIPT, HOSTILE_TITLE, PageServices
 from tests.support.broker import wait_until
 from tests.support.browser import PHONE_SCREEN, Watched, watched_page
+from tests.support.database import stored_row
 from tests.support.gateway import KEY
 
 pytestmark = pytest.mark.browser
@@ -247,5 +250,53 @@ def test_the_page_under_api_keys_on_asks_with_page_tokens_only(browser, services
         other = httpx.post(f"{keyed}/page-token", timeout=30).json()["token"]
         wait_until(lambda: status(tokens[-1]) == 200, timeout=30, message="the page's query stored")
         assert (status(other), status(None)) == (404, 401)
+        # feedback goes with the page's token too, for the page's own query
+        turn.locator(".feedback").get_by_role("button", name="Not helpful").click()
+        expect(turn.locator(".feedback .status")).to_have_text("Thank you for your feedback.")
+        feedback = [r for r in requests if r.url.endswith(f"/queries/{query_id}/feedback")]
+        assert [r.headers.get("authorization") for r in feedback] == [f"Bearer {tokens[-1]}"]
         assert watched.errors == [] and watched.dialogs == []
 
+
+
+OVERCHARGED = ("I am Suresh Menon (9812345670). The shopkeeper near my house charged me Rs 30 more than "
+               "the MRP for a bottle of water.")
+FOLLOW_UP = "Where do I report him?"  # "him" is the shopkeeper: only the first question says so
+OVERCHARGING_GUIDE = "Overcharging above MRP"
+
+
+def test_a_follow_up_continues_the_conversation_and_feedback_lands_in_postgresql(open_page: Watched,
+                                                                                 services: PageServices):
+    page = open_page.page
+    bodies: list[dict] = []
+    page.on("request", lambda r: bodies.append(json.loads(r.post_data or "{}"))
+            if r.url.endswith("/query") and r.method == "POST" else None)
+    page.goto("/")
+    first = ask(page, OVERCHARGED)
+    expect(page.locator("#question-label")).to_have_text("Ask a follow-up question")
+    expect(page.locator("#new")).to_be_visible()
+    follow_up = ask(page, FOLLOW_UP)
+    expect(follow_up.locator("button.citation", has_text=OVERCHARGING_GUIDE)).to_have_count(1)
+
+    first_id, follow_up_id = first.get_attribute("data-query-id"), follow_up.get_attribute("data-query-id")
+    rows = {qid: stored_row(services.stack.database_url, qid) for qid in (first_id, follow_up_id)}
+    conversation = str(rows[first_id]["conversation_id"])  # type: ignore[index]
+    assert "conversation_id" not in bodies[0] and bodies[1]["conversation_id"] == conversation
+    assert str(rows[follow_up_id]["conversation_id"]) == conversation  # type: ignore[index]
+
+    feedback = follow_up.locator(".feedback")
+    feedback.locator("textarea").fill("Very clear, thank you. Call me on 9812345670 if you need more.")
+    feedback.get_by_role("button", name="Helpful", exact=True).click()
+    expect(feedback.locator(".status")).to_have_text("Thank you for your feedback.")
+    with psycopg.connect(services.stack.database_url, row_factory=dict_row) as conn:
+        stored = conn.execute("SELECT * FROM feedback WHERE query_id = %s", (follow_up_id,)).fetchone()
+    assert stored is not None and stored["helpful"] is True
+    assert "9812345670" not in stored["comment"] and "Very clear" in stored["comment"]
+    assert "PHONE" in stored["comment_pii_found"]
+
+    # the same words in a new conversation have no shopkeeper to refer to
+    page.locator("#new").click()
+    expect(page.locator(".turn")).to_have_count(0)
+    alone = ask(page, FOLLOW_UP)
+    expect(alone.locator("button.citation", has_text=OVERCHARGING_GUIDE)).to_have_count(0)
+    assert "conversation_id" not in bodies[-1]
