@@ -5,32 +5,12 @@ AMQP port published on 127.0.0.1 only. Never the shared broker."""
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 import uuid
 from dataclasses import dataclass, field
 
-from deploy.local import ROOT, free_port
-
-IMAGE = "rabbitmq:4.1-management"
-STANDINS = ROOT.parent / "shared" / "containers" / "build-standins"
-
-
-def docker(*args: str, timeout: float = 120, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout, check=check)
-
-
-def ensure_docker() -> None:
-    """The daemon running and the image present; the stand-in script provides both where no registry can."""
-    try:
-        found = subprocess.run(["docker", "image", "inspect", IMAGE], capture_output=True, timeout=60)
-        if found.returncode == 0:
-            return
-    except FileNotFoundError:  # no docker client yet: the script installs it
-        pass
-    if not STANDINS.exists():
-        raise RuntimeError(f"Docker or {IMAGE} is not available and {STANDINS} is missing")
-    subprocess.run([str(STANDINS)], check=True, timeout=1800, capture_output=True)
+from deploy.local import free_port
+from tests.support.own_rabbit import IMAGE, docker, ensure_docker
 
 
 @dataclass

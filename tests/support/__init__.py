@@ -6,6 +6,7 @@
 - queries: live-path messages as the services send them
 - gateway: in-process gateways with stand-in stages, and the app under uvicorn; sockets: who listens
 - sse: a streamed answer read as a page reads it (POST /query with Accept: text/event-stream)
+- own_rabbit: a RabbitMQ container of the test's own (restart it, trace it), never the shared broker
 - stack: the four services as processes; replicas: two of each; faults: the fault-injection helpers
 - knowledge, pdf_maker: small knowledge folders and PDFs; prompts, fake_bedrock: llm_connector's inputs
   and a Bedrock over real HTTP; metrics: reading Prometheus samples; hostile: the redaction's worst inputs
