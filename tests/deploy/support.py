@@ -194,6 +194,44 @@ def dockerfile_for(service: Mapping[str, Any]) -> Path | None:
     return (ROOT / build.get("context", ".")) / build.get("dockerfile", "Dockerfile")
 
 
+def stages(instructions: list[Instruction]) -> dict[str, tuple[Instruction, list[Instruction]]]:
+    """Stage name (or its index) -> (its FROM, its instructions after the FROM)."""
+    found: dict[str, tuple[Instruction, list[Instruction]]] = {}
+    current: list[Instruction] = []
+    for ins in instructions:
+        if ins.keyword == "FROM":
+            parts = ins.arguments.split()
+            name = parts[2] if len(parts) > 2 and parts[1].upper() == "AS" else str(len(found))
+            current = []
+            found[name] = (ins, current)
+        else:
+            current.append(ins)
+    return found
+
+
+def image_instructions(path: Path, target: str | None = None) -> list[Instruction]:
+    """What an image is made of: the FROM of its root stage, then every instruction of the stages it
+    inherits, outermost first (the last stage when no target is named)."""
+    found = stages(dockerfile(path))
+    name = target or list(found)[-1]
+    assert name in found, f"{path} has no stage {name}"
+    chain: list[Instruction] = []
+    while True:
+        origin, own = found[name]
+        chain = own + chain
+        name = origin.arguments.split()[0]
+        if name not in found:
+            return [origin, *chain]
+
+
+def image_for(service: Mapping[str, Any]) -> list[Instruction]:
+    """The instructions of the image a compose service builds (its build target)."""
+    path = dockerfile_for(service)
+    assert path is not None, "service has no build section"
+    build = service["build"]
+    return image_instructions(path, build.get("target") if isinstance(build, Mapping) else None)
+
+
 def python_module(service: Mapping[str, Any]) -> str | None:
     """The module a compose service runs (`python -m X`), from its entrypoint/command or image CMD."""
     parts: list[str] = []
@@ -202,10 +240,9 @@ def python_module(service: Mapping[str, Any]) -> str | None:
         if value:
             parts += value if isinstance(value, list) else shlex.split(value)
     if not parts or not any("python" in p for p in parts):
-        path = dockerfile_for(service)
-        if path is None:
+        if dockerfile_for(service) is None:
             return None
-        parts = dockerfile_cmd(dockerfile(path))
+        parts = dockerfile_cmd(image_for(service))
     match = re.search(r"python\s+-m\s+([\w.]+)", " ".join(parts))
     return match.group(1) if match else None
 

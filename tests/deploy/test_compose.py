@@ -18,12 +18,12 @@ from tests.deploy.support import (
     THIRD_PARTY_ENV,
     compose,
     compose_variables,
-    dockerfile,
     dockerfile_env,
     dockerfile_for,
     env_example,
     env_names,
     field_for_env,
+    image_for,
     interpolate,
     is_one_shot,
     python_module,
@@ -144,7 +144,7 @@ def test_environment_names_are_settings_the_service_reads(name: str) -> None:
     unknown = set(env) - reads - LIBRARY_ENV.get(name, set())
     assert not unknown, f"{name} sets {sorted(unknown)}, which {settings.__name__} does not read"
 
-    image_env = dockerfile_env(dockerfile(dockerfile_for(service)))  # type: ignore[arg-type]
+    image_env = dockerfile_env(image_for(service))
     effective = {**image_env, **env}
     required = {f"{n}".upper() for n, f in settings.model_fields.items() if f.is_required()}
     assert required <= set(effective), f"{name} misses required settings {sorted(required - set(effective))}"
@@ -172,7 +172,7 @@ def test_worker_healthcheck_probes_the_port_the_service_serves(name: str) -> Non
             settings.model_fields[f].default for f in ("port", "health_port") if f in settings.model_fields
         }
         return
-    image_env = dockerfile_env(dockerfile(dockerfile_for(service)))  # type: ignore[arg-type]
+    image_env = dockerfile_env(image_for(service))
     port = service_env(service).get("HEALTH_PORT") or image_env.get("HEALTH_PORT")
     assert port and int(port) > 0, f"{name}: the default probe needs HEALTH_PORT"
     ports = {int(service_env(SERVICES[n]).get("HEALTH_PORT", 0)) for n in LONG_RUNNING if n != name}
@@ -207,7 +207,7 @@ def test_settings_accept_the_compose_environment(name: str, monkeypatch: pytest.
     settings = settings_class_for(python_module(service) or "")
     for variable in env_names(settings):
         monkeypatch.delenv(variable, raising=False)
-    image_env = dockerfile_env(dockerfile(dockerfile_for(service)))  # type: ignore[arg-type]
+    image_env = dockerfile_env(image_for(service))
     for key, value in {**image_env, **service_env(service)}.items():
         monkeypatch.setenv(key, value)
     settings()

@@ -16,10 +16,9 @@ from tests.deploy.support import (
     LOCAL_ONLY_ENV,
     VALUES_EXAMPLE,
     compose,
-    dockerfile,
     dockerfile_env,
-    dockerfile_for,
     env_names,
+    image_for,
     is_one_shot,
     python_module,
     service_env,
@@ -307,11 +306,9 @@ def test_compose_and_ecs_use_the_same_environment_names(plan: Any, name: str) ->
 
 
 def dockerfile_cmd_module(service: dict[str, Any]) -> str:
-    path = dockerfile_for(service)
-    assert path is not None
     from tests.deploy.support import dockerfile_cmd
 
-    return re.search(r"-m ([\w.]+)", " ".join(dockerfile_cmd(dockerfile(path)))).group(1)  # type: ignore[union-attr]
+    return re.search(r"-m ([\w.]+)", " ".join(dockerfile_cmd(image_for(service)))).group(1)  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
@@ -330,7 +327,7 @@ def test_settings_accept_the_ecs_environment(plan: Any, name: str, monkeypatch: 
     }
     for variable in env_names(settings):
         monkeypatch.delenv(variable, raising=False)
-    for key, value in dockerfile_env(dockerfile(dockerfile_for(service))).items():  # type: ignore[arg-type]
+    for key, value in dockerfile_env(image_for(service)).items():
         monkeypatch.setenv(key, value)
     for entry in container.get("environment", []):
         monkeypatch.setenv(entry["name"], entry["value"])
