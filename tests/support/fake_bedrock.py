@@ -165,14 +165,17 @@ class FakeBedrock:
                 self.send_response(200)
                 self.send_header("Content-Type", "application/vnd.amazon.eventstream")
                 self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+                self.send_header("Transfer-Encoding", "chunked")  # as Bedrock sends it: one frame per chunk
                 self.end_headers()
                 try:
                     for event_type, payload in reply.events:
                         if reply.delay_s:
                             time.sleep(reply.delay_s)
-                        self.wfile.write(frame(event_type, payload))
+                        data = frame(event_type, payload)
+                        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
                         self.wfile.flush()
                         request.frames_sent += 1
+                    self.wfile.write(b"0\r\n\r\n")
                 except (BrokenPipeError, ConnectionResetError):
                     request.closed_by_client = True
 
