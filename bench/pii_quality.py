@@ -92,14 +92,16 @@ class Score:
     facts_kept: int = 0
     facts_total: int = 0
     latencies_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)
 
-    def add(self, example: Example, redacted: str, elapsed_ms: float) -> None:
+    def add(self, example: Example, redacted: str, elapsed_ms: float, cpu_ms: float = 0.0) -> None:
         for identifier in example.identifiers:
             self.total[identifier.type] += 1
             self.found[identifier.type] += not leaked(identifier, redacted)
         self.facts_total += len(example.facts)
         self.facts_kept += sum(fact in redacted for fact in example.facts)
         self.latencies_ms.append(elapsed_ms)
+        self.cpu_ms.append(cpu_ms)
 
     def recall(self, kind: str) -> float:
         return self.found[kind] / self.total[kind] if self.total[kind] else float("nan")
@@ -110,8 +112,8 @@ class Score:
     def facts(self) -> float:
         return self.facts_kept / max(1, self.facts_total)
 
-    def percentile(self, q: float) -> float:
-        ordered = sorted(self.latencies_ms)
+    def percentile(self, q: float, *, cpu: bool = False) -> float:
+        ordered = sorted(self.cpu_ms if cpu else self.latencies_ms)
         return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
@@ -190,9 +192,10 @@ def evaluate(systems: dict[str, RedactFn], examples: list[Example]) -> dict[str,
     scores = {name: Score() for name in systems}
     for example in examples:
         for name, redact in systems.items():
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.thread_time()
             redacted = redact(example.text)
-            scores[name].add(example, redacted, (time.perf_counter() - started) * 1000)
+            elapsed_cpu = (time.thread_time() - started_cpu) * 1000
+            scores[name].add(example, redacted, (time.perf_counter() - started) * 1000, elapsed_cpu)
     return scores
 
 
@@ -232,6 +235,10 @@ def table(splits: dict[str, dict[str, Score]]) -> str:
     )
     rows.append(
         ["p95 ms / question"] + [f"{splits[s][n].percentile(0.95):.1f}" for s in splits for n in names]
+    )
+    rows.append(
+        ["p50 CPU ms / question"]
+        + [f"{splits[s][n].percentile(0.5, cpu=True):.1f}" for s in splits for n in names]
     )
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -286,7 +293,9 @@ def main() -> None:
         "must-keep values (amount, date/duration, seller, product, city, state) still present verbatim.\n"
         "Systems: naive = regexes for two capitalised words, email, US-style phone; stock = Presidio "
         "defaults, every entity replaced; ours = `pii_filter.redaction` (the gateway's configuration).\n"
-        "Latency is wall time per question with every system run on the same question in turn; load "
+        "Latency is wall time per question with every system run on the same question in turn (CPU ms: "
+        "the redacting thread's CPU time, which other sessions' load on the shared cores inflates far "
+        "less); load "
         f"average at the end of the run: {os.getloadavg()[0]:.1f} on a shared machine, so compare columns, "
         "not runs.\n"
         "Honesty note: the held-out pools (phrasings, names, small sellers) were inspected once, on seed 2, "
@@ -298,7 +307,12 @@ def main() -> None:
         "Presidio's configuration model had dropped it, leaving eight countries' numbering plans. Same "
         "recall and facts kept on both splits; ours/stock p50 went from 0.60/0.57 to 0.48/0.49 in the "
         "same hour (stock keeps the eight). The context words analyzer.yaml gives the Indian recognizers are "
-        "now applied too (they were also dropped): no change in any figure on these splits.\n\n"
+        "now applied too (they were also dropped): no change in any figure on these splits.\n"
+        "Changed on 2026-12-02 (issue 15: names in any case and script, disguised identifiers, handles, "
+        "streets without a PIN code): same recall and facts kept on both splits; a spaced PAN's letters "
+        "may no longer be an English word ('1 March 2024 I' had been removed as a PAN); the CPU row is "
+        "new (ours/stock 9.2/16.8 ms at a load average of 11, against 8.7/17.8 ms wall on a quiet "
+        "machine before).\n\n"
         f"{result}\n\n"
     )
     if not args.no_write:
@@ -322,11 +336,19 @@ def handwritten(spacy_model: str, *, write: bool) -> None:
         "on. Same recall and facts rules as above; both sides of the leak check are read through the "
         "gateway's normalisation, so a value written with invisible characters or other digits counts "
         "as leaked when any form of it survives. Targets (issue 15): recall >= 0.99 for every type, facts "
-        f"kept >= 0.97, p50 <= 15 ms. Load average at the end: {os.getloadavg()[0]:.1f}.\n"
-        "Status: the analysis copy (normalisation, separators between digits) is in; names in lowercase, "
-        "ALL CAPS and Devanagari, Hinglish and Hindi cues, disguised emails and spelled-out phone numbers, "
-        "social handles, addresses without a PIN code and the unsupported-script policy are not yet, so "
-        "the targets are not met.\n\n"
+        f"kept >= 0.97, p50 <= 15 ms. Load average at the end: {os.getloadavg()[0]:.1f} on 2 shared cores "
+        "(wall times grow with it; the CPU row much less).\n"
+        "What closed the gap (2026-12-02): names in any case and in Devanagari from cues and the lexicon "
+        "(lowercase and ALL CAPS words judged by wordfreq's English frequency: a listed name, or a word "
+        "English rarely uses), Hinglish and Hindi cues, sign-off lines and trades ('the electrician "
+        "shravan'); disguised emails, spaced UPI ids and numbers in words rewritten in the analysis copy "
+        "(pii_filter/redaction/disguises.py); social handles; street addresses without a PIN code; more "
+        "brands named after people in the lexicon. Before: ours 0.615 / 0.581 recall overall (PERSON "
+        "0.595 / 0.556, ADDRESS 0.250 / 0.250, EMAIL 0.385 / 0.333), facts kept 0.967 / 0.905, p50 12.2 / "
+        "8.8 ms beside stock's 23.0 / 20.1 ms. The held-out set was not looked at while fixing; the "
+        "sentences of tests/pii_filter/test_redaction_messy_input.py were written afterwards in the same "
+        "styles (50 cases, all pass), a second check of generalisation. Both sets are small (97 and 18 "
+        "names): a recall of 1.000 here means no miss among them, not none in general.\n\n"
         f"{result}\n\n"
     )
     if write:

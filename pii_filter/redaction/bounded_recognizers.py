@@ -16,6 +16,8 @@ from presidio_analyzer import EntityRecognizer, Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import EmailRecognizer, InPanRecognizer, PhoneRecognizer
 
+from pii_filter.redaction.lexicon import english_zipf
+
 _LOCAL = r"[\w!#$%&'*+/=?^`{|}~-]"
 _LOCAL_OR_DOT = r"[\w.!#$%&'*+/=?^`{|}~-]"
 _LABEL = r"\w(?:[\w-]{0,61}\w)?"
@@ -42,10 +44,21 @@ class BoundedPanRecognizer(InPanRecognizer):
     letter there is a weak one that only a context word ("PAN") lifts.
     """
 
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+        """ "March 2024 I" has a PAN's shape once spaces may split it: a spaced PAN's letters are not
+        an English word."""
+        found = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return [result for result in found if not _spaced_word(text[result.start : result.end])]
+
     PATTERNS = [  # noqa: RUF012
         Pattern("PAN (holder letter)", rf"\b[A-Za-z]{{3}}{_HOLDER}[A-Za-z][ -]?\d{{4}}[ -]?[A-Za-z]\b", 0.5),
         Pattern("PAN (shape only)", r"\b[A-Za-z]{5}[ -]?\d{4}[ -]?[A-Za-z]\b", 0.1),
     ]
+
+
+def _spaced_word(value: str) -> bool:
+    head = re.match(r"([A-Za-z]{5})[ -]", value)
+    return bool(head) and english_zipf(head.group(1).casefold()) >= 3.0  # type: ignore[union-attr]
 
 
 # a run of digits and the characters phone numbers are written with; in the analysis copy the

@@ -15,7 +15,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 # imported for their side effect: analyzer.yaml names these classes as `type: predefined`
-from pii_filter.redaction import bounded_recognizers, name_recognizers, recognizers  # noqa: F401
+from pii_filter.redaction import (  # noqa: F401
+    bounded_recognizers,
+    devanagari_names,
+    name_recognizers,
+    recognizers,
+    social_recognizers,
+)
 
 logger = logging.getLogger(__name__)
 

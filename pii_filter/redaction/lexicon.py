@@ -8,14 +8,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from wordfreq import zipf_frequency
 
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "config" / "lexicon.yaml"
 
-_WORD = re.compile(r"[\w'&.-]+")
+_WORD = re.compile(r"[\w'&.\u0900-\u0dff-]+")  # Indic vowel signs are not \w
+# endings of English words that are rarely Indian names ("frustrated", "pensioner" is not caught)
+_ENGLISH_ENDING = re.compile(r"(?:ed|ing|ly|tion|sion|ment|ness|able|ible|ful|less|ous|ive|ist|ism|ity)$")
+# Zipf frequency (log10 per billion words) in English text: everyday words are above 4, the Indian
+# names people type mostly below 3.2 ("ravi" 3.3 and "abdul" 3.7 are in the lexicon)
+EVERYDAY_ZIPF = 4.0
+RARE_ZIPF = 3.2
 
 
-def _words(blob: str) -> frozenset[str]:
-    return frozenset(word.casefold() for word in blob.split())
+def _words(blob: str | None) -> frozenset[str]:
+    return frozenset(word.casefold() for word in (blob or "").split())
 
 
 def _phrases(blob: str) -> frozenset[str]:
@@ -25,6 +32,12 @@ def _phrases(blob: str) -> frozenset[str]:
 def normalise_phrase(text: str) -> str:
     """Casefold and collapse spaces so "Vijay  Sales" and "vijay sales" compare equal."""
     return " ".join(_WORD.findall(text)).casefold()
+
+
+@functools.lru_cache(maxsize=65536)
+def english_zipf(word: str) -> float:
+    """How common a word is in English (wordfreq's Zipf scale); 0 for words it has never seen."""
+    return zipf_frequency(word, "en")
 
 
 @dataclass(frozen=True)
@@ -37,10 +50,38 @@ class Lexicon:
     organisations: frozenset[str]
     places: frozenset[str]
     not_names: frozenset[str]
+    hinglish_words: frozenset[str] = frozenset()
+    ambiguous_names: frozenset[str] = frozenset()
+    devanagari_names: frozenset[str] = frozenset()
+    devanagari_ambiguous: frozenset[str] = frozenset()
+    devanagari_stop_words: frozenset[str] = frozenset()
 
     def is_name_word(self, word: str) -> bool:
         folded = word.casefold()
         return folded in self.given_names or folded in self.surnames
+
+    def is_unambiguous_name(self, word: str) -> bool:
+        """A listed name that is not also an everyday word when written in lowercase."""
+        folded = word.casefold()
+        return (
+            self.is_name_word(folded)
+            and folded not in self.ambiguous_names
+            and english_zipf(folded) < EVERYDAY_ZIPF
+        )
+
+    def is_unknown_word(self, word: str, *, limit: float = RARE_ZIPF) -> bool:
+        """Not an English word anyone uses often and not Hinglish: lowercase text's best sign of a
+        name nobody listed ("tanushree", "bhattacharjee")."""
+        folded = word.casefold()
+        return (
+            len(folded) >= 3
+            and folded not in self.hinglish_words
+            and english_zipf(folded) < limit
+            and not _ENGLISH_ENDING.search(folded)
+        )
+
+    def is_hinglish(self, word: str) -> bool:
+        return word.casefold() in self.hinglish_words
 
     def is_business_word(self, word: str) -> bool:
         return word.strip(".,").casefold() in self.business_words
@@ -74,4 +115,9 @@ def load_lexicon(path: str = str(LEXICON_PATH)) -> Lexicon:
         organisations=_phrases(raw["organisations"]),
         places=_phrases(raw["places"]),
         not_names=_words(raw["not_names"]),
+        hinglish_words=_words(raw.get("hinglish_words")),
+        ambiguous_names=_words(raw.get("ambiguous_names")),
+        devanagari_names=_words(raw.get("devanagari_names")),
+        devanagari_ambiguous=_words(raw.get("devanagari_ambiguous")),
+        devanagari_stop_words=_words(raw.get("devanagari_stop_words")),
     )

@@ -13,30 +13,53 @@ from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from pii_filter.redaction.lexicon import Lexicon, load_lexicon
+from pii_filter.redaction.lexicon import EVERYDAY_ZIPF, RARE_ZIPF, Lexicon, load_lexicon
 
 _STRONG_CUE = r"my\s+name\s+is|my\s+name's|name\s+is|myself|name\s*[:\-]|naam"
 _WEAK_CUE = (
     r"i\s+am|i'm|this\s+is|it's|regards|thanks|thank\s+you|sincerely|yours\s+truly|faithfully|"
     r"mr|mrs|ms|miss|shri|"
-    r"shree|smt|sri|dr|prof|my\s+(?:wife|husband|son|daughter|father|mother|dad|mom|brother|sister|"
-    r"friend|uncle|aunt|neighbou?r|landlord|tenant|colleague|cousin)|named|called|s/o|d/o|w/o|c/o|"
-    r"on\s+behalf\s+of|salesman|salesperson|executive|agent|technician|engineer|manager|owner|boy|"
-    r"guy|person|cc|signed|sir|madam|ji|i(?=\s*,)"
+    r"shree|smt|sri|dr|prof|mohd|my\s+(?:(?:mother|father|brother|sister|daughter|son)-in-law|wife|"
+    r"husband|son|daughter|father|mother|dad|mom|brother|sister|friend|uncle|aunt|neighbou?r|landlord|"
+    r"tenant|colleague|cousin|grandmother|grandfather|grandson|granddaughter|nephew|niece|papa|mummy|"
+    r"maa|bhai|didi|boss)|named|called|s/o|d/o|w/o|c/o|on\s+behalf\s+of|"
+    # people met in a complaint, named by their trade: "the electrician shravan", "driver raju"
+    r"salesman|salesperson|executive|agent|technician|engineer|manager|owner|boy|guy|person|"
+    r"electrician|plumber|mechanic|carpenter|painter|driver|rider|courier|doctor|lawyer|advocate|"
+    r"broker|dealer|seller|shopkeeper|cashier|receptionist|nurse|teacher|tutor|principal|guard|"
+    r"watchman|maid|cook|tailor|barber|officer|clerk|inspector|constable|supervisor|contractor|"
+    r"caretaker|secretary|chairman|president|representative|rep|staff|employee|"
+    r"cc|signed|sent\s+by|sir|madam|ji|name|from(?=\s*:)|i(?=\s*,)"
 )
+# above spaCy's 0.85, so Presidio keeps a cue's name inside a longer, wrong spaCy span
+CUE_SCORE = 0.9
 _CONNECTIVE_CUE = r"from|with|by|to|and|or|told|asked|called|met|paid|contacted|informed"
+# a cue, then spaces, commas, colons or dashes and at most one line break ("Regards,\nManoj")
 _CUE = re.compile(
     rf"(?i)\b(?:(?P<strong>{_STRONG_CUE})|(?P<weak>{_WEAK_CUE})|(?P<connective>{_CONNECTIVE_CUE}))"
-    r"\b\.?[ \t,:\-]*"
+    r"\b\.?[ \t,:\-–—]*(?:\n[ \t]*)?"
 )
-# "Rahul Verma here", "Priya this side": the cue follows the name
+# a signature line: "-- anita d'souza", "— Sent by Mohd. Salim Qureshi"
+_SIGN_OFF = re.compile(r"(?m)^[ \t]*(?:-{2,}|—|–|~)[ \t]*")
+# "Rahul Verma here", "Priya this side", "main pinki hoon": the cue follows the name
 _POST_CUE = re.compile(
-    r"(?<![\w.])((?:[A-Z][a-z]+|[A-Z]\.)(?:[ ](?:[A-Z][a-z]+|[A-Z]\.)){0,3})[ ,]+"
-    r"(?:here|this\s+side|writing|speaking|signing\s+off)\b"
+    r"(?<![\w.])((?:[A-Za-z][A-Za-z'’]*\.?)(?:[ ](?:[A-Za-z][A-Za-z'’]*\.?)){0,3})[ ,]+"
+    r"(?i:here|this\s+side|writing|speaking|signing\s+off|bol\s+rah[aei]|hoon|hun|hu)\b"
 )
-_NAME_TOKEN = re.compile(r"[A-Za-z][a-z]*(?:['’][A-Za-z][a-z]+)?\.?")
+# initials in any case ("p.", "p.k.", "R"), a word with an optional apostrophe part ("d'souza")
+_NAME_TOKEN = re.compile(r"(?:[A-Za-z]\.){1,3}|[A-Za-z]+(?:['’][A-Za-z]+)?\.?")
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 # Capitalised words and initials ("R." / "R"); a full stop after a whole word ends the run
 _RUN = re.compile(r"(?<![\w@.])(?:(?:[A-Z][a-z]+(?:['’][A-Z]?[a-z]+)?|[A-Z]\.?)(?![\w@])[ \t]?)+")
+# words of one case, lowercase or ALL CAPS, separated by single spaces
+_CASELESS_WORD = r"(?:[a-z]+|[A-Z]{2,})(?:['’][a-zA-Z]+)?"
+_CASELESS_RUN = re.compile(rf"(?<![\w@.]){_CASELESS_WORD}(?:[ \t]{_CASELESS_WORD})*(?![\w@])")
+
+
+def is_capitalised(word: str) -> bool:
+    """ "Priya", "D'Souza": an upper first letter in a word that is not ALL CAPS."""
+    letters = [c for c in word if c.isalpha()]
+    return bool(letters) and letters[0].isupper() and not (len(letters) > 1 and word.isupper())
 
 
 class _NameRules:
@@ -46,19 +69,43 @@ class _NameRules:
         self.lexicon = lexicon
 
     def is_initial(self, word: str) -> bool:
-        return len(word.rstrip(".")) == 1 and word[0].isupper()
+        bare = word.replace(".", "")
+        return (len(bare) == 1 and bare.isalpha() and (word[0].isupper() or word.endswith("."))) or (
+            1 < len(bare) <= 3 and word.count(".") == len(bare)
+        )
 
     def is_blocked(self, word: str) -> bool:
-        """Words that end a name: stop words, common capitalised words, business words."""
+        """Words that end a name: stop words, Hinglish, common capitalised words, business words."""
         if self.is_initial(word):
             return False
-        bare = word.rstrip(".").casefold()
+        bare = _POSSESSIVE.sub("", word.rstrip(".")).casefold()
         return (
             bare in STOP_WORDS
+            or self.lexicon.is_hinglish(bare)
             or self.lexicon.is_common_word(bare)
             or self.lexicon.is_business_word(bare)
             or self.lexicon.is_known_non_person(bare)
-        ) and not self.lexicon.is_name_word(bare)
+        ) and not self.lexicon.is_unambiguous_name(bare)
+
+    def is_listed_surname(self, word: str) -> bool:
+        """A listed name word that is no stop word or Hinglish, whatever brand shares it."""
+        bare = word.rstrip(".").casefold()
+        return (
+            self.lexicon.is_name_word(bare)
+            and bare not in STOP_WORDS
+            and not self.lexicon.is_hinglish(bare)
+            and not self.lexicon.is_common_word(bare)
+        )
+
+    def may_be_name(self, word: str, *, strong: bool) -> bool:
+        """A word after a cue: any Capitalised word; in lowercase or ALL CAPS a listed name or, after
+        a strong cue, any word that is not everyday English, after a weak one only a rare one."""
+        bare = _POSSESSIVE.sub("", word.rstrip("."))
+        if self.is_initial(word) or is_capitalised(bare):
+            return True
+        if self.lexicon.is_name_word(bare):
+            return True
+        return self.lexicon.is_unknown_word(bare, limit=EVERYDAY_ZIPF if strong else RARE_ZIPF)
 
 
 class _PersonRecognizer(LocalRecognizer):
@@ -90,26 +137,39 @@ class PersonCueRecognizer(_PersonRecognizer):
             span = self._name_before_cue(text, post.start(1), post.end(1))
             if span:
                 results.append(RecognizerResult("PERSON", span[0], span[1], 0.7))
+        for sign_off in _SIGN_OFF.finditer(text):
+            span = self._name_after(text, sign_off.end(), strong=False)
+            if span:
+                results.append(RecognizerResult("PERSON", span[0], span[1], CUE_SCORE))
         for cue in _CUE.finditer(text):
             span = self._name_after(text, cue.end(), strong=cue.group("strong") is not None)
             if span and cue.group("connective") and not self._starts_with_listed_name(text, span):
                 continue
             if span:
-                results.append(RecognizerResult("PERSON", span[0], span[1], 0.75))
+                results.append(RecognizerResult("PERSON", span[0], span[1], CUE_SCORE))
         return results
 
     def _name_before_cue(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        """The name words right before the cue, past a place named after them ("sunil reddy from
+        warangal here")."""
+        rules = self._rules
         words = [(start + m.start(), start + m.end()) for m in re.finditer(r"\S+", text[start:end])]
-        while words and self._rules.is_blocked(text[words[0][0] : words[0][1]]):
-            words.pop(0)
-        if not words or any(self._rules.lexicon.is_business_word(text[s:e]) for s, e in words):
+        while words and rules.lexicon.is_place(text[words[-1][0] : words[-1][1]]):
+            words.pop()
+            if words and text[words[-1][0] : words[-1][1]].casefold() in ("from", "of", "in"):
+                words.pop()
+        kept: list[tuple[int, int]] = []
+        for s, e in reversed(words):
+            word = text[s:e]
+            if rules.is_blocked(word) or not rules.may_be_name(word, strong=False):
+                break
+            kept.insert(0, (s, e))
+        if not kept or any(rules.lexicon.is_business_word(text[s:e]) for s, e in kept):
             return None
-        phrase = text[words[0][0] : words[-1][1]]
-        if self._rules.lexicon.is_known_non_person(phrase) or all(
-            self._rules.is_initial(w) for w in phrase.split()
-        ):
+        phrase = text[kept[0][0] : kept[-1][1]]
+        if rules.lexicon.is_known_non_person(phrase) or all(rules.is_initial(w) for w in phrase.split()):
             return None
-        return words[0][0], words[-1][1]
+        return kept[0][0], kept[-1][1]
 
     def _starts_with_listed_name(self, text: str, span: tuple[int, int]) -> bool:
         first_word = text[span[0] : span[1]].split()[0].rstrip(".")
@@ -122,21 +182,27 @@ class PersonCueRecognizer(_PersonRecognizer):
             if match.start() != position or len(words) == self.MAX_TOKENS:
                 break
             word = match.group()
-            capitalised = word[0].isupper()
             if rules.lexicon.is_business_word(word) and words:
                 return None  # "Vijay Sales": a shop named after a person
-            if rules.is_blocked(word) or not (capitalised or strong):
+            surname = bool(words) and rules.is_listed_surname(word)  # "gurpreet bose", not the brand
+            if not surname and (rules.is_blocked(word) or not rules.may_be_name(word, strong=strong)):
                 break
-            if not capitalised and len(word) < 3:
+            if not rules.is_initial(word) and len(word.rstrip(".")) < 3 and not is_capitalised(word):
                 break
-            end = match.end() if rules.is_initial(word) else match.start() + len(word.rstrip("."))
+            possessive = _POSSESSIVE.search(word.rstrip("."))
+            if rules.is_initial(word):
+                end = match.end()
+            elif possessive:
+                end = match.start() + possessive.start()
+            else:
+                end = match.start() + len(word.rstrip("."))
             words.append((match.start(), end, word))
-            if word.endswith(".") and not rules.is_initial(word):
-                break  # a full stop after a whole word ends the sentence, and the name
+            if possessive or (word.endswith(".") and not rules.is_initial(word)):
+                break  # "aarav's school"; a full stop after a whole word ends the sentence
             gap = re.match(r"[ \t]", text[match.end() : match.end() + 1])
-            if not gap:
+            if not gap and not rules.is_initial(word):
                 break
-            position = match.end() + 1
+            position = match.end() + (1 if gap else 0)
         while words and rules.is_initial(words[-1][2]):
             words.pop()
         if not words:
@@ -160,7 +226,49 @@ class IndianNameRecognizer(_PersonRecognizer):
             span = self._person_in_run(run)
             if span:
                 results.append(RecognizerResult("PERSON", span[0], span[1], 0.7))
+        for run in _CASELESS_RUN.finditer(text):
+            for span in self._people_in_caseless_run(run):
+                results.append(RecognizerResult("PERSON", span[0], span[1], 0.6))
         return results
+
+    def _people_in_caseless_run(self, run: re.Match[str]) -> list[tuple[int, int]]:
+        """In lowercase or ALL CAPS: stretches of listed name words, with one rare word on either
+        side ("sunil reddy", "GURPREET SINGH BRAR"); a lone listed name that is also an everyday
+        word ("ram", "pooja") needs a second one beside it."""
+        rules, lexicon = self._rules, self._rules.lexicon
+        words = [
+            (m.start() + run.start(), m.end() + run.start(), m.group())
+            for m in re.finditer(r"\S+", run.group())
+        ]
+        listed = [lexicon.is_name_word(w) and not rules.is_blocked(w) for _, _, w in words]
+        spans = []
+        i = 0
+        while i < len(words):
+            if not listed[i]:
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(words) and listed[j + 1]:
+                j += 1
+            if j > i or lexicon.is_unambiguous_name(words[i][2]):
+                first, last = i, j
+                if first > 0 and self._rare_neighbour(words[first - 1][2]):
+                    first -= 1
+                if last + 1 < len(words) and self._rare_neighbour(words[last + 1][2]):
+                    last += 1
+                phrase = " ".join(w for _, _, w in words[first : last + 1])
+                if not lexicon.is_known_non_person(phrase):
+                    spans.append((words[first][0], words[last][1]))
+            i = j + 1
+        return spans
+
+    def _rare_neighbour(self, word: str) -> bool:
+        rules = self._rules
+        return (
+            not rules.is_blocked(word)
+            and not rules.lexicon.is_place(word)
+            and rules.lexicon.is_unknown_word(word)
+        )
 
     def _person_in_run(self, run: re.Match[str]) -> tuple[int, int] | None:
         lexicon = self._rules.lexicon

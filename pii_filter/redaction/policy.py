@@ -1,7 +1,8 @@
 """What is removed, what is kept, and how overlapping detections become one span each.
 
 Removed: direct identifiers (names, phone, email, Aadhaar, PAN, passport, voter id, vehicle
-registration, GSTIN, UPI id, bank account, card, street address and PIN code). Kept, because the
+registration, GSTIN, UPI id, bank account, card, street address and PIN code, social media
+handle). Kept, because the
 answer depends on them: amounts, dates and durations, sellers, brands and products, cities and states.
 Those kept types are never requested from the analyzer, so they can only disappear if a removed
 span covers them, which the person-name refinement below guards against.
@@ -33,6 +34,7 @@ ENTITY_TYPES: dict[str, str] = {
     "CREDIT_CARD": "CARD",
     "ADDRESS": "ADDRESS",
     "IN_PIN_CODE": "IN_PIN_CODE",
+    "SOCIAL_HANDLE": "SOCIAL_HANDLE",
 }
 REMOVED_ENTITIES: list[str] = sorted(ENTITY_TYPES)
 
@@ -52,6 +54,7 @@ PLACEHOLDER_LABELS: dict[str, str] = {
     "CARD": "CARD",
     "ADDRESS": "ADDRESS",
     "IN_PIN_CODE": "PIN_CODE",
+    "SOCIAL_HANDLE": "SOCIAL_HANDLE",
 }
 
 # When spans overlap, the checksum-validated or more specific reading names the merged span.
@@ -60,6 +63,7 @@ _PRIORITY: dict[str, int] = {
     "CARD": 9,
     "EMAIL": 8,
     "UPI_ID": 8,
+    "SOCIAL_HANDLE": 7,
     "IN_GSTIN": 8,
     "IN_PAN": 7,
     "PHONE": 6,
@@ -76,7 +80,8 @@ _WORD = re.compile(r"[^\s,;:!?()/-]+")
 # identifiers whose shape is fixed; Presidio's weakest patterns (any 10 characters with 4 digits for
 # PAN) are only there to be lifted by context, and lift ordinary words too
 _SHAPES: dict[str, re.Pattern[str]] = {"IN_PAN": re.compile(r"[A-Za-z]{5}[ -]?\d{4}[ -]?[A-Za-z]")}
-_CUE_RECOGNIZER = "PersonCueRecognizer"
+# recognizers whose people need no Capitalised or listed Latin word (cues; Devanagari has no case)
+_CUE_RECOGNIZERS = frozenset({"PersonCueRecognizer", "DevanagariNameRecognizer"})
 
 
 @dataclass(frozen=True)
@@ -182,7 +187,7 @@ def select_spans(text: str, results: Iterable[RecognizerResult], lexicon: Lexico
         if shape and not shape.fullmatch(text[start:end]):
             continue
         if kind == "PERSON":
-            from_cue = (result.recognition_metadata or {}).get("recognizer_name") == _CUE_RECOGNIZER
+            from_cue = (result.recognition_metadata or {}).get("recognizer_name") in _CUE_RECOGNIZERS
             refined = refine_person(text, start, end, lexicon)
             if refined is None:
                 continue

@@ -6,6 +6,7 @@ module is imported (Presidio looks predefined names up among the loaded subclass
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import ClassVar
 
@@ -24,7 +25,11 @@ class IndianBankAccountRecognizer(PatternRecognizer):
     """Bank account numbers (9-18 digits) only when an account word precedes them, so amounts and
     order numbers elsewhere survive."""
 
-    PATTERNS: ClassVar[list[Pattern]] = [Pattern("bank account digits", r"(?<![\d-])\d{9,18}(?![\d-])", 0.6)]
+    PATTERNS: ClassVar[list[Pattern]] = [
+        Pattern("bank account digits", r"(?<![\d-])\d{9,18}(?![\d-])", 0.6),
+        # "1234 5678 9012", "0123-4567-8901-23" (the analysis copy has one space between digit groups)
+        Pattern("bank account digit groups", r"(?<![\d-])\d{2,8}(?: \d{2,8}){1,5}(?![\d-])", 0.6),
+    ]
     CONTEXT: ClassVar[list[str]] = ["account", "a/c", "acct", "bank", "savings"]
     CONTEXT_WINDOW_CHARS = 48
 
@@ -49,7 +54,8 @@ class IndianBankAccountRecognizer(PatternRecognizer):
         return [
             result
             for result in found
-            if _ACCOUNT_CONTEXT.search(text, max(0, result.start - self.CONTEXT_WINDOW_CHARS), result.start)
+            if 9 <= sum(char.isdigit() for char in text[result.start : result.end]) <= 18
+            and _ACCOUNT_CONTEXT.search(text, max(0, result.start - self.CONTEXT_WINDOW_CHARS), result.start)
         ]
 
 
@@ -61,7 +67,7 @@ class IndianCardRecognizer(CreditCardRecognizer):
     ]
 
 
-_PIN = re.compile(r"(?<![\d,.₹])(?<!Rs )(?<!Rs\. )(?<!INR )[1-9]\d{2} ?\d{3}(?![\d,])")
+_PIN = re.compile(r"(?<![\d,.₹])(?<!Rs )(?<!Rs\. )(?<!INR )[1-9]\d{2} ?\d{3}(?!\d|,\d)")
 _PIN_LABEL = re.compile(r"(?i)(?:pin\s*code|pincode|pin|postal\s*code|zip)\s*(?:no\.?|number)?\s*[:\-]?\s*$")
 _BOUNDARY = re.compile(r"(?:(?<=[a-z]{4})\.|[!?;\n])\s*")
 _SEGMENT_SPLIT = re.compile(r",|\s-\s|\s–\s|\n")
@@ -88,10 +94,18 @@ _ADDRESS_CONNECTORS = frozenset(
 
 
 def _looks_like_address(segment: str) -> bool:
-    """A comma-separated piece of an address: numbers, Capitalised names and street words only."""
+    """A comma-separated piece of an address: numbers, Capitalised or unlisted names (in lowercase
+    "indiranagar", "sai krupa") and street words only."""
+    lexicon = load_lexicon()
+    words = segment.split()
+    if 1 < len(words) <= 4 and _ADDRESS_WORD.fullmatch(words[-1].strip(".")):
+        return True  # "green park apartments", "baker street": any words before a street word
     for word in _LOWER_WORD.findall(segment):
-        if word not in _ADDRESS_CONNECTORS and not _ADDRESS_WORD.fullmatch(word):
-            return False
+        if word in _ADDRESS_CONNECTORS or _ADDRESS_WORD.fullmatch(word):
+            continue
+        if lexicon.is_unknown_word(word) or (len(word) <= 2 and _ADDRESS_WORD.search(segment)):
+            continue
+        return False
     return bool(segment.strip())
 
 
@@ -177,3 +191,167 @@ class IndianAddressRecognizer(LocalRecognizer):
         lead = len(street) - len(street.lstrip(" ,-–\n"))
         trimmed = street.rstrip(" ,-–\n")
         return start + lead, start + len(trimmed)
+
+
+# where a street address starts: a house, flat or plot number, a number before a street word, an
+# ordinal cross or main road, a sector; in Devanagari a house or lane number
+_NUMBER = r"[A-Za-z]?-?\d{1,5}[A-Za-z]?(?:[ /-]\d{1,5}[A-Za-z]?){0,3}"
+_STREET_WORDS = (
+    r"road|rd|street|st|marg|lane|gali|cross|main\s+road|nagar|colony|layout|society|apartments?|"
+    r"towers?|residency|enclave|chs|complex|heights|vihar|puram|palya|halli|peth|wadi|bagh|ganj"
+)
+_ADDRESS_START = re.compile(
+    rf"(?i)\b(?:flat|house|h\.?\s?no|door|d\.?\s?no|plot|apt|apartment|bungalow|villa|qtr|quarter|"
+    rf"room|shop|block|wing|ward|khasra|survey)\b\.?\s*(?:no\.?|number|#)?\s*[:\-]?\s*{_NUMBER}"
+    rf"(?!\s*(?:%|off\b|discount|cashback|percent|rs\b|rupees|inr|₹))"
+    rf"|#\s?{_NUMBER}"
+    rf"|(?<![\d,.])\b{_NUMBER},?\s+(?:[A-Za-z]+\s+){{0,3}}?(?:{_STREET_WORDS})\b"
+    rf"|\b\d{{1,3}}(?:st|nd|rd|th)\s+(?:cross|main|floor|street|road|lane|block|stage|phase|sector)\b"
+    rf"|\b(?:sector|road\s+no\.?)\s*\d{{1,3}}\b"
+    r"|(?:मकान|म\.|फ्लैट|प्लॉट|गली|मोहल्ला|वार्ड)\s*(?:नं|नंबर|संख्या)?\.?\s*\d{1,5}"
+)
+_PIECE_SPLIT = re.compile(r",|\s[-–—]\s|\n|(?<=[a-z]{3})\.\s")
+_SENTENCE_END = re.compile(r"[.!?;]\s|[.!?;]$")
+
+
+class StreetAddressRecognizer(LocalRecognizer):
+    """Street addresses without a PIN code ("12 mg road, indiranagar", "flat 302, lodha towers,
+    worli"): from a house or street number over the comma-separated pieces that read like an
+    address, ending before a listed city or state, which stays as a fact."""
+
+    MAX_PIECES = 6
+    MAX_WORDS_PER_PIECE = 6
+
+    def __init__(
+        self,
+        supported_language: str = "en",
+        supported_entities: list[str] | None = None,
+        name: str | None = None,
+    ) -> None:
+        super().__init__(
+            supported_entities=supported_entities or ["ADDRESS"],
+            supported_language=supported_language,
+            name=name or type(self).__name__,
+        )
+
+    def load(self) -> None:
+        self._lexicon = load_lexicon()
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if "ADDRESS" not in entities:
+            return []
+        results = []
+        covered = 0
+        for start in _ADDRESS_START.finditer(text):
+            if start.start() < covered:
+                continue
+            end = self._address_end(text, start)
+            if end is not None:
+                results.append(RecognizerResult("ADDRESS", start.start(), end, 0.7))
+                covered = end
+        return results
+
+    def _address_end(self, text: str, start: re.Match[str]) -> int | None:
+        """Where the address that starts here ends, or None when it is only a number."""
+        pieces = 0
+        end = start.end()
+        position = start.start()
+        street_words = 0
+        while pieces < self.MAX_PIECES:
+            split = _PIECE_SPLIT.search(text, position + (1 if pieces else 0))
+            piece_end = split.start() if split else len(text)
+            piece = text[position:piece_end].strip(" ,-–—\n")
+            raw = text[position:piece_end]
+            lead = position + len(raw) - len(raw.lstrip(" ,-–—\n"))
+            place_at = self._place_offset(piece) if piece else None
+            if not piece or place_at == 0:
+                break
+            if place_at is not None:
+                end = max(end, lead + len(piece[:place_at].rstrip(" ,-–—")))
+                pieces += 1
+                break
+            if pieces == 0 or (_looks_like_address(piece) and len(piece.split()) <= self.MAX_WORDS_PER_PIECE):
+                end = max(end, lead + len(piece))
+                street_words += len(_ADDRESS_WORD.findall(piece))
+            else:
+                locality = self._leading_locality(text, lead, piece_end)
+                if locality:
+                    end = locality
+                    pieces += 1
+                break
+            pieces += 1
+            if not split or _SENTENCE_END.match(text, split.start()):
+                break
+            position = split.end()
+        if pieces < 2 and street_words < 2:
+            return None  # "flat 302" alone, "12 main" alone: not enough to call it an address
+        return end
+
+    def _place_offset(self, piece: str) -> int | None:
+        """Where a listed city or state starts inside the piece ("kharghar navi mumbai 410210")."""
+        words = list(re.finditer(r"[^\W\d_][\w\u0900-\u0dff]*", piece))
+        for i, word in enumerate(words):
+            for n in (3, 2, 1):
+                if i + n > len(words):
+                    continue
+                if self._lexicon.is_place(piece[word.start() : words[i + n - 1].end()]):
+                    return word.start()
+        return None
+
+    def _leading_locality(self, text: str, start: int, stop: int) -> int | None:
+        """ "indiranagar is where ...": the locality words at the start of a piece that goes on as
+        a sentence (unlisted or Capitalised, not a listed city), up to three."""
+        end = None
+        for count, word in enumerate(re.finditer(r"[^\W\d_]+", text[start:stop])):
+            if count == 3 or (word.start() and text[start + word.start() - 1] != " "):
+                break
+            value = word.group()
+            named = value[:1].isupper() and not self._lexicon.is_common_word(value)
+            if self._lexicon.is_place(value) or not (self._lexicon.is_unknown_word(value) or named):
+                break
+            end = start + word.end()
+        return end
+
+
+_DIGIT_GROUP = re.compile(r"(?<![\d,.])\d{3,7}(?![\d,]|\.\d)")
+# an aside in brackets: "(before 9)", "[whatsapp]"; a plain "and then" between two numbers lists amounts
+_ASIDE = re.compile(r"\s*(?:\([^()\n]{1,20}\)|\[[^\[\]\n]{1,20}\])\s*")
+
+
+class SplitMobileRecognizer(LocalRecognizer):
+    """A mobile number cut in two by an aside in brackets: "98765 (before 9) 43210".
+
+    Two groups of digits around a bracketed aside of at most 20 characters whose digits together are
+    an Indian mobile number (ten digits, 6 to 9 first); the aside is removed with them.
+    """
+
+    def __init__(
+        self,
+        supported_language: str = "en",
+        supported_entities: list[str] | None = None,
+        name: str | None = None,
+    ) -> None:
+        super().__init__(
+            supported_entities=supported_entities or ["PHONE_NUMBER"],
+            supported_language=supported_language,
+            name=name or type(self).__name__,
+        )
+
+    def load(self) -> None:
+        pass
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if "PHONE_NUMBER" not in entities:
+            return []
+        groups = [g for g in _DIGIT_GROUP.finditer(text) if len(g.group()) >= 3]
+        results = []
+        for first, second in itertools.pairwise(groups):
+            digits = first.group() + second.group()
+            aside = text[first.end() : second.start()]
+            if len(digits) == 10 and digits[0] in "6789" and _ASIDE.fullmatch(aside):
+                results.append(RecognizerResult("PHONE_NUMBER", first.start(), second.end(), 0.6))
+        return results

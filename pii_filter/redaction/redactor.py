@@ -6,6 +6,7 @@ import threading
 
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
 
+from pii_filter.redaction.disguises import undisguise
 from pii_filter.redaction.engine import load_analyzer
 from pii_filter.redaction.lexicon import Lexicon, load_lexicon
 from pii_filter.redaction.models import DetectedEntity, Redaction
@@ -36,7 +37,7 @@ class Redactor:
     def redact_many(self, texts: list[str]) -> list[Redaction]:
         """Each text as if alone, with spaCy running the texts as one batch: about half the NER cost
         per text at 8 or more (docs/benchmarks.md)."""
-        copies = [normalise(text) for text in texts]
+        copies = [undisguise(normalise(text)) for text in texts]
         with self._lock:
             nlp_outputs = self._analyzer.nlp_engine.process_batch(
                 [ner_view(copy.text) for copy in copies], language="en", batch_size=max(1, len(texts))
