@@ -119,7 +119,8 @@ class Turn {
     this.removedBox = el("div", { class: "removed", hidden: true },
       el("h4", { i18n: "removedHeading" }), this.removed);
     this.answer = el("div", {
-      class: "answer", id: `answer-${this.n}`, "aria-live": "polite", "aria-busy": "true",
+      // the service answers in English whatever the interface language: screen readers pronounce it so
+      class: "answer", id: `answer-${this.n}`, lang: "en", "aria-live": "polite", "aria-busy": "true",
       "aria-labelledby": `answer-heading-${this.n}`,
     });
     this.notCovered = notCoveredBox();
@@ -243,7 +244,7 @@ class Turn {
       if (section && citation.title) label.append(" — ");
       if (citation.title) label.append(citation.title);
       if (!section && !citation.title) label.append(citation.source || "");
-      const passage = el("blockquote", { id: passageId, class: "passage", hidden: true },
+      const passage = el("blockquote", { id: passageId, class: "passage", lang: "en", hidden: true },
         el("p", { text: citation.snippet || "" }),
         el("p", { class: "source", text: [citation.source, citation.page && `p. ${citation.page}`]
           .filter(Boolean).join(", ") }));
