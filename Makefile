@@ -9,7 +9,7 @@ CHECKOV         = $(VENV)/tools/checkov
 CHECKOV_STAMP   = $(CHECKOV)/.installed-$(CHECKOV_VERSION)
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: install tools lock test test-fast lint bench bench-e2e bench-retrieval bench-answers bench-pii bench-embed bench-http bench-tokens bench-follow-ups run-local up down ingest clean
+.PHONY: install tools lock test test-fast lint bench bench-e2e bench-retrieval bench-answers bench-pii bench-embed bench-http bench-tokens bench-follow-ups bench-stream run-local up down ingest clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,7 +57,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
 
-bench: bench-pii bench-retrieval bench-follow-ups bench-answers bench-embed bench-tokens bench-e2e bench-http
+bench: bench-pii bench-retrieval bench-follow-ups bench-answers bench-embed bench-tokens bench-e2e bench-http bench-stream
 
 bench-pii: $(STAMP)
 	$(PY) -m bench.pii_quality
@@ -79,6 +79,9 @@ bench-tokens: $(STAMP)
 
 bench-e2e: $(STAMP)
 	$(PY) -m bench.e2e
+
+bench-stream: $(STAMP)
+	$(PY) -m bench.stream
 
 bench-http: $(STAMP)
 	$(PY) -m bench.http_server --write-docs

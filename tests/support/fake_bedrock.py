@@ -100,6 +100,7 @@ class Recorded:
     body: dict[str, Any]
     time: float = field(default_factory=time.monotonic)
     frames_sent: int = 0  # of a ConverseStream answer
+    sent_at: list[float] = field(default_factory=list)  # time.monotonic() as each frame was written
     closed_by_client: bool = False  # the client closed the stream before its last frame
 
     @property
@@ -162,8 +163,13 @@ class FakeBedrock:
                 self.wfile.write(payload)
 
             def _stream(self, reply: StreamReply, request: Recorded) -> None:
+                """As Bedrock does: HTTP/1.1, one chunk per frame (botocore parses each as it arrives)."""
+                self.protocol_version = "HTTP/1.1"
+                self.close_connection = True
                 self.send_response(200)
                 self.send_header("Content-Type", "application/vnd.amazon.eventstream")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.send_header("Connection", "close")
                 self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
                 self.send_header("Transfer-Encoding", "chunked")  # as Bedrock sends it: one frame per chunk
                 self.end_headers()
@@ -174,6 +180,7 @@ class FakeBedrock:
                         data = frame(event_type, payload)
                         self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
                         self.wfile.flush()
+                        request.sent_at.append(time.monotonic())
                         request.frames_sent += 1
                     self.wfile.write(b"0\r\n\r\n")
                 except (BrokenPipeError, ConnectionResetError):
