@@ -17,6 +17,8 @@ from common.records import StoredQuery
 from pii_filter.errors import ApiError
 from pii_filter.metrics import FEEDBACK
 from pii_filter.query_flow import RedactionLike
+from pii_filter.redaction.coverage import refusal
+from pii_filter.redaction.normalise import normalise
 from pii_filter.schemas import FeedbackReceipt, FeedbackRequest
 
 MAX_COMMENT_CHARS = 1000
@@ -42,6 +44,9 @@ async def give_feedback(
     if comment is not None and len(comment) > MAX_COMMENT_CHARS:
         raise ApiError(413, "comment_too_long", f"The comment is {len(comment)} characters long; "
                        f"the limit is {MAX_COMMENT_CHARS} characters.")
+    refused = refusal(normalise(comment).text, what="comment") if comment else None
+    if refused:
+        raise ApiError(422, refused.code, refused.message)
     if records is None:
         raise ApiError(503, "records_unavailable", "Feedback cannot be stored on this gateway.")
     unavailable = ApiError(503, "records_unavailable",

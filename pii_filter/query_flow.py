@@ -22,6 +22,8 @@ from pii_filter import conversations
 from pii_filter.broker import BrokerUnavailable, GatewayBroker, PublishUnconfirmed
 from pii_filter.errors import ApiError, stage_failure
 from pii_filter.metrics import PII_ENTITIES
+from pii_filter.redaction.coverage import refusal
+from pii_filter.redaction.normalise import normalise
 from pii_filter.redaction_batches import RedactionBatches
 from pii_filter.schemas import QueryRequest, QueryResponse
 from pii_filter.settings import GatewaySettings
@@ -81,6 +83,9 @@ class QueryFlow:
                 413, "question_too_long",
                 f"The question is {len(request.question)} characters long; the limit is {limit} characters.",
             )
+        refused = refusal(normalise(request.question).text)
+        if refused:
+            raise ApiError(422, refused.code, refused.message)
         top_k = request.top_k or self.settings.default_top_k
         if top_k > self.settings.max_top_k:
             raise ApiError(422, "invalid_request", f"top_k must be between 1 and {self.settings.max_top_k}.")

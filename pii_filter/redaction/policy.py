@@ -55,6 +55,7 @@ PLACEHOLDER_LABELS: dict[str, str] = {
     "ADDRESS": "ADDRESS",
     "IN_PIN_CODE": "PIN_CODE",
     "SOCIAL_HANDLE": "SOCIAL_HANDLE",
+    "UNCHECKED_TEXT": "UNCHECKED_TEXT",  # a word in a script the recognizers cannot read (coverage.py)
 }
 
 # When spans overlap, the checksum-validated or more specific reading names the merged span.
@@ -74,6 +75,7 @@ _PRIORITY: dict[str, int] = {
     "ADDRESS": 3,
     "IN_PIN_CODE": 3,
     "PERSON": 1,
+    "UNCHECKED_TEXT": 0,
 }
 
 _WORD = re.compile(r"[^\s,;:!?()/-]+")

@@ -6,6 +6,7 @@ import threading
 
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
 
+from pii_filter.redaction.coverage import unchecked_spans
 from pii_filter.redaction.disguises import undisguise
 from pii_filter.redaction.engine import load_analyzer
 from pii_filter.redaction.lexicon import Lexicon, load_lexicon
@@ -52,7 +53,7 @@ class Redactor:
 
     def _redaction(self, copy: NormalisedText, results: list[RecognizerResult]) -> Redaction:
         """Spans are found in the analysis copy and removed from the original."""
-        found = select_spans(copy.text, results, self._lexicon)
+        found = select_spans(copy.text, results, self._lexicon) + unchecked_spans(copy.text)
         spans = merge_overlaps([Span(span.type, *copy.to_original(span.start, span.end)) for span in found])
         placeholdered = apply_placeholders(copy.original, spans)
         return Redaction(

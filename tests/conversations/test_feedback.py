@@ -105,7 +105,10 @@ def test_bad_feedback_gets_clear_errors_and_stores_nothing(amqp_url, namespace, 
         assert "allowed: helpful, comment" in unknown_field.json()["message"]
         bad_id = client.post("/queries/not-a-uuid/feedback", headers=auth(), json={"helpful": True})
         assert bad_id.status_code == 422 and "not an id" in bad_id.json()["message"]
-        for response in (too_long, not_bool, missing, unknown_field, bad_id):
+        digits = client.post(path, headers=auth(), json={"helpful": False, "comment": f"{RAW_PHONE} " * 4})
+        assert digits.status_code == 422 and digits.json()["error"] == "mostly_digits"
+        assert "comment is mostly numbers" in digits.json()["message"]
+        for response in (too_long, not_bool, missing, unknown_field, bad_id, digits):
             assert RAW_PHONE not in response.text and "Traceback" not in response.text
     row = _feedback_row(migrated_url, query_id)
     assert row["comment"] == "x" * 1000

@@ -96,6 +96,24 @@ def test_too_long_question_names_the_limit(client):
     assert "2000" in body["message"]
 
 
+@pytest.mark.parametrize(
+    ("question", "code", "hint"),
+    [
+        ("என் பெயர் முருகன், கடைக்காரர் பணம் திருப்பித் தரவில்லை", "unsupported_script", "Tamil"),
+        ("আমার নাম সুমন, দোকান টাকা ফেরত দেয়নি", "unsupported_script", "Bengali"),
+        ("9876543210 4111111111111111 234567890124 560034", "mostly_digits", "numbers"),
+    ],
+)
+def test_text_the_filter_cannot_read_is_refused_before_anything_leaves(client, stages, question, code, hint):
+    """Nothing unexamined leaves the gateway: a question mostly in an unread script or mostly digits
+    gets 422 with a reason, and it never reaches the broker (no query id is issued)."""
+    response = client.post("/query", json={"question": question})
+    body = _assert_clear_error(response, 422, code)
+    assert hint in body["message"]
+    assert body.get("query_id") is None
+    assert question not in response.text and "முருகன்" not in response.text
+
+
 def test_malformed_json_is_422(client):
     response = client.post(
         "/query", content=b'{"question": "x"', headers={"content-type": "application/json"}

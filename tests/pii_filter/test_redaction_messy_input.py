@@ -168,3 +168,42 @@ def test_undisguised_copy_maps_back_to_the_whole_written_value() -> None:
     start = copy.text.index("ravi.k@gmail.com")
     first, last = copy.to_original(start, start + len("ravi.k@gmail.com"))
     assert original[first:last] == "ravi dot k at gmail dot com"
+
+
+def test_words_in_scripts_the_filter_cannot_read_are_removed_whole(redactor: Redactor) -> None:
+    text = "my name is முருகன் from Madurai and Croma sold me a broken TV for Rs 30,000"
+    redaction = redactor.redact(text)
+    assert "முருகன்" not in redaction.redacted
+    assert "UNCHECKED_TEXT" in redaction.entity_types
+    assert all(fact in redaction.redacted for fact in ("Madurai", "Croma", "Rs 30,000"))
+    assert redaction.restore(redaction.redacted) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("ಬೆಂಗಳೂರಿನ ಅಂಗಡಿ ಹಣ ಹಿಂತಿರುಗಿಸಲಿಲ್ಲ", "unsupported_script"),
+        ("ఫోన్ పని చేయడం లేదు, రిఫండ్ ఇవ్వలేదు", "unsupported_script"),
+        ("1234 5678 9012 3456 7890 12", "mostly_digits"),
+        ("98765\u200b43210 98765\u200b43211 98765\u200b43212", "mostly_digits"),
+    ],
+)
+def test_refusal_names_the_reason(text: str, code: str) -> None:
+    from pii_filter.redaction.coverage import refusal
+
+    refused = refusal(normalise(text).text)
+    assert refused is not None and refused.code == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "मेरा नाम राम है और दुकानदार ने पैसे नहीं लौटाए",
+        "Order ID 402-1234567-8901234, Amazon, refund of Rs 749 pending",
+        "my name is முருகன் and the shop cheated me over a 40000 rupee fridge",
+    ],
+)
+def test_english_hindi_and_a_few_numbers_are_not_refused(text: str) -> None:
+    from pii_filter.redaction.coverage import refusal
+
+    assert refusal(normalise(text).text) is None
