@@ -19,6 +19,7 @@ import numpy as np
 
 from common.embedding import lexical_tokens
 from common.index_layout import CHUNKS, COLLECTION, MANIFEST, POINTER, SNAPSHOTS, read_pointer
+from rag_core.links import statute_units
 from rag_core.terms import definitions_index
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class IndexSnapshot:
     collection: Any
     bm25: Any
     definitions: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
+    statute_units: dict[str, list[int]] = field(default_factory=dict)
     _client: Any = field(default=None, repr=False)
 
     @classmethod
@@ -72,7 +74,10 @@ class IndexSnapshot:
         position = {record["chunk_id"]: i for i, record in enumerate(records)}
         log.info("opened index snapshot %s (%d passages)", snapshot_id, len(records))
         definitions = definitions_index(records)
-        return cls(snapshot_id, path, manifest, records, position, collection, bm25, definitions, client)
+        units = statute_units(records)
+        return cls(
+            snapshot_id, path, manifest, records, position, collection, bm25, definitions, units, client
+        )
 
     def dense(self, vector: np.ndarray, n: int) -> list[tuple[int, float]]:
         """(record index, cosine similarity), best first."""

@@ -20,6 +20,7 @@ from typing import Any
 from common.embedding import Embedder, load_embedder
 from common.messages import Passage
 from rag_core.index import IndexSnapshot, SnapshotWatcher
+from rag_core.links import linked
 from rag_core.question import follow_up_text
 from rag_core.scope import ScopeCheck
 from rag_core.settings import RagSettings
@@ -82,6 +83,8 @@ class Retriever:
         hybrid: bool = True,
         term_lookup: bool = True,
         unit_chars: int = 1800,
+        law_first: bool = False,
+        guide_links: int = 0,
         scope_check: bool = True,
         check_interval_s: float = 1.0,
     ) -> None:
@@ -93,6 +96,8 @@ class Retriever:
         self.hybrid = hybrid
         self.term_lookup = term_lookup
         self.unit_chars = unit_chars
+        self.law_first = law_first
+        self.guide_links = guide_links
         self.scope = ScopeCheck.build(embedder) if scope_check else None
         self.watcher.current()  # opens the index if it exists; an empty index is fine at start-up
 
@@ -113,6 +118,8 @@ class Retriever:
             hybrid=settings.hybrid,
             term_lookup=settings.term_lookup,
             unit_chars=settings.unit_chars,
+            guide_links=settings.guide_links,
+            law_first=settings.law_first,
             scope_check=settings.scope_check,
             check_interval_s=settings.index_check_interval_s,
         )
@@ -133,7 +140,7 @@ class Retriever:
         vector = self.embedder.embed([text])[0]
         embedded = time.perf_counter()
         fused, similarity = self._rank(snapshot, text, vector)
-        units = group(fused, snapshot.records, k=k)
+        units = group(fused, snapshot.records, k=k, law_first=self.law_first)
         chosen = [i for unit in units for i, _ in unit.members]
         similarity.update(snapshot.similarities(vector, [i for i in chosen if i not in similarity]))
         best = max(similarity.values(), default=0.0)
@@ -163,4 +170,8 @@ class Retriever:
         rankings = [[i for i, _ in dense], [i for i, _ in lexical]]
         if self.term_lookup:
             rankings.append(defining(text, snapshot.definitions))
-        return fuse(rankings, k=self.rrf_k), similarity
+        fused = fuse(rankings, k=self.rrf_k)
+        if self.guide_links:
+            rankings.append(linked(fused, snapshot.records, snapshot.statute_units, guides=self.guide_links))
+            fused = fuse(rankings, k=self.rrf_k)
+        return fused, similarity

@@ -22,6 +22,10 @@ class RagSettings(IndexSettings):
     unit_chars: int = Field(
         default=1800, ge=200, description="most characters of one section's matching chunks in one slot"
     )
+    law_first: bool = Field(default=True, description="the Act's passages before the guides' in the top-k")
+    guide_links: int = Field(
+        default=3, ge=0, description="best guide passages whose cited sections rank the Act's text (0 = off)"
+    )
     scope_check: bool = Field(
         default=True,
         description="refuse questions nearer the out-of-scope examples (rag_core/scope_examples.txt)",

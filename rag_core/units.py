@@ -34,8 +34,19 @@ class Unit:
     members: list[tuple[int, float]] = field(default_factory=list)  # (record index, fused score), best first
 
 
-def group(fused: Sequence[tuple[int, float]], records: Sequence[dict[str, Any]], *, k: int) -> list[Unit]:
-    """The k best units of a fused chunk ranking (best chunk first), each with its ranked chunks."""
+def is_statute(record: dict[str, Any]) -> bool:
+    """Text of an Act (a paged document with one section label), not a guide written about it (a guide
+    carries the Act's name but lists several sections and has no pages; llm_connector.citations agrees)."""
+    section = str(record.get("section", ""))
+    return bool(record.get("act") and section and record.get("page_start")) and "," not in section
+
+
+def group(
+    fused: Sequence[tuple[int, float]], records: Sequence[dict[str, Any]], *, k: int, law_first: bool = False
+) -> list[Unit]:
+    """The k best units of a fused chunk ranking (best chunk first), each with its ranked chunks; with
+    `law_first` the Act's units come before the guides' (the authority first, then the plain words; a
+    guide matches a story's words better and would otherwise fill the start of the context)."""
     units: dict[tuple[str, str, str], Unit] = {}
     for index, score in fused:
         key = unit_key(records[index])
@@ -45,7 +56,10 @@ def group(fused: Sequence[tuple[int, float]], records: Sequence[dict[str, Any]],
                 continue  # only chunks of units already chosen still join
             unit = units[key] = Unit(key, score)
         unit.members.append((index, score))
-    return list(units.values())
+    chosen = list(units.values())
+    if law_first:
+        chosen.sort(key=lambda unit: not is_statute(records[unit.members[0][0]]))  # stable: ranks kept
+    return chosen
 
 
 def _joined(first: str, second: str, *, probe: int = 60) -> str:

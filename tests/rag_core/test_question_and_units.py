@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from rag_core.links import cited, linked, statute_units
 from rag_core.question import retrieval_text
 from rag_core.retrieval import Retriever
 from rag_core.scope import read_examples
 from rag_core.settings import RagSettings
-from rag_core.units import group, passage_for, unit_key
+from rag_core.units import group, is_statute, passage_for, unit_key
 
 ACT = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "consumer_protection_act_2019.pdf"
 
@@ -75,6 +76,53 @@ def test_the_overlap_of_split_windows_is_kept_once() -> None:
     records = [_record(0, "86", text=first), _record(1, "86", text=second)]
     [unit] = group([(0, 1.0), (1, 0.9)], records, k=5)
     assert passage_for(unit, records, {}, budget_chars=10_000).text == words
+
+
+def _guide(i: int, text: str) -> dict[str, object]:
+    return {
+        "chunk_id": f"g{i}",
+        "text": text,
+        "source": f"knowledge/g{i}.md",
+        "act": "The Act",
+        "chapter": "",
+        "section": "2(7), 38, 39",
+        "title": f"Guide {i}",
+        "defines": "",
+        "page": "",
+        "page_start": 0,
+        "page_end": 0,
+        "position": i,
+    }
+
+
+def test_guides_lead_to_the_clauses_their_text_names_and_the_law_comes_first() -> None:
+    assert cited(
+        "Section 2(7) leaves out resale; see sections 35 and 36, section 39(1)(b), section 2(7)."
+    ) == ["2(7)", "35", "36", "39(1)(b)"]
+    records = [
+        _record(0, "2(7)", defines="consumer"),
+        _record(1, "38(2)"),
+        _record(2, "38(7)"),
+        _record(3, "39(1)"),
+        _guide(4, "A reseller is not a consumer (section 2(7)); the commission decides (section 39(1)(b))."),
+        _guide(5, "Testing takes five months (section 38(7))."),
+        _guide(6, "Front matter lists every section, the text names none."),
+    ]
+    assert [is_statute(r) for r in records] == [True] * 4 + [False] * 3
+    units = statute_units(records)
+    assert units["38"] == [1, 2] and units["38(7)"] == [2] and units["2(7)"] == [0]
+    fused = [(6, 0.9), (4, 0.8), (1, 0.7), (5, 0.6)]
+    # 39(1)(b) is not indexed on its own: its sub-section 39(1) is; only the first two guides are read
+    assert linked(fused, records, units, guides=2) == [0, 3]
+    assert linked(fused, records, units, guides=3) == [0, 3, 2]
+    ordered = group(fused, records, k=5, law_first=True)
+    assert [u.members[0][0] for u in ordered] == [
+        1,
+        6,
+        4,
+        5,
+    ]  # the Act's section 38, then the guides in rank order
+    assert [u.members[0][0] for u in group(fused, records, k=5)] == [6, 4, 1, 5]
 
 
 def test_scope_examples_cover_both_sides() -> None:
