@@ -88,7 +88,8 @@ def test_the_stages_show_as_they_happen_and_the_answer_grows_in_steps(on_bedrock
     assert all(stage == "stage.writing" for _text, stage in shown[:-1]), shown  # it grew while writing
     seen = page.evaluate("window.stagesSeen")
     assert seen == [s for s in STAGES if s in seen], seen  # in order, none repeated or out of place
-    assert {"stage.retrieving", "stage.writing", "stage.done"} <= set(seen), seen
+    assert {"stage.writing", "stage.done"} <= set(seen), seen  # earlier ones may share a network chunk
+    expect(turn.locator(".stages li.complete")).to_have_count(4)
     expect(turn.locator("button.citation")).to_have_count(2)  # [1] and [2], as the answer cites them
 
 

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Dialog, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Dialog, Page, expect, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -16,6 +16,7 @@ CHROMIUM_ARGS = [
 ]
 PHONE_SCREEN = {"width": 360, "height": 740}
 TIMEOUT_MS = 60_000  # a shared, noisy machine: a generous ceiling, never a speed assertion
+expect.set_options(timeout=TIMEOUT_MS)  # expect()'s own default is 5 s, whatever the context's timeout
 
 
 @contextmanager
