@@ -51,7 +51,12 @@ test: $(STAMP) $(CHECKOV_STAMP)
 	$(PY) -m pytest -q
 
 test-fast: $(STAMP) $(CHECKOV_STAMP)
-	$(PY) -m pytest -q -m "not faults and not e2e and not browser"
+	$(PY) -m pytest -q -m "not faults and not e2e and not browser and not containers"
+
+# every image built and the compose stack run in Docker (part of `make test`; skipped without an engine)
+.PHONY: test-containers
+test-containers: $(STAMP)
+	$(PY) -m pytest -q -m containers tests/containers
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
