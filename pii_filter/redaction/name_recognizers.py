@@ -16,13 +16,17 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from pii_filter.redaction.lexicon import EVERYDAY_ZIPF, RARE_ZIPF, Lexicon, load_lexicon
 
 _STRONG_CUE = r"my\s+name\s+is|my\s+name's|name\s+is|myself|name\s*[:\-]|naam"
+# honorifics and relations: a word after them is a name unless it is everyday English ("my son aryan",
+# not "my son played")
+_RELATION_CUE = (
+    r"mr|mrs|ms|miss|shri|shree|smt|sri|dr|prof|mohd|s/o|d/o|w/o|c/o|"
+    r"my\s+(?:(?:mother|father|brother|sister|daughter|son)-in-law|wife|husband|son|daughter|father|"
+    r"mother|dad|mom|brother|sister|friend|uncle|aunt|neighbou?r|landlord|tenant|colleague|cousin|"
+    r"grandmother|grandfather|grandson|granddaughter|nephew|niece|papa|mummy|maa|bhai|didi|boss)"
+)
 _WEAK_CUE = (
     r"i\s+am|i'm|this\s+is|it's|regards|thanks|thank\s+you|sincerely|yours\s+truly|faithfully|"
-    r"mr|mrs|ms|miss|shri|"
-    r"shree|smt|sri|dr|prof|mohd|my\s+(?:(?:mother|father|brother|sister|daughter|son)-in-law|wife|"
-    r"husband|son|daughter|father|mother|dad|mom|brother|sister|friend|uncle|aunt|neighbou?r|landlord|"
-    r"tenant|colleague|cousin|grandmother|grandfather|grandson|granddaughter|nephew|niece|papa|mummy|"
-    r"maa|bhai|didi|boss)|named|called|s/o|d/o|w/o|c/o|on\s+behalf\s+of|"
+    r"named|called|on\s+behalf\s+of|"
     # people met in a complaint, named by their trade: "the electrician shravan", "driver raju"
     r"salesman|salesperson|executive|agent|technician|engineer|manager|owner|boy|guy|person|"
     r"electrician|plumber|mechanic|carpenter|painter|driver|rider|courier|doctor|lawyer|advocate|"
@@ -36,7 +40,8 @@ CUE_SCORE = 0.9
 _CONNECTIVE_CUE = r"from|with|by|to|and|or|told|asked|called|met|paid|contacted|informed"
 # a cue, then spaces, commas, colons or dashes and at most one line break ("Regards,\nManoj")
 _CUE = re.compile(
-    rf"(?i)\b(?:(?P<strong>{_STRONG_CUE})|(?P<weak>{_WEAK_CUE})|(?P<connective>{_CONNECTIVE_CUE}))"
+    rf"(?i)\b(?:(?P<strong>{_STRONG_CUE})|(?P<relation>{_RELATION_CUE})|(?P<weak>{_WEAK_CUE})|"
+    rf"(?P<connective>{_CONNECTIVE_CUE}))"
     r"\b\.?[ \t,:\-–—]*(?:\n[ \t]*)?"
 )
 # a signature line: "-- anita d'souza", "— Sent by Mohd. Salim Qureshi"
@@ -142,7 +147,8 @@ class PersonCueRecognizer(_PersonRecognizer):
             if span:
                 results.append(RecognizerResult("PERSON", span[0], span[1], CUE_SCORE))
         for cue in _CUE.finditer(text):
-            span = self._name_after(text, cue.end(), strong=cue.group("strong") is not None)
+            strong = cue.group("strong") is not None or cue.group("relation") is not None
+            span = self._name_after(text, cue.end(), strong=strong)
             if span and cue.group("connective") and not self._starts_with_listed_name(text, span):
                 continue
             if span:
