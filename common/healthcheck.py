@@ -1,6 +1,6 @@
 """Container health probe without curl: `python -m common.healthcheck [URL]` exits 0 only on HTTP 200.
 
-Used by the Dockerfiles' HEALTHCHECK, docker-compose and the ECS container health checks. The default
+Used by the Dockerfile's HEALTHCHECK, docker-compose and the ECS container health checks. The default
 URL is the worker's own health endpoint, `http://127.0.0.1:$HEALTH_PORT/health`, which answers 200
 only while the broker connection is open and the consumer is running, so a live but disconnected
 process is reported unhealthy.

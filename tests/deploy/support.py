@@ -1,4 +1,4 @@
-"""Shared readers for the deployment tests: compose (interpolated), Dockerfiles, settings env names."""
+"""Shared readers for the deployment tests: compose (interpolated), the Dockerfile, settings env names."""
 
 from __future__ import annotations
 

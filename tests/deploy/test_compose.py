@@ -1,4 +1,4 @@
-"""docker-compose.yml against the Compose specification, the Dockerfiles and the services' settings."""
+"""docker-compose.yml against the Compose specification, the Dockerfile and the services' settings."""
 
 from __future__ import annotations
 
