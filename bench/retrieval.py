@@ -143,7 +143,16 @@ and the Act's units come before the guides' in the top 5 (rag_core/units.py): 0.
 0.745 (17/40) / 0.919 (13/16); the Act first alone 0.761 (16/40) / 0.833 (9/16); links from the best
 guide only 0.724. Capping the guides at 1-3 of the five slots (with the Act first) gave 0.806-0.855 /
 0.859-0.961 but cost key facts (30-31/35: the guide sentence that states the fee slab or the three-month
-disposal period left the five), dropped. The Act-only row is unchanged (no guides to follow)."""
+disposal period left the five), dropped. The Act-only row is unchanged (no guides to follow).
+Also tried in the third pass and dropped (Act-only textbook / realistic / held-out; Act + knowledge/
+realistic / held-out): the definition BM25 ranks best among its top 3-20 as one more ranking, 0.984 /
+0.886-0.887 (31/40) / 0.923-0.926; 0.802-0.814 / 0.909-0.912, but key facts 30/35 (questions 20 and 27
+lost a fact); any definition BM25 or the dense search found, unbounded: realistic up to 0.876 but
+held-out 0.849-0.880; a window of neighbouring clauses around the unit's best chunk (by fused rank or by
+cosine) instead of its matching chunks: 0.813-0.823 (26/40) / 0.879-0.896, worse; the guides' cited
+sections ranked by how many of the best guides name them: no change; the guide-link ranking counted
+twice: 0.771 / 0.955 (realistic worse); links from the best 2 or 5 guides: 0.810 / 0.896 and 0.799 /
+0.932 (3 kept)."""
 
 
 @dataclass
