@@ -47,14 +47,14 @@ class PageServices:
         return self.stack.gateway_url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def page_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     uploads = tmp_path_factory.mktemp("page-uploads")
     (uploads / HOSTILE_FILE).write_text(HOSTILE_GUIDE, encoding="utf-8")
     return build_index(tmp_path_factory.mktemp("page-index"), ROOT / "knowledge", uploads)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def services(page_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PageServices]:
     env = {
         "INDEX_DIR": str(page_index), "LLM_PROVIDER": "extractive", "LOG_FORMAT": "json",
@@ -74,7 +74,9 @@ def services(page_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
             keyed.stop_all()
 
 
-@pytest.fixture(scope="session")
+# package scope, not session: while it is started, Playwright's sync API keeps an asyncio loop running on
+# this thread, and every later test calling asyncio.run() fails ("cannot be called from a running event loop")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     with chromium() as running:
         yield running
