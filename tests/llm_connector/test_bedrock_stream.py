@@ -104,6 +104,8 @@ def test_cancelling_closes_the_stream_and_stops_reading(fake_bedrock, aws_sessio
     ("ValidationException", 400, FailureCode.LLM_INVALID_REQUEST),
     ("ModelStreamErrorException", 424, FailureCode.LLM_MODEL_ERROR),
 ])
+# Stubber validates a response with botocore's input validator, which cannot take an EventStream (an open
+# botocore issue, boto/botocore#1621): the events themselves are tested through the fake endpoint above.
 def test_stubber_a_refused_stream_becomes_our_failure_and_the_request_is_what_converse_sends(
     aws_session, code: str, status: int, ours: FailureCode
 ):
