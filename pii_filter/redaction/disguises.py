@@ -128,11 +128,16 @@ _DIGIT_WORDS: dict[str, str] = {
     "आठ": "8",
     "नौ": "9",
 }
+# "ninety eight forty five ...": a tens word is its first digit, and a zero unless a unit follows
+_TENS = {
+    "twenty": "2", "thirty": "3", "forty": "4", "fourty": "4", "fifty": "5", "sixty": "6",
+    "seventy": "7", "eighty": "8", "ninety": "9",
+}
 _REPEATS = {"double": 2, "triple": 3, "dabal": 2, "dubble": 2, "tripple": 3, "डबल": 2, "ट्रिपल": 3}
 _LETTER = r"[^\W\d_]"
 _NUMBER_TOKEN = re.compile(
     rf"(?i)\d+|(?<!{_LETTER})(?:(?P<repeat>{'|'.join(_REPEATS)})\s+)?"
-    rf"(?P<word>{'|'.join(sorted(_DIGIT_WORDS, key=len, reverse=True))})(?!{_LETTER})"
+    rf"(?P<word>{'|'.join(sorted([*_DIGIT_WORDS, *_TENS], key=len, reverse=True))})(?!{_LETTER})"
 )
 _GAP = re.compile(r"[ ,\-.]{0,3}")
 _FEWEST_DIGITS = 7  # shorter runs are counts and amounts ("one two three", "ek do")
@@ -146,7 +151,7 @@ def _spelled_numbers(text: str) -> list[tuple[int, int, str]]:
     run: list[tuple[int, int, str, bool]] = []
 
     def close() -> None:
-        digits = "".join(piece for _, _, piece, _ in run)
+        digits = "".join(piece.replace("tens", "0") for _, _, piece, _ in run)
         if run and any(word for *_, word in run) and _FEWEST_DIGITS <= len(digits) <= _MOST_DIGITS:
             found.append((run[0][0], run[-1][1], digits))
         run.clear()
@@ -164,7 +169,15 @@ def _spelled_numbers(text: str) -> list[tuple[int, int, str]]:
         if word is None:
             run.append((token.start(), token.end(), token.group(), False))
             continue
-        digit = _DIGIT_WORDS[word.casefold()]
+        folded = word.casefold()
+        if run and run[-1][2].endswith("tens") and folded in _DIGIT_WORDS and _DIGIT_WORDS[folded] != "0":
+            start, _, tens, _ = run.pop()  # "ninety eight": 98, not 908
+            run.append((start, token.end(), tens[0] + _DIGIT_WORDS[folded], True))
+            continue
+        if folded in _TENS:
+            run.append((token.start(), token.end(), _TENS[folded] + "tens", True))
+            continue
+        digit = _DIGIT_WORDS[folded]
         repeat = _REPEATS[token.group("repeat").casefold()] if token.group("repeat") else 1
         run.append((token.start(), token.end(), digit * repeat, True))
     close()
@@ -172,7 +185,7 @@ def _spelled_numbers(text: str) -> list[tuple[int, int, str]]:
 
 
 _EMAIL_HINT = re.compile(r"(?i)@|\b(?:at|dot)\b")
-_NUMBER_WORD = re.compile(rf"(?i)(?<!{_LETTER})(?:{'|'.join(_DIGIT_WORDS)})(?!{_LETTER})")
+_NUMBER_WORD = re.compile(rf"(?i)(?<!{_LETTER})(?:{'|'.join([*_DIGIT_WORDS, *_TENS])})(?!{_LETTER})")
 
 
 # the letter o between digits, typed for a zero ("98o45"), in a chunk of digits only (not a GSTIN)

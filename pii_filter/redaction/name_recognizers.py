@@ -15,7 +15,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from pii_filter.redaction.lexicon import EVERYDAY_ZIPF, RARE_ZIPF, Lexicon, load_lexicon
 
-_STRONG_CUE = r"my\s+name\s+is|my\s+name's|name\s+is|myself|name\s*[:\-]|naam"
+_STRONG_CUE = r"my\s+name\s+is|my\s+name's|name\s+is|myself|name\s*[:\-]|naam(?:\s+(?:hai|he|h)\b)?"
 # honorifics and relations: a word after them is a name unless it is everyday English ("my son aryan",
 # not "my son played")
 _RELATION_CUE = (
@@ -93,14 +93,10 @@ class _NameRules:
         ) and not self.lexicon.is_unambiguous_name(bare)
 
     def is_listed_surname(self, word: str) -> bool:
-        """A listed name word that is no stop word or Hinglish, whatever brand shares it."""
+        """A listed name word that is no stop word or Hinglish, whatever brand or place shares it."""
         bare = word.rstrip(".").casefold()
-        return (
-            self.lexicon.is_name_word(bare)
-            and bare not in STOP_WORDS
-            and not self.lexicon.is_hinglish(bare)
-            and not self.lexicon.is_common_word(bare)
-        )
+        lexicon = self.lexicon
+        return lexicon.is_name_word(bare) and bare not in STOP_WORDS and not lexicon.is_hinglish(bare)
 
     def may_be_name(self, word: str, *, strong: bool) -> bool:
         """A word after a cue: any Capitalised word; in lowercase or ALL CAPS a listed name or, after

@@ -83,6 +83,11 @@ _WORD = re.compile(r"[^\s,;:!?()/-]+")
 # PAN) are only there to be lifted by context, and lift ordinary words too
 _SHAPES: dict[str, re.Pattern[str]] = {"IN_PAN": re.compile(r"[A-Za-z]{5}[ -]?\d{4}[ -]?[A-Za-z]")}
 # recognizers whose people need no Capitalised or listed Latin word (cues; Devanagari has no case)
+# the last word of a locality's name ("Karol Bagh", "Lajpat Nagar"): without a cue, not a person
+_LOCALITY_END = re.compile(
+    r"(?i)\s(?:bagh|vihar|puram|ganj|chowk|market|colony|road|street|layout|enclave|extension|halli|"
+    r"palya|wadi|peth|garden|gardens|park|cross|circle|bazaar|bazar|mohalla|basti|sector|nagar)$"
+)
 _CUE_RECOGNIZERS = frozenset({"PersonCueRecognizer", "DevanagariNameRecognizer"})
 
 
@@ -195,6 +200,8 @@ def select_spans(text: str, results: Iterable[RecognizerResult], lexicon: Lexico
                 continue
             start, end = refined
             if not from_cue and not _looks_like_a_name(text[start:end], lexicon):
+                continue
+            if not from_cue and _LOCALITY_END.search(text[start:end]):
                 continue
         candidates.append(Span(kind, start, end))
     return merge_overlaps(candidates)

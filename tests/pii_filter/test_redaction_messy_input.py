@@ -207,3 +207,36 @@ def test_english_hindi_and_a_few_numbers_are_not_refused(text: str) -> None:
     from pii_filter.redaction.coverage import refusal
 
     assert refusal(normalise(text).text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        (
+            "ring seventy two zero four one nine eight eight three six",
+            "seventy two zero four one nine eight eight three six",
+            "PHONE",
+        ),
+        ("naam hai geetika, order cancel nahi hua", "geetika", "PERSON"),
+    ],
+)
+def test_tens_words_and_hinglish_name_cues(redactor: Redactor, text: str, value: str, kind: str) -> None:
+    redaction = redactor.redact(text)
+    assert kind in redaction.entity_types and value not in redaction.redacted, redaction.redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the Lajpat Nagar shop and the Vasant Vihar branch both refused the refund",
+        "bought it at Sarojini Market for 1,200 and the zip broke",
+        "ninety days and forty rupees later there is still no refund",
+    ],
+)
+def test_localities_and_counts_stay(redactor: Redactor, text: str) -> None:
+    assert redactor.redact(text).redacted == text
+
+
+def test_a_surname_that_names_localities_too_goes_after_a_cue(redactor: Redactor) -> None:
+    redacted = redactor.redact("my friend Rajesh Nagar paid for the tickets").redacted
+    assert "Rajesh" not in redacted and "Nagar" not in redacted
