@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from presidio_analyzer import RecognizerResult
 
 from pii_filter.redaction.lexicon import Lexicon
+from pii_filter.redaction.name_recognizers import is_capitalised
 
 # Presidio entity -> our type (what DetectedEntity.type reports)
 ENTITY_TYPES: dict[str, str] = {
@@ -121,8 +122,17 @@ def refine_person(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[in
 
 
 def _looks_like_a_name(span_text: str, lexicon: Lexicon) -> bool:
-    """Without a cue, a name has a Capitalised word or a listed name word ("kg" is not a person)."""
-    return any(w[:1].isupper() or lexicon.is_name_word(w.strip(".,")) for w in span_text.split())
+    """Without a cue, a name has a Capitalised word or a listed name word ("kg" is not a person); in
+    ALL CAPS, where spaCy takes "WHOM" or "TILES" for people, a listed or rarely used word."""
+    for word in span_text.split():
+        bare = word.strip(".,")
+        if lexicon.is_name_word(bare) or is_capitalised(bare):
+            return True
+        if len(bare) > 1 and bare.isupper() and lexicon.is_unknown_word(bare):
+            return True
+        if len(bare) == 1 and bare.isupper():
+            return True
+    return False
 
 
 def _preceded_by_brand(text: str, start: int, lexicon: Lexicon) -> bool:

@@ -67,9 +67,10 @@ class IndianCardRecognizer(CreditCardRecognizer):
     ]
 
 
-_PIN = re.compile(r"(?<![\d,.₹])(?<!Rs )(?<!Rs\. )(?<!INR )[1-9]\d{2} ?\d{3}(?!\d|,\d)")
+# not inside a longer run of digit groups ("3721 294791 41746" is a card)
+_PIN = re.compile(r"(?<![\d,.₹])(?<!\d[ -])(?<!Rs )(?<!Rs\. )(?<!INR )[1-9]\d{2} ?\d{3}(?!\d|,\d|[ -]\d)")
 _PIN_LABEL = re.compile(r"(?i)(?:pin\s*code|pincode|pin|postal\s*code|zip)\s*(?:no\.?|number)?\s*[:\-]?\s*$")
-_BOUNDARY = re.compile(r"(?:(?<=[a-z]{4})\.|[!?;\n])\s*")
+_BOUNDARY = re.compile(r"(?:(?<=[A-Za-z]{4})\.|[!?;\n])\s*")
 _SEGMENT_SPLIT = re.compile(r",|\s-\s|\s–\s|\n")
 _INTRO = re.compile(
     r"(?i)\b(?:address(?:\s+is)?|addr|live[sd]?\s+(?:at|in)|living\s+(?:at|in)|resid(?:e|ing)\s+at|"
@@ -85,9 +86,11 @@ _ADDRESS_WORD = re.compile(
     r"enclave|block|phase|cross|main|bazar|bazaar|chowk|gali|mohalla|village|vill|taluk|tehsil|district|"
     r"dist|post|p\.?o|near|opp|opposite|behind|flat|house|plot|floor|tower|wing|extension|extn|park|"
     r"garden|gardens|heights|towers|complex|estate|vihar|puram|palya|halli|pet|peth|wadi|pada|ganj|bagh|"
-    r"market|circle|cross|stage|hills|h\.?\s?no|door|no|ward|mandal|sadan|bhavan|niwas|villa|avenue)\b"
+    r"market|circle|cross|stage|hills|h\.?\s?no|door|no|ward|mandal|sadan|bhavan|niwas|villa|avenue|lake|"
+    r"feet|ring)\b"
 )
-_LOWER_WORD = re.compile(r"\b[a-z]{2,}\b")
+# words to check in a piece of an address: lowercase or ALL CAPS (a Capitalised word may be a name)
+_LOWER_WORD = re.compile(r"\b(?:[a-z]{2,}|[A-Z]{2,})\b")
 _ADDRESS_CONNECTORS = frozenset(
     {"near", "opp", "opposite", "behind", "beside", "off", "and", "of", "the", "no"}
 )
@@ -100,7 +103,7 @@ def _looks_like_address(segment: str) -> bool:
     words = segment.split()
     if 1 < len(words) <= 4 and _ADDRESS_WORD.fullmatch(words[-1].strip(".")):
         return True  # "green park apartments", "baker street": any words before a street word
-    for word in _LOWER_WORD.findall(segment):
+    for word in (found.casefold() for found in _LOWER_WORD.findall(segment)):
         if word in _ADDRESS_CONNECTORS or _ADDRESS_WORD.fullmatch(word):
             continue
         if lexicon.is_unknown_word(word) or (len(word) <= 2 and _ADDRESS_WORD.search(segment)):

@@ -240,3 +240,25 @@ def test_localities_and_counts_stay(redactor: Redactor, text: str) -> None:
 def test_a_surname_that_names_localities_too_goes_after_a_cue(redactor: Redactor) -> None:
     redacted = redactor.redact("my friend Rajesh Nagar paid for the tickets").redacted
     assert "Rajesh" not in redacted and "Nagar" not in redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "TO WHOM IT MAY CONCERN, THE TILES WERE CRACKED AND I COMPLAINED TWICE",
+        "WHICH COMMISSION HAS JURISDICTION OVER A FLAT BOUGHT IN PUNE FOR 45 LAKH?",
+    ],
+)
+def test_all_caps_prose_has_no_people(redactor: Redactor, text: str) -> None:
+    assert redactor.redact(text).redacted == text
+
+
+def test_all_caps_question_keeps_its_facts_beside_a_card_number(redactor: Redactor) -> None:
+    text = (
+        "NAVEEN GOWDA WRITING FROM MYSURU. COMPLAINT AGAINST SHARMA ELECTRONICS (MYSURU, KARNATAKA): "
+        "WASHING MACHINE WORTH 24,990 RUPEES, DEAD ON ARRIVAL. DEBIT CARD 3721-294791-41746 WAS CHARGED."
+    )
+    redacted = redactor.redact(text).redacted
+    for fact in ("MYSURU", "SHARMA ELECTRONICS", "KARNATAKA", "24,990 RUPEES"):
+        assert fact in redacted, redacted
+    assert "NAVEEN" not in redacted and "294791" not in redacted
