@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from presidio_analyzer import RecognizerResult
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from pii_filter.redaction.lexicon import Lexicon
 from pii_filter.redaction.name_recognizers import is_capitalised
@@ -162,7 +163,13 @@ def _trim_word(text: str, start: int, end: int) -> tuple[int, int]:
 def _not_a_name_word(word: str, lexicon: Lexicon) -> bool:
     if lexicon.is_name_word(word.rstrip(".")) or _is_initial(word):
         return False
-    return lexicon.is_common_word(word) or lexicon.is_known_non_person(word) or not word[:1].isalpha()
+    return (
+        lexicon.is_common_word(word)
+        or lexicon.is_known_non_person(word)
+        or not word[:1].isalpha()
+        or lexicon.is_hinglish(word)  # "mera naam sunita devi": spaCy's span starts at "mera"
+        or (word.islower() and word in STOP_WORDS)
+    )
 
 
 def _followed_by_business_word(text: str, end: int, lexicon: Lexicon) -> bool:

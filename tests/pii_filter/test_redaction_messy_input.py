@@ -262,3 +262,8 @@ def test_all_caps_question_keeps_its_facts_beside_a_card_number(redactor: Redact
     for fact in ("MYSURU", "SHARMA ELECTRONICS", "KARNATAKA", "24,990 RUPEES"):
         assert fact in redacted, redacted
     assert "NAVEEN" not in redacted and "294791" not in redacted
+
+
+def test_hinglish_words_around_a_name_stay(redactor: Redactor) -> None:
+    redacted = redactor.redact("mera naam sunita devi hai, mera phone kharab hai").redacted
+    assert redacted == "mera naam <PERSON_1> hai, mera phone kharab hai"
