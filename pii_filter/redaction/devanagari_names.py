@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import LocalRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from pii_filter.redaction.lexicon import Lexicon, load_lexicon
+from pii_filter.redaction.local_recognizer import OwnRecognizer
 
 # letters, vowel signs and nukta of the Devanagari block, without the dandas (।॥) and digits
 _LETTERS = "\u0900-\u0963\u0971-\u097f"
@@ -39,15 +40,10 @@ MAX_WORDS = 3
 CUE_SCORE = 0.9
 
 
-class DevanagariNameRecognizer(LocalRecognizer):
+class DevanagariNameRecognizer(OwnRecognizer):
     """People's names in Devanagari, from Hindi cues and the name lexicon."""
 
-    def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
-        super().__init__(
-            supported_entities=["PERSON"],
-            supported_language=supported_language,
-            name=name or type(self).__name__,
-        )
+    ENTITIES = ("PERSON",)
 
     def load(self) -> None:
         self._lexicon: Lexicon = load_lexicon()

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import LocalRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from pii_filter.redaction.lexicon import EVERYDAY_ZIPF, RARE_ZIPF, Lexicon, load_lexicon
+from pii_filter.redaction.local_recognizer import OwnRecognizer
 
 _STRONG_CUE = r"my\s+name\s+is|my\s+name's|name\s+is|myself|name\s*[:\-]|naam(?:\s+(?:hai|he|h)\b)?"
 # honorifics and relations: a word after them is a name unless it is everyday English ("my son aryan",
@@ -109,15 +110,10 @@ class _NameRules:
         return self.lexicon.is_unknown_word(bare, limit=EVERYDAY_ZIPF if strong else RARE_ZIPF)
 
 
-class _PersonRecognizer(LocalRecognizer):
+class _PersonRecognizer(OwnRecognizer):
     """What both name recognizers share: the PERSON entity and the name lexicon's rules."""
 
-    def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
-        super().__init__(
-            supported_entities=["PERSON"],
-            supported_language=supported_language,
-            name=name or type(self).__name__,
-        )
+    ENTITIES = ("PERSON",)
 
     def load(self) -> None:
         self._rules = _NameRules(load_lexicon())

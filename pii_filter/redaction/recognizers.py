@@ -10,11 +10,12 @@ import itertools
 import re
 from typing import ClassVar
 
-from presidio_analyzer import LocalRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import CreditCardRecognizer
 
 from pii_filter.redaction.lexicon import load_lexicon
+from pii_filter.redaction.local_recognizer import OwnRecognizer
 
 _ACCOUNT_CONTEXT = re.compile(
     r"(?i)(?:\ba/c\b|\bacc(?:oun)?t\b|\baccounts\b|\bacct\b|\bac\s*no\b|\bsavings\b|\bbank\b|\bsb\b)"
@@ -112,23 +113,13 @@ def _looks_like_address(segment: str) -> bool:
     return bool(segment.strip())
 
 
-class IndianAddressRecognizer(LocalRecognizer):
+class IndianAddressRecognizer(OwnRecognizer):
     """Street addresses that end in a 6-digit PIN code; the city and state before the PIN are kept
     as facts (jurisdiction), the street part becomes ADDRESS and the PIN becomes IN_PIN_CODE."""
 
     WINDOW_CHARS = 200
 
-    def __init__(
-        self,
-        supported_language: str = "en",
-        supported_entities: list[str] | None = None,
-        name: str | None = None,
-    ) -> None:
-        super().__init__(
-            supported_entities=supported_entities or ["ADDRESS", "IN_PIN_CODE"],
-            supported_language=supported_language,
-            name=name or type(self).__name__,
-        )
+    ENTITIES = ("ADDRESS", "IN_PIN_CODE")
 
     def load(self) -> None:
         self._lexicon = load_lexicon()
@@ -217,7 +208,7 @@ _PIECE_SPLIT = re.compile(r",|\s[-–—]\s|\n|(?<=[a-z]{3})\.\s")
 _SENTENCE_END = re.compile(r"[.!?;]\s|[.!?;]$")
 
 
-class StreetAddressRecognizer(LocalRecognizer):
+class StreetAddressRecognizer(OwnRecognizer):
     """Street addresses without a PIN code ("12 mg road, indiranagar", "flat 302, lodha towers,
     worli"): from a house or street number over the comma-separated pieces that read like an
     address, ending before a listed city or state, which stays as a fact."""
@@ -225,17 +216,7 @@ class StreetAddressRecognizer(LocalRecognizer):
     MAX_PIECES = 6
     MAX_WORDS_PER_PIECE = 6
 
-    def __init__(
-        self,
-        supported_language: str = "en",
-        supported_entities: list[str] | None = None,
-        name: str | None = None,
-    ) -> None:
-        super().__init__(
-            supported_entities=supported_entities or ["ADDRESS"],
-            supported_language=supported_language,
-            name=name or type(self).__name__,
-        )
+    ENTITIES = ("ADDRESS",)
 
     def load(self) -> None:
         self._lexicon = load_lexicon()
@@ -323,27 +304,14 @@ _DIGIT_GROUP = re.compile(r"(?<![\d,.])\d{3,7}(?![\d,]|\.\d)")
 _ASIDE = re.compile(r"\s*(?:\([^()\n]{1,20}\)|\[[^\[\]\n]{1,20}\])\s*")
 
 
-class SplitMobileRecognizer(LocalRecognizer):
+class SplitMobileRecognizer(OwnRecognizer):
     """A mobile number cut in two by an aside in brackets: "98765 (before 9) 43210".
 
     Two groups of digits around a bracketed aside of at most 20 characters whose digits together are
     an Indian mobile number (ten digits, 6 to 9 first); the aside is removed with them.
     """
 
-    def __init__(
-        self,
-        supported_language: str = "en",
-        supported_entities: list[str] | None = None,
-        name: str | None = None,
-    ) -> None:
-        super().__init__(
-            supported_entities=supported_entities or ["PHONE_NUMBER"],
-            supported_language=supported_language,
-            name=name or type(self).__name__,
-        )
-
-    def load(self) -> None:
-        pass
+    ENTITIES = ("PHONE_NUMBER",)
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import LocalRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.lang.en.stop_words import STOP_WORDS
+
+from pii_filter.redaction.local_recognizer import OwnRecognizer
 
 _AT_HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@]|\.\w)")
 _PLATFORM = (
@@ -28,23 +30,10 @@ _BEFORE_PLATFORM = re.compile(rf"(?i)(?<![\w.@])(?P<handle>{_HANDLE})\s+(?:on|at
 _HANDLE_MARK = re.compile(r"[\d_.]|^@")
 
 
-class SocialHandleRecognizer(LocalRecognizer):
+class SocialHandleRecognizer(OwnRecognizer):
     """Handles on social platforms, as SOCIAL_HANDLE."""
 
-    def __init__(
-        self,
-        supported_language: str = "en",
-        supported_entities: list[str] | None = None,
-        name: str | None = None,
-    ) -> None:
-        super().__init__(
-            supported_entities=supported_entities or ["SOCIAL_HANDLE"],
-            supported_language=supported_language,
-            name=name or type(self).__name__,
-        )
-
-    def load(self) -> None:
-        pass
+    ENTITIES = ("SOCIAL_HANDLE",)
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
