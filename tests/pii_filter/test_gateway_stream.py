@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -23,7 +23,7 @@ from common.topology import QUERY_RESULT, Topology
 from llm_connector.provider import withdrawn
 from tests.support.broker import running, wait_until
 from tests.support.database import stored_row
-from tests.support.gateway import auth, served
+from tests.support.gateway import auth, persisting, served
 from tests.support.sse import STREAM, all_events, answer_text, streamed
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
@@ -81,27 +81,11 @@ def stages(amqp_url: str, namespace: str, stage: Stage, database_url: str | None
     topology = Topology(namespace)
     settings = ServiceSettings(amqp_url=amqp_url, namespace=namespace)
     subs = [Subscription(topology.rag_queries, RedactedQuery, stage, stage="llm_connector", progress=True)]
-    with ExitStack() as stack:
-        if database_url is None:
-            subs += [
-                Subscription(topology.psql_results, QueryResult, lambda r: [Reply(r)], stage="psql_worker"),
-                Subscription(topology.psql_accepted, RedactedQuery, lambda q: [], stage="psql_worker"),
-            ]
-        else:
-            from psql_worker.service import build
-            from psql_worker.settings import PersistenceSettings
-
-            stop = threading.Event()
-            persistence = PersistenceSettings(amqp_url=amqp_url, namespace=namespace,
-                                              database_url=database_url, health_port=0,
-                                              database_retry_max_delay_s=0.5)
-            worker, database = build(persistence, stop=stop, name=f"psql-{namespace}")
-            stack.callback(database.close)
-            stack.enter_context(running(worker))
-            stack.callback(stop.set)
-        stack.enter_context(running(Worker(settings=settings, subscriptions=subs, name=f"stage-{namespace}",
-                                           on_failure=report_failure)))
-        yield
+    with persisting(amqp_url, namespace, database_url) as persistence_subs:
+        worker = Worker(settings=settings, subscriptions=subs + persistence_subs, name=f"stage-{namespace}",
+                        on_failure=report_failure)
+        with running(worker):
+            yield
 
 
 @pytest.fixture

@@ -109,6 +109,35 @@ def answer_stage(cost_usd: float = 0.0, delay_s: float = 0.0):
 
 
 @contextmanager
+def persisting(
+    amqp_url: str, namespace: str, database_url: str | None = None
+) -> Iterator[list[Subscription]]:
+    """psql_worker's part of the live path: the real psql_worker, running while inside, when
+    `database_url` is given (no subscriptions to add); else the stand-in's subscriptions, which only
+    reply, for the caller's own worker."""
+    topology = Topology(namespace)
+    if database_url is None:
+        yield [
+            Subscription(topology.psql_results, QueryResult, lambda r: [Reply(r)], stage="psql_worker"),
+            Subscription(topology.psql_accepted, RedactedQuery, lambda q: [], stage="psql_worker"),
+        ]
+        return
+    from psql_worker.service import build
+    from psql_worker.settings import PersistenceSettings
+
+    stop = threading.Event()
+    persistence = PersistenceSettings(amqp_url=amqp_url, namespace=namespace,
+                                      database_url=database_url, health_port=0,
+                                      database_retry_max_delay_s=0.5)
+    persist_worker, database = build(persistence, stop=stop, name=f"psql-{namespace}")
+    with ExitStack() as stack:
+        stack.callback(database.close)
+        stack.enter_context(running(persist_worker))
+        stack.callback(stop.set)  # first on the way out: ends database retries in flight
+        yield []
+
+
+@contextmanager
 def running_stages(
     amqp_url: str, namespace: str, *, cost_usd: float = 0.0, database_url: str | None = None,
     answer_delay_s: float = 0.0,
@@ -122,27 +151,11 @@ def running_stages(
                      stage="rag_core"),
         Subscription(topology.llm_prompts, RedactedQuery, lambda q: [], stage="llm_connector"),
     ]
-    with ExitStack() as stack:
-        if database_url is None:
-            subs += [
-                Subscription(topology.psql_results, QueryResult, lambda r: [Reply(r)], stage="psql_worker"),
-                Subscription(topology.psql_accepted, RedactedQuery, lambda q: [], stage="psql_worker"),
-            ]
-        else:
-            from psql_worker.service import build
-            from psql_worker.settings import PersistenceSettings
-
-            stop = threading.Event()
-            persistence = PersistenceSettings(amqp_url=amqp_url, namespace=namespace,
-                                              database_url=database_url, health_port=0,
-                                              database_retry_max_delay_s=0.5)
-            persist_worker, database = build(persistence, stop=stop, name=f"psql-{namespace}")
-            stack.callback(database.close)
-            stack.enter_context(running(persist_worker))
-            stack.callback(stop.set)  # first on the way out: ends database retries in flight
-        stack.enter_context(running(Worker(settings=settings, subscriptions=subs, name=f"stages-{namespace}",
-                                           on_failure=report_failure)))
-        yield
+    with persisting(amqp_url, namespace, database_url) as persistence_subs:
+        worker = Worker(settings=settings, subscriptions=subs + persistence_subs, name=f"stages-{namespace}",
+                        on_failure=report_failure)
+        with running(worker):
+            yield
 
 
 def gateway_settings(amqp_url: str, namespace: str, **overrides: object) -> GatewaySettings:
