@@ -91,7 +91,8 @@ def test_broker_restart_mid_burst_every_accepted_query_persisted_once(stack: Fau
 
     figures.record(
         "2 RabbitMQ restart during burst",
-        queries=len(tally.outcomes), accepted=tally.accepted, **counts, accepted_in_pipeline_at_stop=in_pipeline,
+        queries=len(tally.outcomes), accepted=tally.accepted, **counts,
+        accepted_in_pipeline_at_stop=in_pipeline,
         unconfirmed_stored=len(new_ids & unconfirmed),
         lost=len(tally.accepted_ids - new_ids), duplicates=rows_after - distinct_after,
         broker_stop_s=round(stopped_at - stop_started, 1), broker_down_s=round(back_at - stopped_at, 1),
