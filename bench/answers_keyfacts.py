@@ -22,6 +22,7 @@ from bench.answers import Pipeline
 from bench.retrieval import ACT, ROOT, build_ours, update_section
 
 KEY_FACTS = ROOT / "bench" / "data" / "key_facts.csv"
+HELD_OUT = ROOT / "bench" / "data" / "key_facts_heldout.csv"
 OUT_OF_SCOPE = "OUT_OF_SCOPE"
 
 
@@ -89,13 +90,13 @@ answers is not among the five passages, or the sentence sits in a chunk of its u
 The out-of-scope questions here are not in rag_core/scope_examples.txt."""
 
 
-def report(outcomes: list[Outcome], *, provider: str) -> str:
+def report(outcomes: list[Outcome], *, provider: str, path: Path = KEY_FACTS) -> str:
     inside = [o for o in outcomes if not o.out_of_scope]
     outside = [o for o in outcomes if o.out_of_scope]
     share = sum(o.correct for o in inside) / len(inside) if inside else 0.0
     lines = [
         f"Provider `{provider}`, index = the Act + knowledge/. {len(inside)} in-scope questions, "
-        f"{len(outside)} out of scope (bench/data/key_facts.csv).",
+        f"{len(outside)} out of scope ({path.relative_to(ROOT)}).",
         "",
         "| measure | value |",
         "|---|---:|",
@@ -121,6 +122,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.answers_keyfacts", description=__doc__)
     parser.add_argument("--provider", default="extractive", help="LLM_PROVIDER for the run")
     parser.add_argument("--backend", default=os.environ.get("EMBEDDING_BACKEND", "onnx-int8"))
+    parser.add_argument(
+        "--facts",
+        type=Path,
+        action="append",
+        help=f"a key-facts CSV (repeatable; default {KEY_FACTS.relative_to(ROOT)})",
+    )
+    parser.add_argument("--heldout", action="store_true", help=f"also score {HELD_OUT.relative_to(ROOT)}")
     parser.add_argument("--show", action="store_true", help="print every answer")
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
@@ -133,11 +141,15 @@ def main() -> None:
             rag=RagSettings(index_dir=tmp, embedding_backend=args.backend),
             llm=LlmSettings(llm_provider=args.provider),
         )
-        outcomes = evaluate(pipeline, rows())
-    if args.show:
-        for o in outcomes:
-            print(f"=== {o.row['id']} {'OK ' if o.correct else 'MISS'} {o.row['question']}\n{o.answer}\n")
-    text = report(outcomes, provider=args.provider)
+        paths = [path.resolve() for path in args.facts or [KEY_FACTS]] + ([HELD_OUT] if args.heldout else [])
+        results = [(path, evaluate(pipeline, rows(path))) for path in paths]
+    reports = []
+    for path, outcomes in results:
+        if args.show:
+            for o in outcomes:
+                print(f"=== {o.row['id']} {'OK ' if o.correct else 'MISS'} {o.row['question']}\n{o.answer}\n")
+        reports.append(report(outcomes, provider=args.provider, path=path))
+    text = "\n\n".join(reports)
     print(text)
     if args.write_docs:
         update_section("Answer key facts (bench.answers_keyfacts)", NOTES + "\n\n" + text)
