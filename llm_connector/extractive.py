@@ -81,13 +81,14 @@ _SAME_WORD = {
     "bought": "buy", "buys": "buy", "buying": "buy", "sold": "sell", "sells": "sell", "selling": "sell",
     "resell": "resale", "reselling": "resale", "paid": "pay", "pays": "pay",
     "gave": "give", "given": "give", "took": "take", "taken": "take", "kids": "child", "children": "child",
+    "seller": "sell", "sellers": "sell", "buyer": "buy", "buyers": "buy",
 }  # fmt: skip
 
 
 def stem(word: str) -> str:
     """Crude suffix stripping so 'refunds', 'refunded' and 'refund' match; good enough for ranking."""
     word = _SAME_WORD.get(word, word)
-    for suffix in ("ing", "ed", "es", "s", "e"):
+    for suffix in ("ations", "ation", "ing", "ed", "es", "s", "e"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)]
             break
