@@ -81,6 +81,7 @@ _SAME_WORD = {
     "bought": "buy", "buys": "buy", "buying": "buy", "sold": "sell", "sells": "sell", "selling": "sell",
     "resell": "resale", "reselling": "resale", "paid": "pay", "pays": "pay",
     "gave": "give", "given": "give", "took": "take", "taken": "take", "kids": "child", "children": "child",
+    "admitted": "admit", "admission": "admit", "admissibility": "admit",
     "seller": "sell", "sellers": "sell", "buyer": "buy", "buyers": "buy",
 }  # fmt: skip
 

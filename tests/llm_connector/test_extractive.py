@@ -290,10 +290,12 @@ def test_a_question_asking_what_a_term_means_is_led_by_the_defining_clause(provi
 
 
 def test_a_question_word_meets_the_noun_the_law_uses():
-    """People write "limit" and "the shop that sold it"; the Act says "limitation" and "product seller"."""
+    """People write "limit", "admitted" and "the shop that sold it"; the Act says "limitation",
+    "admissibility" and "product seller"."""
     from llm_connector.extractive import stem
 
     assert stem("limit") == stem("limitation") == stem("limitations")
     assert stem("cancel") == stem("cancellation")
+    assert stem("admitted") == stem("admissibility") == stem("admit")
     assert stem("sold") == stem("seller") and stem("bought") == stem("buyers")
     assert stem("station") != stem("state")  # too short a root keeps its ending
