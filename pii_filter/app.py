@@ -139,7 +139,8 @@ def create_app(
         if "text/event-stream" in request.headers.get("accept", ""):
             events = query_events(flow, body, llm_provider=provider, owner=owner_of(request.scope))
             return EventSourceResponse(events, ping=settings.stream_ping_s)
-        return await flow.answer(body, llm_provider=provider, owner=owner_of(request.scope))
+        return await flow.answer(body, llm_provider=provider, owner=owner_of(request.scope),
+                                 client_gone=lambda: _disconnected(request))
 
     @app.get("/queries/{query_id}", response_model=QueryRecord, responses={404: {"model": ErrorBody},
              503: {"model": ErrorBody}, **GUARDED}, tags=["questions"], openapi_extra=security)
@@ -192,6 +193,13 @@ def create_app(
     if security:
         _declare_security_schemes(app)
     return app
+
+
+async def _disconnected(request: Request) -> None:
+    """Returns once the client has closed the connection (the body is read: the server's next message
+    is the disconnect), as Starlette's own streaming responses listen for it."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 def _install_access_guards(

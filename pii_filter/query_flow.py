@@ -11,7 +11,7 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Literal, Protocol
 from uuid import UUID
 
@@ -51,6 +51,9 @@ class RedactorLike(Protocol):
 
 class RecordsLike(Protocol):
     def get(self, query_id: UUID) -> StoredQuery | None: ...
+
+
+ClientGone = Callable[[], Awaitable[object]]  # returns once the client has closed its connection
 
 
 class QueryFlow:
@@ -93,16 +96,17 @@ class QueryFlow:
 
     async def answer(
         self, request: QueryRequest, *, llm_provider: Literal["default", "extractive"] = "default",
-        owner: str = "",
+        owner: str = "", client_gone: ClientGone | None = None,
     ) -> QueryResponse:
         """`llm_provider='extractive'` asks llm_connector to answer without the LLM (spend cap reached);
-        `owner` is who asked (pii_filter.auth.owner_of), stored with the query."""
+        `owner` is who asked (pii_filter.auth.owner_of), stored with the query; `client_gone` returns
+        when the client has closed its connection (the query's remaining work is then cancelled)."""
         started = time.perf_counter()
         top_k = self.check_limits(request)
         query_id = uuid.uuid4()
         conversation_id, history = await self.conversation(request, owner)
         return await self._answer(request, query_id, top_k, llm_provider, started, owner,
-                                  conversation_id, history)
+                                  conversation_id, history, client_gone)
 
     async def conversation(self, request: QueryRequest, owner: str) -> tuple[UUID, list[Turn]]:
         """A new conversation's id, or the one continued with its earlier turns (404 if not `owner`'s)."""
@@ -125,11 +129,12 @@ class QueryFlow:
         owner: str,
         conversation_id: UUID,
         history: list[Turn],
+        client_gone: ClientGone | None,
     ) -> QueryResponse:
         with query_context(query_id):
             redaction, query = await self.redacted_query(request, query_id, top_k, llm_provider, owner,
                                                          conversation_id=conversation_id, history=history)
-            result = await self._publish_and_wait(query)
+            result = await self._publish_and_wait(query, client_gone)
             return self.response(query, result, redaction, started)
 
     async def redacted_query(
@@ -169,10 +174,33 @@ class QueryFlow:
         loop: a slow question must not stall /health or anyone else (pii_filter/redaction_batches.py)."""
         return await self._batches.redact(question)
 
-    async def _publish_and_wait(self, query: RedactedQuery) -> QueryResult:
+    async def _publish_and_wait(self, query: RedactedQuery, client_gone: ClientGone | None) -> QueryResult:
         reply = self.broker.expect_reply(str(query.query_id))
         await self.publish(query)
-        return await self.wait(query, reply)
+        if client_gone is None:
+            return await self.wait(query, reply)
+        return await self._wait_unless_gone(query, reply, client_gone)
+
+    async def _wait_unless_gone(
+        self, query: RedactedQuery, reply: asyncio.Future[QueryResult], client_gone: ClientGone
+    ) -> QueryResult:
+        """Like `wait`, but a client that leaves first cancels the query's remaining work: the stages
+        store it as failed with `cancelled` (nobody can read an answer sent to a closed connection)."""
+        waiting = asyncio.ensure_future(self.wait(query, reply))
+        gone = asyncio.ensure_future(client_gone())
+        try:
+            await asyncio.wait({waiting, gone}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            gone.cancel()
+        if waiting.done():
+            return waiting.result()
+        waiting.cancel()
+        key = str(query.query_id)
+        self.broker.forget(key)
+        self.broker.cancel(key)
+        log.info("query cancelled: the client went away")
+        raise ApiError(499, "client_gone", "The client closed the connection before the answer was ready.",
+                       query_id=query.query_id)
 
     async def publish(self, query: RedactedQuery) -> None:
         """Hand the query to the broker (its reply already expected); ApiError when it was not accepted."""

@@ -179,3 +179,22 @@ def test_leaving_mid_stream_cancels_the_work_and_the_query_is_stored_once(
 
         with psycopg.connect(migrated_url) as conn:
             assert conn.execute("SELECT count(*) FROM queries").fetchone() == (1,)
+
+
+def test_a_json_client_that_leaves_cancels_the_work_and_the_query_is_stored_once(
+    amqp_url: str, namespace: str, migrated_url: str, stage: Stage
+):
+    with stages(amqp_url, namespace, stage, database_url=migrated_url), \
+            served(amqp_url, namespace, database_url=migrated_url) as gateway, \
+            httpx.Client(base_url=gateway.url, headers=auth(), timeout=3) as client:
+        with pytest.raises(httpx.ReadTimeout):  # the client gives up and closes its connection
+            client.post("/query", json={"question": f"wait for cancel, {QUESTION}"})
+        assert stage.cancelled.wait(30), "the stage never saw the cancellation"
+        import psycopg
+
+        def stored() -> list[tuple[str, str | None]]:
+            with psycopg.connect(migrated_url) as conn:
+                return conn.execute("SELECT status, error_code FROM queries").fetchall()
+
+        wait_until(lambda: stored() == [("failed", "cancelled")], timeout=30,
+                   message="the withdrawn query stored once, as failed with `cancelled`")
