@@ -31,6 +31,7 @@ HANDWRITTEN = {
     "hand-written held-out": Path(__file__).resolve().parent / "pii_adversarial_heldout.yaml",
     "hand-written batch 2": Path(__file__).resolve().parent / "pii_adversarial_batch2.yaml",
     "hand-written batch 3": Path(__file__).resolve().parent / "pii_adversarial_batch3.yaml",
+    "hand-written batch 4": Path(__file__).resolve().parent / "pii_adversarial_batch4.yaml",
 }
 
 
