@@ -15,15 +15,25 @@ import re
 
 import tldextract
 
+from pii_filter.redaction.lexicon import EVERYDAY_ZIPF, english_zipf
 from pii_filter.redaction.normalise import NormalisedText
 
 # --- emails and UPI ids --------------------------------------------------------------------------
 _WORD = r"[A-Za-z0-9_%+-]{1,64}"
-_DOT = r"(?:\s*[\[({]\s*dot\s*[\])}]\s*|\s+dot\s+|\.)"
+# "gmail . com" and "gmail .com" too: prose puts no space before a full stop
+_DOT = r"(?:\s*[\[({]\s*dot\s*[\])}]\s*|\s+dot\s+|\s+\.\s*(?=\w)|\.)"
 _AT = r"(?:\s*[\[({]\s*(?:at|@)\s*[\])}]\s*|\s+at(?:\s+the\s+rate(?:\s+of)?)?\s+|\s+@\s*|\s*@\s+)"
 _DISGUISED_EMAIL = re.compile(
     rf"(?i)(?<![\w.@])(?P<local>{_WORD}(?:{_DOT}{_WORD}){{0,6}})(?P<at>{_AT})"
-    rf"(?P<domain>{_WORD}(?:{_DOT}{_WORD}){{1,4}})(?![\w@])"
+    rf"(?P<domain>{_WORD}(?:{_DOT}{_WORD}){{1,4}})(?![\w@/])"
+)
+# "listed at flipkart.com", "my review at instagram.com": an everyday word, the word "at" and a
+# plainly written website are prose, unless the site is a mail provider's
+_PLAIN_AT = re.compile(r"(?i)\s+at\s+")
+_MAIL_PROVIDERS = frozenset(
+    {"gmail", "googlemail", "yahoo", "ymail", "rocketmail", "outlook", "hotmail", "live", "msn", "icloud",
+     "me", "rediffmail", "rediff", "aol", "proton", "protonmail", "zoho", "zohomail", "gmx", "mail",
+     "yandex", "sify", "vsnl", "bsnl", "indiatimes", "tutanota", "fastmail", "hey"}
 )
 _DOT_ONLY = re.compile(rf"(?i){_DOT}")
 # the payment apps' handles (NPCI's list of PSP handles, the common ones): "name @ okicici"
@@ -62,7 +72,7 @@ def _emails(text: str) -> list[tuple[int, int, str]]:
         local = _DOT_ONLY.sub(".", match.group("local"))
         domain = _DOT_ONLY.sub(".", match.group("domain"))
         written = match.group()
-        if written != f"{local}@{domain}" and _is_email_domain(domain):
+        if written != f"{local}@{domain}" and _is_email_domain(domain) and not _prose(match):
             found.append((match.start(), match.end(), f"{local}@{domain}"))
             position = match.end()
         else:
@@ -70,6 +80,16 @@ def _emails(text: str) -> list[tuple[int, int, str]]:
             next_word = re.search(r"[\s.\[({@]+", text[match.start() : match.end()])
             position = match.start() + (next_word.end() if next_word else len(written))
     return found
+
+
+def _prose(match: re.Match[str]) -> bool:
+    if not _PLAIN_AT.fullmatch(match.group("at")) or not re.fullmatch(r"[\w.-]+", match.group("domain")):
+        return False
+    provider = _SUFFIXES(match.group("domain")).domain.casefold()
+    local = match.group("local")
+    return provider not in _MAIL_PROVIDERS and re.fullmatch(r"[A-Za-z]+", local) is not None and (
+        english_zipf(local.casefold()) >= EVERYDAY_ZIPF
+    )
 
 
 def _upi_ids(text: str, taken: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

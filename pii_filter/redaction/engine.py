@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 from pii_filter.redaction import (  # noqa: F401
     bounded_recognizers,
     devanagari_names,
+    identity_recognizers,
     name_recognizers,
     recognizers,
     social_recognizers,

@@ -13,8 +13,11 @@ from wordfreq import zipf_frequency
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "config" / "lexicon.yaml"
 
 _WORD = re.compile(r"[\w'&.\u0900-\u0dff-]+")  # Indic vowel signs are not \w
-# endings of English words that are rarely Indian names ("frustrated", "pensioner" is not caught)
-_ENGLISH_ENDING = re.compile(r"(?:ed|ing|ly|tion|sion|ment|ness|able|ible|ful|less|ous|ive|ist|ism|ity)$")
+# endings of English words that are rarely Indian names ("frustrated", "pensioner" is not caught);
+# "-pally" ends Telugu place names ("kukatpally", "nampally"), not adverbs
+_ENGLISH_ENDING = re.compile(
+    r"(?:ed|ing|(?<!pal)ly|tion|sion|ment|ness|able|ible|ful|less|ous|ive|ist|ism|ity)$"
+)
 # Zipf frequency (log10 per billion words) in English text: everyday words are above 4, the Indian
 # names people type mostly below 3.2 ("ravi" 3.3 and "abdul" 3.7 are in the lexicon)
 EVERYDAY_ZIPF = 4.0

@@ -28,13 +28,16 @@ _RELATION_CUE = (
 _WEAK_CUE = (
     r"i\s+am|i'm|this\s+is|it's|regards|thanks|thank\s+you|sincerely|yours\s+truly|faithfully|"
     r"named|called|on\s+behalf\s+of|"
-    # people met in a complaint, named by their trade: "the electrician shravan", "driver raju"
+    r"cc|signed|sent\s+by|sir|madam|ji|name|from(?=\s*:)|i(?=\s*,)"
+)
+# people met in a complaint, named by their trade: "the electrician shravan", "driver raju"; after a
+# trade, as after a strong cue, a name that is also an English word counts ("the delivery boy joy")
+_TRADE_CUE = (
     r"salesman|salesperson|executive|agent|technician|engineer|manager|owner|boy|guy|person|"
     r"electrician|plumber|mechanic|carpenter|painter|driver|rider|courier|doctor|lawyer|advocate|"
     r"broker|dealer|seller|shopkeeper|cashier|receptionist|nurse|teacher|tutor|principal|guard|"
     r"watchman|maid|cook|tailor|barber|officer|clerk|inspector|constable|supervisor|contractor|"
-    r"caretaker|secretary|chairman|president|representative|rep|staff|employee|"
-    r"cc|signed|sent\s+by|sir|madam|ji|name|from(?=\s*:)|i(?=\s*,)"
+    r"caretaker|secretary|chairman|president|representative|rep|staff|employee"
 )
 # above spaCy's 0.85, so Presidio keeps a cue's name inside a longer, wrong spaCy span
 CUE_SCORE = 0.9
@@ -42,6 +45,7 @@ _CONNECTIVE_CUE = r"from|with|by|to|and|or|told|asked|called|met|paid|contacted|
 # a cue, then spaces, commas, colons or dashes and at most one line break ("Regards,\nManoj")
 _CUE = re.compile(
     rf"(?i)\b(?:(?P<strong>{_STRONG_CUE})|(?P<relation>{_RELATION_CUE})|(?P<weak>{_WEAK_CUE})|"
+    rf"(?P<trade>{_TRADE_CUE})|"
     rf"(?P<connective>{_CONNECTIVE_CUE}))"
     r"\b\.?[ \t,:\-–—]*(?:\n[ \t]*)?"
 )
@@ -99,13 +103,16 @@ class _NameRules:
         lexicon = self.lexicon
         return lexicon.is_name_word(bare) and bare not in STOP_WORDS and not lexicon.is_hinglish(bare)
 
-    def may_be_name(self, word: str, *, strong: bool) -> bool:
+    def may_be_name(self, word: str, *, strong: bool, ambiguous_ok: bool = False) -> bool:
         """A word after a cue: any Capitalised word; in lowercase or ALL CAPS a listed name or, after
-        a strong cue, any word that is not everyday English, after a weak one only a rare one."""
+        a strong cue, any word that is not everyday English, after a weak one only a rare one; a name
+        that is also an English word ("rose", "happy") only where ambiguous_ok says the cue is clear."""
         bare = _POSSESSIVE.sub("", word.rstrip("."))
         if self.is_initial(word) or is_capitalised(bare):
             return True
         if self.lexicon.is_name_word(bare):
+            return True
+        if ambiguous_ok and bare.casefold() in self.lexicon.ambiguous_names:
             return True
         return self.lexicon.is_unknown_word(bare, limit=EVERYDAY_ZIPF if strong else RARE_ZIPF)
 
@@ -140,7 +147,8 @@ class PersonCueRecognizer(_PersonRecognizer):
                 results.append(RecognizerResult("PERSON", span[0], span[1], CUE_SCORE))
         for cue in _CUE.finditer(text):
             strong = cue.group("strong") is not None or cue.group("relation") is not None
-            span = self._name_after(text, cue.end(), strong=strong)
+            clear = strong or cue.group("trade") is not None
+            span = self._name_after(text, cue.end(), strong=strong, ambiguous_ok=clear)
             if span and cue.group("connective") and not self._starts_with_listed_name(text, span):
                 continue
             if span:
@@ -173,7 +181,9 @@ class PersonCueRecognizer(_PersonRecognizer):
         first_word = text[span[0] : span[1]].split()[0].rstrip(".")
         return self._rules.lexicon.is_name_word(first_word)
 
-    def _name_after(self, text: str, position: int, *, strong: bool) -> tuple[int, int] | None:
+    def _name_after(
+        self, text: str, position: int, *, strong: bool, ambiguous_ok: bool = False
+    ) -> tuple[int, int] | None:
         rules = self._rules
         words: list[tuple[int, int, str]] = []
         for match in _NAME_TOKEN.finditer(text, position):
@@ -183,7 +193,8 @@ class PersonCueRecognizer(_PersonRecognizer):
             if rules.lexicon.is_business_word(word) and words:
                 return None  # "Vijay Sales": a shop named after a person
             surname = bool(words) and rules.is_listed_surname(word)  # "gurpreet bose", not the brand
-            if not surname and (rules.is_blocked(word) or not rules.may_be_name(word, strong=strong)):
+            may_be = rules.may_be_name(word, strong=strong, ambiguous_ok=ambiguous_ok and not words)
+            if not surname and (rules.is_blocked(word) or not may_be):
                 break
             if not rules.is_initial(word) and len(word.rstrip(".")) < 3 and not is_capitalised(word):
                 break
@@ -238,7 +249,12 @@ class IndianNameRecognizer(_PersonRecognizer):
             (m.start() + run.start(), m.end() + run.start(), m.group())
             for m in re.finditer(r"\S+", run.group())
         ]
-        listed = [lexicon.is_name_word(w) and not rules.is_blocked(w) for _, _, w in words]
+        # a name that is also an English word ("happy singh", "rose khan") pairs with a listed one
+        named = [lexicon.is_name_word(w) and not rules.is_blocked(w) for _, _, w in words]
+        listed = [
+            named[k] or (w.casefold() in lexicon.ambiguous_names and not rules.is_blocked(w))
+            for k, (_, _, w) in enumerate(words)
+        ]
         spans = []
         i = 0
         while i < len(words):
@@ -248,7 +264,8 @@ class IndianNameRecognizer(_PersonRecognizer):
             j = i
             while j + 1 < len(words) and listed[j + 1]:
                 j += 1
-            if j > i or lexicon.is_unambiguous_name(words[i][2]):
+            paired = j > i and any(named[i : j + 1])
+            if paired or (j == i and named[i] and lexicon.is_unambiguous_name(words[i][2])):
                 first, last = i, j
                 if first > 0 and self._rare_neighbour(words[first - 1][2]):
                     first -= 1

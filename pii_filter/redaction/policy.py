@@ -1,8 +1,8 @@
 """What is removed, what is kept, and how overlapping detections become one span each.
 
-Removed: direct identifiers (names, phone, email, Aadhaar, PAN, passport, voter id, vehicle
-registration, GSTIN, UPI id, bank account, card, street address and PIN code, social media
-handle). Kept, because the
+Removed: direct identifiers (names, phone, email, Aadhaar, PAN, passport, voter id, driving
+licence, vehicle registration, GSTIN, UPI id, bank account, card, street address and PIN code,
+social media handle, a date of birth). Kept, because the
 answer depends on them: amounts, dates and durations, sellers, brands and products, cities and states.
 Those kept types are never requested from the analyzer, so they can only disappear if a removed
 span covers them, which the person-name refinement below guards against.
@@ -37,6 +37,8 @@ ENTITY_TYPES: dict[str, str] = {
     "ADDRESS": "ADDRESS",
     "IN_PIN_CODE": "IN_PIN_CODE",
     "SOCIAL_HANDLE": "SOCIAL_HANDLE",
+    "IN_DRIVING_LICENCE": "IN_DRIVING_LICENCE",
+    "DATE_OF_BIRTH": "DATE_OF_BIRTH",
 }
 REMOVED_ENTITIES: list[str] = sorted(ENTITY_TYPES)
 
@@ -57,6 +59,8 @@ PLACEHOLDER_LABELS: dict[str, str] = {
     "ADDRESS": "ADDRESS",
     "IN_PIN_CODE": "PIN_CODE",
     "SOCIAL_HANDLE": "SOCIAL_HANDLE",
+    "IN_DRIVING_LICENCE": "DRIVING_LICENCE",
+    "DATE_OF_BIRTH": "DATE_OF_BIRTH",
     "UNCHECKED_TEXT": "UNCHECKED_TEXT",  # a word in a script the recognizers cannot read (coverage.py)
 }
 
@@ -68,6 +72,8 @@ _PRIORITY: dict[str, int] = {
     "UPI_ID": 8,
     "SOCIAL_HANDLE": 7,
     "IN_GSTIN": 8,
+    "IN_DRIVING_LICENCE": 8,
+    "DATE_OF_BIRTH": 5,
     "IN_PAN": 7,
     "PHONE": 6,
     "BANK_ACCOUNT": 5,
@@ -89,6 +95,11 @@ _SHAPES: dict[str, re.Pattern[str]] = {"IN_PAN": re.compile(r"[A-Za-z]{5}[ -]?\d
 _LOCALITY_END = re.compile(
     r"(?i)\s(?:bagh|vihar|puram|ganj|chowk|market|colony|road|street|layout|enclave|extension|halli|"
     r"palya|wadi|peth|garden|gardens|park|cross|circle|bazaar|bazar|mohalla|basti|sector|nagar)$"
+)
+_POSSESSIVE_AFTER = re.compile(r"['’]s\b")
+_PLACE_BEFORE = re.compile(
+    r"(?i)\b(?:dist|distt|district|zila|zilla|jila|tehsil|taluk|taluka|village|vill|gram|post|p\.o|po|"
+    r"town|city|mandal)\.?[ \t:]+$"
 )
 _CUE_RECOGNIZERS = frozenset({"PersonCueRecognizer", "DevanagariNameRecognizer"})
 
@@ -119,6 +130,10 @@ def refine_person(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[in
     start, end = words[0][0], words[-1][1]
     if lexicon.is_known_non_person(text[start:end]) or _preceded_by_brand(text, start, lexicon):
         return None
+    if _POSSESSIVE_AFTER.match(text, end) and lexicon.is_known_non_person(text[start : end + 2]):
+        return None  # "Johnson's baby lotion", "Haldiram's": a brand written with its "'s"
+    if _PLACE_BEFORE.search(text, max(0, start - 16), start):
+        return None  # "distt Sitapur", "village Rampur": a place, whatever spaCy says
     return _extend_left(text, start, lexicon), _extend_right(text, end, lexicon)
 
 

@@ -14,7 +14,7 @@ from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import CreditCardRecognizer
 
-from pii_filter.redaction.lexicon import load_lexicon
+from pii_filter.redaction.lexicon import Lexicon, load_lexicon
 from pii_filter.redaction.local_recognizer import OwnRecognizer
 
 _ACCOUNT_CONTEXT = re.compile(
@@ -97,11 +97,44 @@ _ADDRESS_CONNECTORS = frozenset(
 )
 
 
+# a landmark piece: "near hanuman temple", "opp. loco shed", "behind SBI ATM", "next to HP petrol pump"
+_LANDMARK = re.compile(
+    r"(?i)^(?:near|nr|opp|opposite|behind|beside|next\s+to|in\s+front\s+of|close\s+to)\b\.?\s"
+)
+MAX_LANDMARK_WORDS = 6
+# "distt Sitapur", "district Bareilly": the district names the consumer commission, a fact
+_DISTRICT = re.compile(r"(?i)^(?:dist(?:t|rict)?|zila|zilla|jila)\b\.?\s*[:\-]?\s*[^\W\d_]")
+
+
+def _ends_with_town(text: str, lexicon: Lexicon) -> bool:
+    """ "Itarsi 461111": a Capitalised word English rarely uses, no listed brand or street word, right
+    before a PIN code names the town (a fact, like a listed city)."""
+    last = re.search(r"(?<![\w.])([A-Z][a-z]{2,})$", text)
+    if not last:
+        return False
+    word = last.group(1)
+    return (
+        lexicon.is_unknown_word(word)
+        and not lexicon.is_known_non_person(word)
+        and not lexicon.is_common_word(word)
+        and not lexicon.is_business_word(word)
+        and not _ADDRESS_WORD.fullmatch(word)
+    )
+
+
+# the last piece of an address, a town nobody listed and its PIN code: "Itarsi 461111"
+_TOWN_AND_PIN = re.compile(r"([A-Z][a-z]{2,})\s*[-–]?\s*[1-9]\d{2} ?\d{3}")
+
+
 def _looks_like_address(segment: str) -> bool:
     """A comma-separated piece of an address: numbers, Capitalised or unlisted names (in lowercase
-    "indiranagar", "sai krupa") and street words only."""
+    "indiranagar", "sai krupa") and street words only, or a landmark."""
     lexicon = load_lexicon()
     words = segment.split()
+    if _DISTRICT.match(segment):
+        return False
+    if _LANDMARK.match(segment) and len(words) <= MAX_LANDMARK_WORDS:
+        return True
     if 1 < len(words) <= 4 and _ADDRESS_WORD.fullmatch(words[-1].strip(".")):
         return True  # "green park apartments", "baker street": any words before a street word
     for word in (found.casefold() for found in _LOWER_WORD.findall(segment)):
@@ -150,10 +183,13 @@ class IndianAddressRecognizer(OwnRecognizer):
         if street_start is None:
             # a lone PIN counts only when labelled or written right after a known place
             tail = before.rstrip(" ,-–:")
-            last_place = self._lexicon.ends_with_place(tail)
+            last_place = self._lexicon.ends_with_place(tail) or self._ends_with_town(tail)
             return [pin_result] if labelled or intros or last_place else []
         street = RecognizerResult("ADDRESS", offset + street_start, offset + street_end, 0.85)
         return [street, pin_result]
+
+    def _ends_with_town(self, text: str) -> bool:
+        return _ends_with_town(text, self._lexicon)
 
     def _street_span(self, before: str) -> tuple[int | None, int]:
         """Walk back over comma-separated pieces until one stops looking like an address."""
@@ -166,7 +202,9 @@ class IndianAddressRecognizer(OwnRecognizer):
             piece = before[piece_start:piece_end].strip(" ,-–\n")
             if not piece:
                 continue
-            if trailing_places and self._lexicon.is_place(piece):
+            at_pin = piece_end == len(before) or not before[piece_end:].strip(" ,-–\n")
+            town = at_pin and self._ends_with_town(piece) and " " not in piece
+            if trailing_places and (self._lexicon.is_place(piece) or _DISTRICT.match(piece) or town):
                 end = piece_start  # city/state right before the PIN stays as a fact
                 continue
             trailing_places = False
@@ -204,7 +242,11 @@ _ADDRESS_START = re.compile(
     rf"|\b(?:sector|road\s+no\.?)\s*\d{{1,3}}\b"
     r"|(?:मकान|म\.|फ्लैट|प्लॉट|गली|मोहल्ला|वार्ड)\s*(?:नं|नंबर|संख्या)?\.?\s*\d{1,5}"
 )
-_PIECE_SPLIT = re.compile(r",|\s[-–—]\s|\n|(?<=[a-z]{3})\.\s")
+# a full stop ends a piece, except after an address abbreviation ("opp. loco shed", "distt. Sitapur")
+_ABBREVIATION_END = "".join(
+    rf"(?<!\b{word})" for word in ("[Oo]pp", "[Ee]xtn", "[Dd]ist", "[Dd]istt", "[Vv]ill", "[Nn]gr", "[Cc]olo")
+)
+_PIECE_SPLIT = re.compile(rf",|\s[-–—]\s|\n|(?<=[a-z]{{3}}){_ABBREVIATION_END}\.\s")
 _SENTENCE_END = re.compile(r"[.!?;]\s|[.!?;]$")
 
 
@@ -250,7 +292,10 @@ class StreetAddressRecognizer(OwnRecognizer):
             raw = text[position:piece_end]
             lead = position + len(raw) - len(raw.lstrip(" ,-–—\n"))
             place_at = self._place_offset(piece) if piece else None
-            if not piece or place_at == 0:
+            if not piece or place_at == 0 or (pieces and _DISTRICT.match(piece)):
+                break
+            town = _TOWN_AND_PIN.fullmatch(piece)
+            if pieces and town and _ends_with_town(town.group(1), self._lexicon):
                 break
             if place_at is not None:
                 end = max(end, lead + len(piece[:place_at].rstrip(" ,-–—")))
@@ -299,9 +344,17 @@ class StreetAddressRecognizer(OwnRecognizer):
         return end
 
 
-_DIGIT_GROUP = re.compile(r"(?<![\d,.])\d{3,7}(?![\d,]|\.\d)")
+# a comma or full stop after the group ends a sentence or a clause; before a digit it groups an amount
+_DIGIT_GROUP = re.compile(r"(?<![\d,.])\d{3,7}(?!\d|[,.]\d)")
 # an aside in brackets: "(before 9)", "[whatsapp]"; a plain "and then" between two numbers lists amounts
 _ASIDE = re.compile(r"\s*(?:\([^()\n]{1,20}\)|\[[^\[\]\n]{1,20}\])\s*")
+# ... unless a phone word comes first: "phone 98710 and then 34562"
+_CONNECTOR = re.compile(
+    r"(?i)\s*(?:,|/)?\s*(?:and\s+then|and|then|followed\s+by|aur\s+phir|aur|phir|next)\s+"
+)
+_PHONE_CUE = re.compile(
+    r"(?i)\b(?:phone|ph|mob|mobile|cell|contact|call|whatsapp|wa|number|no)\b\.?[^\d\n]{0,16}$"
+)
 
 
 class SplitMobileRecognizer(OwnRecognizer):
@@ -323,6 +376,8 @@ class SplitMobileRecognizer(OwnRecognizer):
         for first, second in itertools.pairwise(groups):
             digits = first.group() + second.group()
             aside = text[first.end() : second.start()]
-            if len(digits) == 10 and digits[0] in "6789" and _ASIDE.fullmatch(aside):
+            cued = _PHONE_CUE.search(text, max(0, first.start() - 24), first.start())
+            joined = _ASIDE.fullmatch(aside) or (_CONNECTOR.fullmatch(aside) and cued)
+            if len(digits) == 10 and digits[0] in "6789" and joined:
                 results.append(RecognizerResult("PHONE_NUMBER", first.start(), second.end(), 0.6))
         return results
