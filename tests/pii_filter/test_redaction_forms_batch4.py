@@ -29,7 +29,8 @@ def _digits_survive(redacted: str, value: str) -> bool:
 @pytest.mark.parametrize(
     ("text", "value", "kind"),
     [
-        ("my licence TN-09-2016-0045678 was suspended without notice", "TN-09-2016-0045678", "IN_DRIVING_LICENCE"),
+        ("my licence TN-09-2016-0045678 was suspended without notice", "TN-09-2016-0045678",
+         "IN_DRIVING_LICENCE"),
         ("dl no up3220180098765, the RTO lost my file", "up3220180098765", "IN_DRIVING_LICENCE"),
         ("date of birth: 07-11-1979, the bank says my KYC does not match", "07-11-1979", "DATE_OF_BIRTH"),
         ("my father was born on 21 August 1948 and the pension office wants proof", "21 August 1948",
@@ -63,7 +64,8 @@ def test_other_dates_and_order_numbers_stay(redactor: Redactor, text: str) -> No
 @pytest.mark.parametrize(
     ("text", "handle"),
     [
-        ("her shop is https://www.instagram.com/mehndi_by_farah and she took 3,000 advance", "mehndi_by_farah"),
+        ("her shop is https://www.instagram.com/mehndi_by_farah and she took 3,000 advance",
+         "mehndi_by_farah"),
         ("my profile linkedin.com/in/rakesh-nair-7719 shows the fake job offer", "rakesh-nair-7719"),
         ("the seller's page facebook.com/gupta.mobile.deals blocked me", "gupta.mobile.deals"),
         ("subscribe youtube.com/@TravelWithTanu, the brand never paid", "@TravelWithTanu"),
