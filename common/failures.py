@@ -70,3 +70,10 @@ class PermanentFailure(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+def withdrawn() -> PermanentFailure:
+    """The failure of a question whose asker left before it was answered (it is stored as such); any
+    stage raises it when its `Progress.cancelled` says so (common/rabbit/worker.py)."""
+    return PermanentFailure(FailureCode.CANCELLED,
+                            "The question was withdrawn before the answer was finished.")

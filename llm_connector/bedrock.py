@@ -23,10 +23,10 @@ import botocore.exceptions
 import urllib3.exceptions
 from botocore.config import Config
 
-from common.failures import FailureCode, PermanentFailure
+from common.failures import FailureCode, PermanentFailure, withdrawn
 from common.messages import GroundedPrompt, TokenUsage
 from llm_connector.metrics import BEDROCK_COST, BEDROCK_TOKENS
-from llm_connector.provider import Completion, withdrawn
+from llm_connector.provider import Completion
 from llm_connector.replies import OFF_LIMITS_ANSWER, with_helpline
 
 if TYPE_CHECKING:

@@ -18,10 +18,11 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from common.failures import withdrawn
 from common.messages import GroundedPrompt, Passage
 from llm_connector.citations import is_statute, source_label
 from llm_connector.guard import echoes, looks_like_instruction
-from llm_connector.provider import Completion, withdrawn
+from llm_connector.provider import Completion
 from llm_connector.replies import DISCLAIMER, HELPLINE, NO_CONTEXT_ANSWER, REVISED_LIMITS
 from llm_connector.sentences import split_sentences
 

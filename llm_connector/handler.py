@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from common.failures import PermanentFailure
+from common.failures import PermanentFailure, withdrawn
 from common.messages import GroundedPrompt, QueryProgress, QueryResult, TokenUsage
 from common.rabbit.worker import Outgoing, Progress, Publish, Reply
 from common.topology import QUERY_RESULT
@@ -15,7 +15,7 @@ from llm_connector.citations import FALLBACK_CITATIONS, citations_for, resolve_m
 from llm_connector.extractive import ExtractiveProvider
 from llm_connector.guard import echoes, leaks_system_prompt
 from llm_connector.metrics import ANSWER_SECONDS, ANSWERS, FAILURES
-from llm_connector.provider import Completion, LlmProvider, withdrawn
+from llm_connector.provider import Completion, LlmProvider
 from llm_connector.replies import NO_CONTEXT_ANSWER, OFF_LIMITS_ANSWER
 
 log = logging.getLogger(__name__)

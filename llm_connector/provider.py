@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Protocol
 import botocore.exceptions
 import botocore.session
 
-from common.failures import FailureCode, PermanentFailure
 from common.messages import GroundedPrompt, TokenUsage
 
 if TYPE_CHECKING:
@@ -53,12 +52,6 @@ class StreamingProvider(LlmProvider, Protocol):
         `cancelled` between pieces (raise `withdrawn()` when it says so), return what `complete` would."""
         ...
 
-
-def withdrawn() -> PermanentFailure:
-    """The failure of a question whose asker left before the answer was written (it is stored as such)."""
-    return PermanentFailure(
-        FailureCode.CANCELLED, "The question was withdrawn before the answer was finished."
-    )
 
 
 def aws_credentials_available(session: boto3.session.Session | None = None) -> bool:

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from common.failures import FailureCode, PermanentFailure
+from common.failures import FailureCode, PermanentFailure, withdrawn
 from common.messages import Citation, GroundedPrompt, Passage, QueryProgress, RedactedQuery
 from common.rabbit.worker import Progress, Publish
 from common.topology import PROMPT_BUILT
@@ -44,6 +44,8 @@ class QueryHandler:
         self.prompt_builder = prompt_builder
 
     def __call__(self, query: RedactedQuery, progress: Progress | None = None) -> Sequence[Publish]:
+        if progress is not None and progress.cancelled:  # withdrawn while it waited: nothing to retrieve
+            raise withdrawn()
         started = time.perf_counter()
         try:
             retrieval = self.retriever.retrieve(query.redacted_question, k=query.top_k,

@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from common.failures import FailureCode, PermanentFailure
+from common.failures import FailureCode, PermanentFailure, withdrawn
 from common.messages import GroundedPrompt, Message, QueryProgress, QueryResult
 from common.rabbit.worker import Progress
 from llm_connector.answer_stream import AnswerStream
 from llm_connector.citations import resolve_markers
 from llm_connector.extractive import ExtractiveProvider
 from llm_connector.handler import AnswerHandler
-from llm_connector.provider import Completion, withdrawn
+from llm_connector.provider import Completion
 from llm_connector.replies import OFF_LIMITS_ANSWER
 from tests.support.prompts import E_FILING, LIMITATION, PRODUCT_LIABILITY, grounded
 

@@ -15,12 +15,11 @@ import httpx
 import pytest
 
 from common.failure_events import report_failure
-from common.failures import FailureCode, PermanentFailure
+from common.failures import FailureCode, PermanentFailure, withdrawn
 from common.messages import Citation, QueryProgress, QueryResult, RedactedQuery
 from common.rabbit.worker import Progress, Publish, Reply, Subscription, Worker
 from common.settings import ServiceSettings
 from common.topology import QUERY_RESULT, Topology
-from llm_connector.provider import withdrawn
 from tests.support.broker import running, wait_until
 from tests.support.database import stored_row
 from tests.support.gateway import auth, persisting, served
