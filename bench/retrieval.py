@@ -79,14 +79,16 @@ placeholders). coverage@5 = share of the ground-truth passage's distinct words f
 4,000 characters of the top-5 passages' text, averaged over questions; "≥0.8" counts questions at or
 above 0.8. Naive = 500-character windows with 50 overlap, dense top-k, torch. Ours = structure-aware
 chunks (a section when it fits in 200 word pieces, otherwise packed sub-sections; one chunk per defined
-term in section 2; heading embedded with the text), the question cleaned for retrieval only (greetings,
+term in section 2; heading embedded with the text; each statute chunk's clauses also embedded on their own
+under a short heading, chunker/pieces.py), the question cleaned for retrieval only (greetings,
 sign-offs, placeholders and contact details removed: rag_core/question.py), hybrid retrieval (Chroma dense
-+ bm25s with Snowball stems, 40 candidates each; the question's BM25 search skips bm25s's longer English
-stop-word list, rag_core/index.py) fused by reciprocal rank (k=60) with a defined-term lookup, then one
-slot per unit of the law (a section, a defined term or a guide: rag_core/units.py) holding that
-unit's matching chunks in reading order up to 1,800 characters; with guides indexed, the sections the best
-three guide passages name in their text rank the Act's chunks too, and the Act's units come first
-(rag_core/links.py); int8 ONNX embeddings.
++ bm25s with Snowball stems, 40 candidates each; the dense ranking orders chunks by the better of their
+own cosine and their best clause's among the 120 nearest clauses, small-to-big; the question's BM25
+search skips bm25s's longer English stop-word list, rag_core/index.py) fused by reciprocal rank (k=60)
+with a defined-term lookup, then one slot per unit of the law (a section, a defined term or a guide:
+rag_core/units.py) holding that unit's matching chunks in reading order up to 1,800 characters; with
+guides indexed, the sections the best three guide passages name in their text rank the Act's chunks too,
+and the Act's units come first (rag_core/links.py); int8 ONNX embeddings.
 Query p50 = embed + retrieve one textbook question, k=5, warm.
 
 No-context decision: a question is refused with the helpline referral when its best passage's cosine is
@@ -152,7 +154,39 @@ held-out 0.849-0.880; a window of neighbouring clauses around the unit's best ch
 cosine) instead of its matching chunks: 0.813-0.823 (26/40) / 0.879-0.896, worse; the guides' cited
 sections ranked by how many of the best guides name them: no change; the guide-link ranking counted
 twice: 0.771 / 0.955 (realistic worse); links from the best 2 or 5 guides: 0.810 / 0.896 and 0.799 /
-0.932 (3 kept)."""
+0.932 (3 kept).
+
+Issue #14, fourth pass (2026-12-02; Act-only textbook / realistic / held-out, then Act + knowledge/
+realistic / held-out; key facts on the Act + knowledge/ index): small-to-big (parent-document) retrieval,
+kept: every statute chunk's clauses (its sub-clauses, provisos and Explanations, a clause longer than 250
+characters split after ";", ":", "." and before ", but"; pieces under 40 characters join the one before)
+get vectors of their own under "Section 2(7): Definitions: “consumer”" (chunker/pieces.py; a second Chroma
+collection, embedder/snapshot.py) and the dense ranking orders chunks by the better of their own cosine
+and their best clause's; the chunk still fills the slot, and the no-context threshold still reads the
+chunks' own cosines. 0.984 / 0.851 (29/40) / 0.923 (14/16) → 0.989 / 0.881 (32/40) / 0.943 (15/16); realistic
+redacted 0.867 (30/40) → 0.885 (32/40); Act + knowledge/ 0.803 (21/40) / 0.912 (12/16) → 0.822 (24/40) /
+0.910 (12/16) (one held-out answer 0.69 → 0.66); the "no small-to-big" ablation row is the old pipeline.
+Variants measured on the way: the clauses of multi-clause chunks only, 0.989 / 0.875 / 0.919; clauses under
+the full heading (act and chapter too) 0.995 / 0.891 (32/40) / 0.922-0.967 (13-14/16: a held-out answer
+lost); clauses without a heading 0.989 / 0.847-0.849 / 0.888; clauses as one more fused ranking instead of
+the better-of cosine 0.928-0.989 / 0.838-0.865 / 0.820-0.943; a BM25 over the clauses as well (one more
+ranking, or instead of the chunks' BM25) 0.989 / 0.870-0.883 / 0.922-0.946, no gain; clause vectors for the
+guides' paragraphs too (Act + knowledge/) 0.836 (25/40) / 0.899 (11/16), held-out worse, so only the Act's
+text has pieces. Dropped: multi-query fusion, each sentence of the story (two or more, three words or more)
+searched on its own, dense, BM25 or both, fused by reciprocal rank with the whole question's rankings:
+0.984-0.989 / 0.790-0.869 (22-29/40) / 0.828-0.902 (a story's sentences about the shop or the family pull
+in their own sections); BM25 pseudo-relevance feedback (RM3-style: the 5-20 terms weighing most, by tf·idf
+times fused score, in the best 3-10 fused chunks, added to the question's BM25 query, the question's own
+terms counted twice), as one more ranking 0.989 / 0.847-0.879 / 0.864-0.943, instead of the question's BM25
+0.984-0.989 / 0.830-0.864 / 0.862-0.946, no gain (the best chunks of a story are often the wrong ones, so
+their terms drift further); score fusion (min-max normalised cosine and BM25, weight 0.3-0.7, instead of or
+beside reciprocal rank) 0.989 / 0.835-0.890 / 0.884-0.944, no gain. Key facts: 30/35 before and after
+(see that section: the same five misses with and without small-to-big and on the commit before it).
+The remaining realistic misses: consumer 2(7) for resale, a beneficiary and online purchases, complainant
+2(5) for a minor, electronic service provider 2(17), unfair contract 2(46), 38(12), the endorser's defence
+21(5); lexical search ranks the right chunk first for four of them (resale, beneficiary, online,
+electronic service provider), but reciprocal-rank fusion lets chunks both searches rank moderately come
+first."""
 
 
 @dataclass
@@ -300,6 +334,7 @@ def run(*, backend: str, with_knowledge: bool, redacted: bool = True) -> list[Ru
                 variants += [
                     ("  ablation: dense only", {"hybrid": False}),
                     ("  ablation: hybrid, no term lookup", {"term_lookup": False}),
+                    ("  ablation: no small-to-big", {"small_to_big": False}),
                     ("  ablation: no scope check", {"scope_check": False}),
                 ]
             for label, changes in variants:

@@ -12,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from chunker.pieces import clause_pieces
 from chunker.readers import Document
 from chunker.splitter import TokenCounter, Window, body_budget, fits, pack
 from chunker.statute import DEFINED_TERM, SUBSECTION, Piece, Section, looks_like_statute, parse
@@ -41,9 +42,10 @@ class Draft:
 
 def chunk_document(doc: Document, *, count: TokenCounter, sizes: Sizes = Sizes()) -> list[Chunk]:
     """All chunks of one document, in reading order, with stable ids."""
+    statute = doc.kind != "markdown" and looks_like_statute("\n".join(text for _, text in doc.pages))
     if doc.kind == "markdown":
         drafts = _markdown(doc, count, sizes)
-    elif looks_like_statute("\n".join(text for _, text in doc.pages)):
+    elif statute:
         drafts = _statute(doc, count, sizes)
     else:
         drafts = _plain(doc, count, sizes)
@@ -65,6 +67,8 @@ def chunk_document(doc: Document, *, count: TokenCounter, sizes: Sizes = Sizes()
                 position=position,
                 heading=draft.heading,
                 defines=draft.defines,
+                # only a statute's text is made of clauses; a guide's paragraphs are short already
+                pieces=clause_pieces(draft.text, section=draft.section, title=draft.title) if statute else [],
             )
         )
     return chunks

@@ -241,6 +241,10 @@ class Chunk(Model):
         default="", description="where the text sits (act, chapter, section), embedded with it"
     )
     defines: str = Field(default="", description="the term this chunk defines, for a definitions clause")
+    pieces: list[str] = Field(
+        default_factory=list,
+        description="a statute chunk's clauses under a short heading, embedded on their own (small-to-big)",
+    )
 
     def page_label(self) -> str:
         """'12' or '12-13': the page range as a citation shows it."""

@@ -30,6 +30,7 @@ def record_for(chunk: Chunk) -> dict[str, Any]:
         "page_start": chunk.page_start,
         "page_end": chunk.page_end,
         "position": chunk.position,
+        "pieces": len(chunk.pieces),  # piece vectors "<chunk_id>/<n>" in the PIECES collection
         "content_sha": content_sha(chunk.embedding_text()),
     }
 

@@ -23,7 +23,16 @@ from typing import Any
 
 import numpy as np
 
-from common.index_layout import CHUNKS, COLLECTION, MANIFEST, POINTER, SNAPSHOTS, read_pointer
+from common.index_layout import (
+    CHUNKS,
+    COLLECTION,
+    MANIFEST,
+    PIECES,
+    POINTER,
+    SNAPSHOTS,
+    piece_ids,
+    read_pointer,
+)
 from common.messages import BuildFinished, Chunk
 from embedder.records import is_under, record_for
 
@@ -68,6 +77,7 @@ class BaseSnapshot:
         self.manifest: dict[str, Any] = {}
         self._client: Any = None
         self._collection: Any = None
+        self._pieces: Any = None
         if self.snapshot_id:
             path = index_dir / SNAPSHOTS / self.snapshot_id
             self.manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
@@ -75,13 +85,19 @@ class BaseSnapshot:
                 self.records = [json.loads(line) for line in handle]
             self._client = _chroma(path / "chroma")
             self._collection = self._client.get_collection(COLLECTION)
+            if PIECES in {c.name for c in self._client.list_collections()}:
+                self._pieces = self._client.get_collection(PIECES)
         self.by_content = {r["content_sha"]: r["chunk_id"] for r in self.records}
+        self.piece_count = {r["chunk_id"]: int(r.get("pieces", 0)) for r in self.records}
 
-    def embeddings(self, ids: list[str]) -> dict[str, np.ndarray]:
-        """Stored vectors by chunk id (reused instead of embedding unchanged text again)."""
+    def embeddings(self, ids: list[str], *, pieces: bool = False) -> dict[str, np.ndarray]:
+        """Stored vectors by chunk id, or by piece id (reused instead of embedding unchanged text again)."""
         out: dict[str, np.ndarray] = {}
+        collection = self._pieces if pieces else self._collection
+        if collection is None or not ids:
+            return out
         for start in range(0, len(ids), 2000):
-            got = self._collection.get(ids=ids[start : start + 2000], include=["embeddings"])
+            got = collection.get(ids=ids[start : start + 2000], include=["embeddings"])
             out.update(
                 zip(got["ids"], (np.asarray(e, dtype=np.float32) for e in got["embeddings"]), strict=True)
             )
@@ -115,6 +131,7 @@ class SnapshotWriter:
         self.reuse = self.base.manifest.get("embedding") == embedder.fingerprint
         self._client = _chroma(self.path / "chroma")
         self._collection = self._client.create_collection(COLLECTION, metadata=HNSW)
+        self._pieces = self._client.create_collection(PIECES, metadata=HNSW)
         # One thread writes Chroma while the next batch is embedded: still one writer per snapshot,
         # and writes stay in order. finish() waits for them (and re-raises a failed write).
         self._write_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"write-{build_id}")
@@ -123,6 +140,7 @@ class SnapshotWriter:
         self.batches: set[tuple[str, int]] = set()
         self.embedded = 0
         self.reused = 0
+        self.embedded_pieces = 0
 
     def add(self, chunks: list[Chunk], *, source: str = "", batch_no: int = 0) -> None:
         """Embed (or reuse the base's vectors for unchanged text) and upsert into this snapshot only.
@@ -137,6 +155,7 @@ class SnapshotWriter:
         texts = [chunk.embedding_text() for chunk in chunks]
         vectors = np.zeros((len(chunks), self.embedder.dimension), dtype=np.float32)
         known = {}
+        wanted: dict[int, str | None] = {}
         if self.reuse:
             wanted = {i: self.base.by_content.get(r["content_sha"]) for i, r in enumerate(records)}
             stored = self.base.embeddings([cid for cid in wanted.values() if cid])
@@ -147,9 +166,39 @@ class SnapshotWriter:
         if missing:
             vectors[missing] = self.embedder.embed([texts[i] for i in missing], batch_size=self.batch_size)
         self._writes.append(self._write_thread.submit(self._upsert, records, vectors))
+        self._add_pieces(chunks, records, wanted)
         self.records.update((r["chunk_id"], r) for r in records)
         self.embedded += len(missing)
         self.reused += len(known)
+
+    def _add_pieces(
+        self, chunks: list[Chunk], records: list[dict[str, Any]], base_ids: dict[int, str | None]
+    ) -> None:
+        """The chunks' clause vectors (rag_core ranks a chunk by its best clause too); an unchanged chunk
+        keeps the base's piece vectors when it has as many pieces."""
+        ids: list[str] = []
+        texts: list[str] = []
+        old: list[str | None] = []
+        for i, (chunk, record) in enumerate(zip(chunks, records, strict=True)):
+            base_id = base_ids.get(i)
+            same = base_id is not None and self.base.piece_count.get(base_id) == len(chunk.pieces)
+            ids += piece_ids(record["chunk_id"], len(chunk.pieces))
+            texts += chunk.pieces
+            old += piece_ids(base_id, len(chunk.pieces)) if same and base_id else [None] * len(chunk.pieces)
+        if not ids:
+            return
+        stored = self.base.embeddings([o for o in old if o], pieces=True)
+        vectors = np.zeros((len(ids), self.embedder.dimension), dtype=np.float32)
+        missing = []
+        for n, o in enumerate(old):
+            if o in stored:
+                vectors[n] = stored[o]
+            else:
+                missing.append(n)
+        if missing:
+            vectors[missing] = self.embedder.embed([texts[n] for n in missing], batch_size=self.batch_size)
+        self.embedded_pieces += len(missing)
+        self._writes.append(self._write_thread.submit(self._upsert_ids, self._pieces, ids, vectors))
 
     def _upsert(self, records: list[dict[str, Any]], vectors: np.ndarray) -> None:
         """Vectors only, keyed by chunk id: text and metadata live in chunks.jsonl, which is what
@@ -159,6 +208,11 @@ class SnapshotWriter:
             self._collection.upsert(
                 ids=[r["chunk_id"] for r in records[start:end]], embeddings=vectors[start:end]
             )
+
+    @staticmethod
+    def _upsert_ids(collection: Any, ids: list[str], vectors: np.ndarray) -> None:
+        for start in range(0, len(ids), 1000):
+            collection.upsert(ids=ids[start : start + 1000], embeddings=vectors[start : start + 1000])
 
     def _raise_failed_writes(self, *, wait: bool = False) -> None:
         """A write that failed fails the whole build (its batch was already handed over)."""
@@ -185,6 +239,14 @@ class SnapshotWriter:
         stored = self.base.embeddings([r["chunk_id"] for r in kept])
         vectors = np.stack([stored[r["chunk_id"]] for r in kept])
         self._upsert(kept, vectors)
+        ids = [p for r in kept for p in piece_ids(r["chunk_id"], int(r.get("pieces", 0)))]
+        pieces = self.base.embeddings(ids, pieces=True)
+        # a record keeps its piece count only with all its piece vectors (a base built before pieces has none)
+        whole = [all(p in pieces for p in piece_ids(r["chunk_id"], int(r.get("pieces", 0)))) for r in kept]
+        kept = [r if ok else {**r, "pieces": 0} for r, ok in zip(kept, whole, strict=True)]
+        kept_ids = [p for r in kept for p in piece_ids(r["chunk_id"], int(r.get("pieces", 0)))]
+        if kept_ids:
+            self._upsert_ids(self._pieces, kept_ids, np.stack([pieces[p] for p in kept_ids]))
         self.records.update((r["chunk_id"], r) for r in kept)
         return len(kept)
 
@@ -206,6 +268,9 @@ class SnapshotWriter:
         with (self.path / CHUNKS).open("w", encoding="utf-8") as handle:
             handle.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in ordered)
         build_lexical(self.path / "lexical", ordered)
+        expected_pieces = sum(int(r.get("pieces", 0)) for r in ordered)
+        if self._pieces.count() != expected_pieces:
+            raise BuildInvalid(f"Chroma holds {self._pieces.count()} clause vectors for {expected_pieces}")
         verify(collection=self._collection, records=ordered, embedder=self.embedder)
         sources = sorted({r["source"] for r in ordered} | set(finished.sources))
         manifest = {
@@ -220,6 +285,8 @@ class SnapshotWriter:
             "carried_over": carried,
             "embedded": self.embedded,
             "reused_vectors": self.reused,
+            "pieces": self._pieces.count(),
+            "embedded_pieces": self.embedded_pieces,
             "removed_sources": sorted({r["source"] for r in self.base.records} - set(sources)),
         }
         tmp = self.path / f".{MANIFEST}.tmp"

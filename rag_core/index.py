@@ -18,7 +18,16 @@ from typing import Any
 import numpy as np
 
 from common.embedding import lexical_tokens
-from common.index_layout import CHUNKS, COLLECTION, MANIFEST, POINTER, SNAPSHOTS, read_pointer
+from common.index_layout import (
+    CHUNKS,
+    COLLECTION,
+    MANIFEST,
+    PIECES,
+    POINTER,
+    SNAPSHOTS,
+    piece_parent,
+    read_pointer,
+)
 from rag_core.links import statute_units
 from rag_core.terms import definitions_index
 
@@ -54,6 +63,8 @@ class IndexSnapshot:
     bm25: Any
     definitions: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
     statute_units: dict[str, list[int]] = field(default_factory=dict)
+    pieces: Any = None  # the chunks' clause vectors (common/index_layout.py); None in older snapshots
+    piece_count: int = 0
     _client: Any = field(default=None, repr=False)
 
     @classmethod
@@ -70,13 +81,27 @@ class IndexSnapshot:
             path=str(path / "chroma"), settings=Settings(anonymized_telemetry=False, allow_reset=False)
         )
         collection = client.get_collection(COLLECTION)
+        names = {c.name for c in client.list_collections()}
+        pieces = client.get_collection(PIECES) if PIECES in names else None
+        piece_count = pieces.count() if pieces is not None else 0
         bm25 = bm25s.BM25.load(str(path / "lexical"), mmap=len(records) > 50_000)
         position = {record["chunk_id"]: i for i, record in enumerate(records)}
         log.info("opened index snapshot %s (%d passages)", snapshot_id, len(records))
         definitions = definitions_index(records)
         units = statute_units(records)
         return cls(
-            snapshot_id, path, manifest, records, position, collection, bm25, definitions, units, client
+            snapshot_id,
+            path,
+            manifest,
+            records,
+            position,
+            collection,
+            bm25,
+            definitions,
+            units,
+            pieces,
+            piece_count,
+            client,
         )
 
     def dense(self, vector: np.ndarray, n: int) -> list[tuple[int, float]]:
@@ -87,6 +112,19 @@ class IndexSnapshot:
         result = self.collection.query(query_embeddings=[vector.tolist()], n_results=n, include=["distances"])
         hits = zip(result["ids"][0], result["distances"][0], strict=True)
         return [(self.position[cid], 1.0 - float(distance)) for cid, distance in hits if cid in self.position]
+
+    def piece_dense(self, vector: np.ndarray, n: int) -> list[tuple[int, float]]:
+        """(record index, cosine of its best clause), best first: the chunks of the `n` nearest clauses."""
+        n = min(n, self.piece_count)
+        if self.pieces is None or n == 0:
+            return []
+        result = self.pieces.query(query_embeddings=[vector.tolist()], n_results=n, include=["distances"])
+        best: dict[int, float] = {}
+        for pid, distance in zip(result["ids"][0], result["distances"][0], strict=True):
+            index = self.position.get(piece_parent(pid))
+            if index is not None and index not in best:
+                best[index] = 1.0 - float(distance)
+        return list(best.items())
 
     def lexical(self, question: str, n: int) -> list[tuple[int, float]]:
         """(record index, BM25 score), best first; empty when no query word is in the vocabulary."""

@@ -55,6 +55,18 @@ def fuse(rankings: list[list[int]], *, k: int) -> list[tuple[int, float]]:
     return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
+def by_best_piece(
+    dense: list[tuple[int, float]], pieces: list[tuple[int, float]], *, n: int
+) -> list[tuple[int, float]]:
+    """The dense ranking of chunks by the better of their own cosine and their best clause's (small-to-big:
+    a clause's vector is not diluted by the rest of a long definition; the chunk still fills the slot)."""
+    best = dict(dense)
+    for index, cosine in pieces:
+        if cosine > best.get(index, -1.0):
+            best[index] = cosine
+    return sorted(best.items(), key=lambda pair: (-pair[1], pair[0]))[:n]
+
+
 def to_passage(record: dict[str, Any], score: float) -> Passage:
     return Passage(
         chunk_id=record["chunk_id"],
@@ -85,6 +97,7 @@ class Retriever:
         unit_chars: int = 1800,
         law_first: bool = False,
         guide_links: int = 0,
+        small_to_big: bool = True,
         scope_check: bool = True,
         check_interval_s: float = 1.0,
     ) -> None:
@@ -98,6 +111,7 @@ class Retriever:
         self.unit_chars = unit_chars
         self.law_first = law_first
         self.guide_links = guide_links
+        self.small_to_big = small_to_big
         self.scope = ScopeCheck.build(embedder) if scope_check else None
         self.watcher.current()  # opens the index if it exists; an empty index is fine at start-up
 
@@ -120,6 +134,7 @@ class Retriever:
             unit_chars=settings.unit_chars,
             guide_links=settings.guide_links,
             law_first=settings.law_first,
+            small_to_big=settings.small_to_big,
             scope_check=settings.scope_check,
             check_interval_s=settings.index_check_interval_s,
         )
@@ -163,7 +178,9 @@ class Retriever:
     ) -> tuple[list[tuple[int, float]], dict[int, float]]:
         """Candidate chunks, best first, with a fusion score; and the cosine of those the dense search saw."""
         dense = snapshot.dense(vector, self.candidates)
-        similarity = dict(dense)
+        similarity = dict(dense)  # the chunks' own cosines: the no-context threshold reads these
+        if self.small_to_big:
+            dense = by_best_piece(dense, snapshot.piece_dense(vector, 3 * self.candidates), n=self.candidates)
         if not self.hybrid:
             return dense, similarity
         lexical = snapshot.lexical(text, self.candidates)

@@ -26,6 +26,9 @@ class RagSettings(IndexSettings):
     guide_links: int = Field(
         default=3, ge=0, description="best guide passages whose cited sections rank the Act's text (0 = off)"
     )
+    small_to_big: bool = Field(
+        default=True, description="rank a statute chunk by its best clause's vector too (chunker/pieces.py)"
+    )
     scope_check: bool = Field(
         default=True,
         description="refuse questions nearer the out-of-scope examples (rag_core/scope_examples.txt)",

@@ -83,3 +83,15 @@ def test_sections_without_numbered_sub_sections_keep_a_plain_label(act_chunks) -
     assert not any("()" in c.section for c in act_chunks)
     windows = [c for c in act_chunks if c.section == "86"]
     assert len(windows) >= 2 and all(c.title == "Liability of product sellers" for c in windows)
+
+
+def test_a_definitions_clauses_are_its_pieces_each_under_a_short_heading(act_chunks) -> None:
+    """Small-to-big (chunker/pieces.py): the resale exclusion of 2(7)(i) is a piece of its own."""
+    [chunk] = [c for c in act_chunks if c.section == "2(7)" and "resale" in c.text]
+    heading = "Section 2(7): Definitions: “consumer”"
+    assert len(chunk.pieces) >= 3 and all(p.startswith(heading + "\n") for p in chunk.pieces)
+    exclusion = "but does not include a person who obtains such goods for resale or for any commercial"
+    assert any(p.split("\n", 1)[1].startswith(exclusion) for p in chunk.pieces)
+    assert all(c.pieces for c in act_chunks)
+    body = " ".join(p.split("\n", 1)[1] for p in chunk.pieces)  # nothing lost between the pieces
+    assert re.sub(r"\W+", " ", chunk.text).strip() == re.sub(r"\W+", " ", body).strip()
