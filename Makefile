@@ -74,7 +74,7 @@ bench-follow-ups: $(STAMP)
 	$(PY) -m bench.follow_ups --write-docs
 
 bench-answers: $(STAMP)
-	$(PY) -m bench.answers_keyfacts --write-docs
+	$(PY) -m bench.answers_keyfacts --heldout --write-docs
 
 bench-embed: $(STAMP)
 	$(PY) -m bench.embedding --write-docs

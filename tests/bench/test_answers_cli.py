@@ -64,3 +64,25 @@ def test_the_key_facts_set_is_well_formed() -> None:
     assert all(fact.strip() for r in inside for fact in r["key_facts"].split(";"))
     assert states("Appeal within forty-five days [1].", "forty-five days|45 days")
     assert not states("Rs 2000 is due.", "Rs 200")  # whole figures only
+
+
+def test_every_held_out_fact_is_in_the_source_its_row_names() -> None:
+    """A held-out fact must be checkable: each one appears in the Act or a guide its `source` names
+    (a guide edited later, a figure changed by notification, must show up here, not as a bench miss)."""
+    from bench.answers_keyfacts import HELD_OUT
+    from bench.retrieval import ACT
+    from chunker.readers import read
+
+    questions = rows(HELD_OUT)
+    inside = [r for r in questions if r["key_facts"] != "OUT_OF_SCOPE"]
+    assert len(inside) >= 25 and len(questions) - len(inside) >= 6
+    assert len({r["id"] for r in questions}) == len(questions)
+    assert not {r["question"] for r in questions} & {r["question"] for r in rows()}
+    act = " ".join(text for _, text in read(ACT, ACT.name).pages)
+    for row in inside:
+        texts = [act] if re.search(r"\bAct\b", row["source"]) else []
+        guides = re.findall(r"knowledge/[\w.-]+\.md", row["source"])
+        texts += [(ROOT / guide).read_text(encoding="utf-8") for guide in guides]
+        assert texts, row["id"]
+        for fact in row["key_facts"].split(";"):
+            assert any(states(text, fact) for text in texts), (row["id"], fact)
