@@ -180,7 +180,13 @@ times fused score, in the best 3-10 fused chunks, added to the question's BM25 q
 terms counted twice), as one more ranking 0.989 / 0.847-0.879 / 0.864-0.943, instead of the question's BM25
 0.984-0.989 / 0.830-0.864 / 0.862-0.946, no gain (the best chunks of a story are often the wrong ones, so
 their terms drift further); score fusion (min-max normalised cosine and BM25, weight 0.3-0.7, instead of or
-beside reciprocal rank) 0.989 / 0.835-0.890 / 0.884-0.944, no gain. Key facts (bench.answers_keyfacts):
+beside reciprocal rank) 0.989 / 0.835-0.890 / 0.884-0.944, no gain; the best one or two chunks of the dense
+and the BM25 ranking put first, before the fused order, 0.989 / 0.873-0.904 (30-32/40) / 0.891-0.896
+(13/16), and round-robin interleaving of the rankings instead of reciprocal rank, 0.984 / 0.885 / 0.827,
+held-out worse; the asking sentence (the one with "?") searched on its own as one more ranking, dense,
+BM25 or both, 0.989 / 0.782-0.852 / 0.908-0.930. Query cost of small-to-big: one more Chroma query (the 120
+nearest clauses); measured alternately with and without it on the same 50 questions at a load average of
+9.6, p50 11.6 against 10.1 ms (×1.14), p90 19.4 against 16.7 ms. Key facts (bench.answers_keyfacts):
 30/35 with and without small-to-big, the same five misses (it was 30/35 on the commit before this one too,
 not the 32/35 its section reports); the held-out key facts (--heldout) 31/36 → 30/36 (h35: section 52's
 text takes the slot of the appeals guide that also states "substantial question of law"), out of scope
