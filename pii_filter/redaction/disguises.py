@@ -82,6 +82,25 @@ def _emails(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+# "rahul_k at gmail", "priya @ yahoo": a mail provider's name with no ending names the address
+_PROVIDER_ONLY = re.compile(
+    rf"(?i)(?<![\w.@])(?P<local>{_WORD}(?:{_DOT}{_WORD}){{0,6}})(?P<at>{_AT})"
+    r"(?P<domain>gmail|yahoo|ymail|rediffmail|hotmail|outlook|icloud|protonmail)(?![\w@.-])"
+)
+
+
+def _provider_only(text: str, taken: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    found = []
+    for match in _PROVIDER_ONLY.finditer(text):
+        local = match.group("local")
+        if any(s < match.end() and match.start() < e for s, e, _ in taken):
+            continue
+        if re.fullmatch(r"[A-Za-z]+", local) and english_zipf(local.casefold()) >= EVERYDAY_ZIPF:
+            continue  # "mail me at gmail", "my account at yahoo"
+        found.append((match.start(), match.end(), f"{_DOT_ONLY.sub('.', local)}@{match.group('domain')}.com"))
+    return found
+
+
 def _prose(match: re.Match[str]) -> bool:
     if not _PLAIN_AT.fullmatch(match.group("at")) or not re.fullmatch(r"[\w.-]+", match.group("domain")):
         return False
@@ -219,6 +238,7 @@ def undisguise(copy: NormalisedText) -> NormalisedText:
         copy = copy.rewrite([(m.start(), m.end(), re.sub("[oO]", "0", m.group())) for m in chunks])
     text = copy.text
     emails = _emails(text) if _EMAIL_HINT.search(text) else []
+    emails += _provider_only(text, emails) if _EMAIL_HINT.search(text) else []
     replacements = emails + (_upi_ids(text, emails) if emails or "@" in text else [])
     spelled = _spelled_numbers(text) if _NUMBER_WORD.search(text) else []
     numbers = [n for n in spelled if not any(s < n[1] and n[0] < e for s, e, _ in replacements)]

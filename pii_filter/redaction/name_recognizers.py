@@ -23,7 +23,11 @@ _RELATION_CUE = (
     r"mr|mrs|ms|miss|shri|shree|smt|sri|dr|prof|mohd|s/o|d/o|w/o|c/o|"
     r"my\s+(?:(?:mother|father|brother|sister|daughter|son)-in-law|wife|husband|son|daughter|father|"
     r"mother|dad|mom|brother|sister|friend|uncle|aunt|neighbou?r|landlord|tenant|colleague|cousin|"
-    r"grandmother|grandfather|grandson|granddaughter|nephew|niece|papa|mummy|maa|bhai|didi|boss)"
+    r"grandmother|grandfather|grandson|granddaughter|nephew|niece|papa|mummy|maa|bhai|didi|boss)|"
+    # the same in Hinglish: "meri beti khushi", "mere pati ramesh"
+    r"meri\s+(?:beti|maa|mummy|behen|bahen|patni|wife|biwi|saas|nani|dadi|bhabhi|dost)|"
+    r"mera\s+(?:beta|bhai|pati|husband|dost|bhatija|bhanja|pota|nati)|"
+    r"mere\s+(?:pati|papa|pita|pitaji|bhai|bete|dost|sasur|chacha|mama|nana|dada)"
 )
 _WEAK_CUE = (
     r"i\s+am|i'm|this\s+is|it's|regards|thanks|thank\s+you|sincerely|yours\s+truly|faithfully|"

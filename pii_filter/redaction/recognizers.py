@@ -191,6 +191,19 @@ class IndianAddressRecognizer(OwnRecognizer):
     def _ends_with_town(self, text: str) -> bool:
         return _ends_with_town(text, self._lexicon)
 
+    def _trailing_place(self, text: str, start: int, end: int, at_pin: bool) -> int | None:
+        """Where a listed city or state (or, right before the PIN, a town) that ends a longer piece
+        starts, if one does."""
+        words = list(re.finditer(r"[^\W\d_][\w\u0900-\u0dff]*", text[start:end]))
+        if not words or text[start + words[-1].end() : end].strip(" ,-–\n"):
+            return None  # the piece does not end in a word
+        for n in (4, 3, 2, 1):
+            if n < len(words) and self._lexicon.is_place(text[start + words[-n].start() : end]):
+                return start + words[-n].start()
+        if at_pin and len(words) > 1 and self._ends_with_town(text[start:end].rstrip(" ,-–\n")):
+            return start + words[-1].start()
+        return None
+
     def _street_span(self, before: str) -> tuple[int | None, int]:
         """Walk back over comma-separated pieces until one stops looking like an address."""
         cuts = [0, *[m.end() for m in _SEGMENT_SPLIT.finditer(before)]]
@@ -207,6 +220,12 @@ class IndianAddressRecognizer(OwnRecognizer):
             if trailing_places and (self._lexicon.is_place(piece) or _DISTRICT.match(piece) or town):
                 end = piece_start  # city/state right before the PIN stays as a fact
                 continue
+            place_at = (
+                self._trailing_place(before, piece_start, piece_end, at_pin) if trailing_places else None
+            )
+            if place_at is not None:  # "flat 3A green meadows whitefield bangalore 560066": no commas
+                end = piece_end = place_at
+                piece = before[piece_start:piece_end].strip(" ,-–\n")
             trailing_places = False
             if _looks_like_address(piece):
                 start = piece_start

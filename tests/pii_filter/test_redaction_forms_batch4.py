@@ -191,3 +191,54 @@ def test_a_mobile_split_by_a_connector_after_a_phone_word_goes(redactor: Redacto
 def test_two_amounts_joined_by_and_then_stay(redactor: Redactor) -> None:
     text = "they charged 65000 and then 32000 more for the same repair"
     assert redactor.redact(text).redacted == text
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("email rahul_k at gmail, not the office one", "rahul_k"),
+        ("write to sonal.p2 @ yahoo for the bills", "sonal.p2"),
+    ],
+)
+def test_an_email_written_with_only_the_provider_goes(redactor: Redactor, text: str, value: str) -> None:
+    redaction = redactor.redact(text)
+    assert "EMAIL" in redaction.entity_types, redaction.redacted
+    assert value not in redaction.redacted, redaction.redacted
+
+
+@pytest.mark.parametrize("text", ["please mail me at gmail, not whatsapp", "my account at yahoo was hacked"])
+def test_a_provider_after_an_everyday_word_is_no_email(redactor: Redactor, text: str) -> None:
+    assert "EMAIL" not in redactor.redact(text).entity_types
+
+
+@pytest.mark.parametrize(
+    ("text", "street", "city"),
+    [
+        ("B 12 Sunshine Residency Kondapur Hyderabad 500084", "Sunshine Residency", "Hyderabad"),
+        ("gali no 4 shastri nagar meerut 250004", "shastri nagar", "meerut"),
+    ],
+)
+def test_a_city_written_without_a_comma_before_the_pin_stays(
+    redactor: Redactor, text: str, street: str, city: str
+) -> None:
+    redaction = redactor.redact(text)
+    assert street not in redaction.redacted, redaction.redacted
+    assert city in redaction.redacted, redaction.redacted
+    assert "PIN_CODE" in redaction.redacted, redaction.redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("meri beti tanvi ki school fees 15,000 wapas nahi ki", "tanvi"),
+        ("mere pati suresh ke naam pe loan liya kisi ne", "suresh"),
+    ],
+)
+def test_hinglish_relations_are_name_cues(redactor: Redactor, text: str, name: str) -> None:
+    redaction = redactor.redact(text)
+    assert name not in redaction.redacted, redaction.redacted
+
+
+@pytest.mark.parametrize("text", ["mera beta school nahi ja raha", "mere pati ne 5000 diye"])
+def test_hinglish_after_a_relation_stays(redactor: Redactor, text: str) -> None:
+    assert "PERSON" not in redactor.redact(text).entity_types
