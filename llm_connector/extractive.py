@@ -320,14 +320,16 @@ def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: in
     per_passage: Counter[int] = Counter()
     chosen: list[_Sentence] = []
 
-    def take(pool: Sequence[_Sentence], limit: int, *, floor: float = 0.0) -> list[_Sentence]:
+    def take(
+        pool: Sequence[_Sentence], limit: int, *, floor: float = 0.0, each: int = PER_PASSAGE
+    ) -> list[_Sentence]:
         taken: list[_Sentence] = []
         for c in pool:
             if len(taken) >= limit or len(chosen) >= max_sentences:
                 break
             if (
                 scores[c] < floor
-                or per_passage[c.number] >= PER_PASSAGE
+                or per_passage[c.number] >= each
                 or c in chosen
                 or _repeats(c, chosen)
             ):
@@ -351,7 +353,9 @@ def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: in
             key=lambda c: (-rest[c], c.number, c.position),
         )
         lead += take(more, 1, floor=cutoff)
-    law = take([c for c in matching if c.law], 2, floor=cutoff)
+    statute = [c for c in matching if c.law]
+    law = take(statute, 2, floor=cutoff, each=1)  # two sections before two clauses of one
+    law += take(statute, 2 - len(law), floor=cutoff)
     cited = {c.number for c in chosen}
     steps = take([c for c in matching if c.action], 2) or take(
         [c for c in ranked if c.action and c.number in cited], 1

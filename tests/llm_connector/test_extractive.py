@@ -299,3 +299,34 @@ def test_a_question_word_meets_the_noun_the_law_uses():
     assert stem("admitted") == stem("admissibility") == stem("admit")
     assert stem("sold") == stem("seller") and stem("bought") == stem("buyers")
     assert stem("station") != stem("state")  # too short a root keeps its ending
+
+
+def test_the_law_lines_quote_two_sections_before_two_clauses_of_one(provider):
+    """Two clauses of one section filled both law lines while the section answering the rest of the
+    question (here the appeal) went unquoted; one per section first, then a second clause."""
+    appeal = Passage(
+        chunk_id="cpa-41",
+        source="cpa2019.pdf",
+        act="Consumer Protection Act, 2019",
+        section="41",
+        title="Appeal against order of District Commission",
+        page="23",
+        text=(
+            "Any person aggrieved by an order made by the District Commission may prefer an appeal against "
+            "such order to the State Commission within a period of forty-five days from the date of the "
+            "order."
+        ),
+    )
+    guide = Passage(
+        chunk_id="guide-late",
+        source="guides/late.md",
+        title="Late complaints",
+        text="A late complaint can still be heard if the commission accepts your reason for the delay.",
+    )
+    question = (
+        "a complaint filed after the two years period: can a late complaint still be heard and entertained "
+        "by the commission, or can I appeal to the State Commission?"
+    )
+    completion = provider.complete(grounded(question, [guide, LIMITATION, appeal]))
+    law = completion.text.split("What the law says:\n")[1].split("\n\n")[0].splitlines()
+    assert [line.split(":")[0] for line in law] == ["- Section 69", "- Section 41"]
