@@ -72,6 +72,9 @@ export const STRINGS = {
     "removed.CARD": "Your card number was not sent.",
     "removed.ADDRESS": "Your address was not sent.",
     "removed.IN_PIN_CODE": "Your PIN code was not sent.",
+    "removed.SOCIAL_HANDLE": "Your social media handle was not sent.",
+    "removed.IN_DRIVING_LICENCE": "Your driving licence number was not sent.",
+    "removed.DATE_OF_BIRTH": "Your date of birth was not sent.",
     "removed.other": "Other personal details were not sent.",
   },
   hi: {
@@ -142,6 +145,9 @@ export const STRINGS = {
     "removed.CARD": "आपका कार्ड नंबर नहीं भेजा गया।",
     "removed.ADDRESS": "आपका पता नहीं भेजा गया।",
     "removed.IN_PIN_CODE": "आपका पिन कोड नहीं भेजा गया।",
+    "removed.SOCIAL_HANDLE": "आपका सोशल मीडिया हैंडल नहीं भेजा गया।",
+    "removed.IN_DRIVING_LICENCE": "आपका ड्राइविंग लाइसेंस नंबर नहीं भेजा गया।",
+    "removed.DATE_OF_BIRTH": "आपकी जन्म तिथि नहीं भेजी गई।",
     "removed.other": "अन्य निजी जानकारी नहीं भेजी गई।",
   },
 };
