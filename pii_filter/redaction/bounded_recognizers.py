@@ -66,6 +66,8 @@ def _spaced_word(value: str) -> bool:
 _NUMBER_RUN = re.compile(r"[+(]*\d[\d ()+.-]*")
 _FEWEST_DIGITS = 7  # the shortest subscriber numbers libphonenumber accepts anywhere
 _CONTEXT_CHARS = 8
+# a seller's toll-free (1800) or shared-cost (1860) line: printed on every bill, nobody's own number
+_TOLL_FREE = re.compile(r"(?:\+?91[ -]?)?0?18[06]0")
 _WINDOW_CHARS = 48  # twice the longest phone number written with a separator between every digit
 
 
@@ -88,7 +90,7 @@ class BoundedPhoneRecognizer(PhoneRecognizer):
                 found.start += piece_start
                 found.end += piece_start
                 results.append(found)
-        unique = {(r.start, r.end): r for r in results}
+        unique = {(r.start, r.end): r for r in results if not _TOLL_FREE.match(text, r.start)}
         return EntityRecognizer.remove_duplicates(list(unique.values()))
 
     @staticmethod

@@ -32,7 +32,10 @@ _RELATION_CUE = (
 _WEAK_CUE = (
     r"i\s+am|i'm|this\s+is|it's|regards|thanks|thank\s+you|sincerely|yours\s+truly|faithfully|"
     r"named|called|on\s+behalf\s+of|"
-    r"cc|signed|sent\s+by|sir|madam|ji|name|from(?=\s*:)|i(?=\s*,)"
+    r"cc|signed|sent\s+by|sir|madam|ji|name|from(?=\s*:)|i(?=\s*,)|"
+    # a form's or letter's labelled line: "Sender: V. S. Achuthan Nair", "Complainant - Rekha Pillai"
+    r"(?:sender|complainant|applicant|claimant|patient|passenger|beneficiary|insured|nominee|"
+    r"account\s+holder|policy\s*holder|customer|consumer)(?=[ \t]*[:\-–])"
 )
 # people met in a complaint, named by their trade: "the electrician shravan", "driver raju"; after a
 # trade, as after a strong cue, a name that is also an English word counts ("the delivery boy joy")
@@ -55,6 +58,16 @@ _CUE = re.compile(
 )
 # a signature line: "-- anita d'souza", "— Sent by Mohd. Salim Qureshi"
 _SIGN_OFF = re.compile(r"(?m)^[ \t]*(?:-{2,}|—|–|~)[ \t]*")
+# a signature: a sign-off line, then a line of Capitalised words only ("Thanks,\nAjmal"); a brand or
+# shop does not sign a message, so a listed brand's name there is a person's
+_SIGNATURE = re.compile(
+    r"(?im)^[ \t]*(?:(?:warm|best|kind|with)\s+)?(?:regards|thanks|thank\s+you|thanks\s*(?:&|and)\s*regards|"
+    r"sincerely|yours\s+(?:sincerely|faithfully|truly)|faithfully|cheers)[ \t]*[,.!]?[ \t]*\n"
+    r"[ \t]*((?-i:(?:[A-Z][a-z]+|[A-Z]\.)(?:[ \t]+(?:[A-Z][a-z]+|[A-Z]\.)){0,3}))[ \t]*$"
+)
+SIGNATURE_KEY = "signature"  # recognition_metadata key: the name signs the message (policy.py)
+# a name after a dash that ends the message: "... call me at 99205 41873 - Zubin"
+_LAST_DASH = re.compile(r"[ \t](?:-{1,2}|—|–|~)[ \t]*(?=[^\n\-–—~]{2,40}$)")
 # "Rahul Verma here", "Priya this side", "main pinki hoon": the cue follows the name
 _POST_CUE = re.compile(
     r"(?<![\w.])((?:[A-Za-z][A-Za-z'’]*\.?)(?:[ ](?:[A-Za-z][A-Za-z'’]*\.?)){0,3})[ ,]+"
@@ -149,6 +162,18 @@ class PersonCueRecognizer(_PersonRecognizer):
             span = self._name_after(text, sign_off.end(), strong=False)
             if span:
                 results.append(RecognizerResult("PERSON", span[0], span[1], CUE_SCORE))
+        for signature in _SIGNATURE.finditer(text):
+            if self._signs(signature.group(1)):
+                metadata = {"recognizer_name": self.name, SIGNATURE_KEY: True}
+                start, end = signature.span(1)
+                results.append(
+                    RecognizerResult("PERSON", start, end, CUE_SCORE, recognition_metadata=metadata)
+                )
+        tail = text.rstrip(" \t\n.!")
+        for dash in _LAST_DASH.finditer(tail):
+            span = self._name_after(tail, dash.end(), strong=False)
+            if span and span[1] == len(tail):  # the dash's name is all that is left of the message
+                results.append(RecognizerResult("PERSON", span[0], span[1], CUE_SCORE))
         for cue in _CUE.finditer(text):
             strong = cue.group("strong") is not None or cue.group("relation") is not None
             clear = strong or cue.group("trade") is not None
@@ -158,6 +183,25 @@ class PersonCueRecognizer(_PersonRecognizer):
             if span:
                 results.append(RecognizerResult("PERSON", span[0], span[1], CUE_SCORE))
         return results
+
+    def _signs(self, line: str) -> bool:
+        """A signature line's words could all be a name's: listed names, or no everyday English,
+        business word, brand or place; not initials alone."""
+        lexicon = self._rules.lexicon
+        words = line.split()
+        if all(self._rules.is_initial(w) for w in words) or lexicon.is_place(line):
+            return False
+        return not any(
+            not self._rules.is_initial(w)
+            and not lexicon.is_name_word(w)
+            and (
+                lexicon.is_known_non_person(w)
+                or lexicon.is_business_word(w)
+                or lexicon.is_common_word(w)
+                or not lexicon.is_unknown_word(w, limit=EVERYDAY_ZIPF)
+            )
+            for w in words
+        )
 
     def _name_before_cue(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """The name words right before the cue, past a place named after them ("sunil reddy from

@@ -18,7 +18,7 @@ from presidio_analyzer import RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from pii_filter.redaction.lexicon import Lexicon
-from pii_filter.redaction.name_recognizers import is_capitalised
+from pii_filter.redaction.name_recognizers import SIGNATURE_KEY, is_capitalised
 
 # Presidio entity -> our type (what DetectedEntity.type reports)
 ENTITY_TYPES: dict[str, str] = {
@@ -137,6 +137,16 @@ def refine_person(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[in
     return _extend_left(text, start, lexicon), _extend_right(text, end, lexicon)
 
 
+def _refine_by_line(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[int, int] | None:
+    """A name never runs over a line break: spaCy's "Annamma Thomas\nThiruvalla" (a signature and the
+    town under it) is read line by line and the first line holding a name is kept."""
+    for line in re.finditer(r"[^\n]+", text[start:end]):
+        refined = refine_person(text, start + line.start(), start + line.end(), lexicon)
+        if refined is not None:
+            return refined
+    return None
+
+
 def _looks_like_a_name(span_text: str, lexicon: Lexicon) -> bool:
     """Without a cue, a name has a Capitalised word or a listed name word ("kg" is not a person); in
     ALL CAPS, where spaCy takes "WHOM" or "TILES" for people, a listed or rarely used word."""
@@ -226,8 +236,12 @@ def select_spans(text: str, results: Iterable[RecognizerResult], lexicon: Lexico
         if shape and not shape.fullmatch(text[start:end]):
             continue
         if kind == "PERSON":
-            from_cue = (result.recognition_metadata or {}).get("recognizer_name") in _CUE_RECOGNIZERS
-            refined = refine_person(text, start, end, lexicon)
+            metadata = result.recognition_metadata or {}
+            from_cue = metadata.get("recognizer_name") in _CUE_RECOGNIZERS
+            if metadata.get(SIGNATURE_KEY):  # a signature line: even a listed brand's name signs as a person
+                candidates.append(Span(kind, start, end))
+                continue
+            refined = _refine_by_line(text, start, end, lexicon)
             if refined is None:
                 continue
             start, end = refined

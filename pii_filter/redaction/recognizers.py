@@ -71,7 +71,8 @@ class IndianCardRecognizer(CreditCardRecognizer):
 # not inside a longer run of digit groups ("3721 294791 41746" is a card)
 _PIN = re.compile(r"(?<![\d,.₹])(?<!\d[ -])(?<!Rs )(?<!Rs\. )(?<!INR )[1-9]\d{2} ?\d{3}(?!\d|,\d|[ -]\d)")
 _PIN_LABEL = re.compile(r"(?i)(?:pin\s*code|pincode|pin|postal\s*code|zip)\s*(?:no\.?|number)?\s*[:\-]?\s*$")
-_BOUNDARY = re.compile(r"(?:(?<=[A-Za-z]{4})\.|[!?;\n])\s*")
+# a full stop after a word ends a sentence, except after an address abbreviation ("Dist. Sitamarhi")
+_BOUNDARY = re.compile(r"(?:(?<=[A-Za-z]{4})(?<![Dd]ist)(?<![Dd]istt)(?<![Ee]xtn)\.|[!?;\n])\s*")
 _SEGMENT_SPLIT = re.compile(r",|\s-\s|\s–\s|\n")
 _INTRO = re.compile(
     r"(?i)\b(?:address(?:\s+is)?|addr|live[sd]?\s+(?:at|in)|living\s+(?:at|in)|resid(?:e|ing)\s+at|"
@@ -246,7 +247,7 @@ class IndianAddressRecognizer(OwnRecognizer):
 
 # where a street address starts: a house, flat or plot number, a number before a street word, an
 # ordinal cross or main road, a sector; in Devanagari a house or lane number
-_NUMBER = r"[A-Za-z]?-?\d{1,5}[A-Za-z]?(?:[ /-]\d{1,5}[A-Za-z]?){0,3}"
+_NUMBER = r"[A-Za-z]?-?\d{1,5}[A-Za-z]?(?:[ /-]\d{1,5}[A-Za-z]?|/[A-Za-z]\b){0,3}"  # "20/B"
 _STREET_WORDS = (
     r"road|rd|street|st|marg|lane|gali|cross|main\s+road|nagar|colony|layout|society|apartments?|"
     r"towers?|residency|enclave|chs|complex|heights|vihar|puram|palya|halli|peth|wadi|bagh|ganj"
@@ -254,7 +255,7 @@ _STREET_WORDS = (
 _ADDRESS_START = re.compile(
     rf"(?i)\b(?:flat|house|h\.?\s?no|door|d\.?\s?no|plot|apt|apartment|bungalow|villa|qtr|quarter|"
     rf"room|shop|block|wing|ward|khasra|survey)\b\.?\s*(?:no\.?|number|#)?\s*[:\-]?\s*{_NUMBER}"
-    rf"(?!\s*(?:%|off\b|discount|cashback|percent|rs\b|rupees|inr|₹))"
+    rf"(?!\s*(?:%|off\b|discount|cashback|percent|rs\b|rupees|inr|₹))(?!\d|[ -]\d{{5}})"
     rf"|#\s?{_NUMBER}"
     rf"|(?<![\d,.])\b{_NUMBER},?\s+(?:[A-Za-z]+\s+){{0,3}}?(?:{_STREET_WORDS})\b"
     rf"|\b\d{{1,3}}(?:st|nd|rd|th)\s+(?:cross|main|floor|street|road|lane|block|stage|phase|sector)\b"
