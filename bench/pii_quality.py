@@ -32,6 +32,7 @@ HANDWRITTEN = {
     "hand-written batch 2": Path(__file__).resolve().parent / "pii_adversarial_batch2.yaml",
     "hand-written batch 3": Path(__file__).resolve().parent / "pii_adversarial_batch3.yaml",
     "hand-written batch 4": Path(__file__).resolve().parent / "pii_adversarial_batch4.yaml",
+    "hand-written batch 5": Path(__file__).resolve().parent / "pii_adversarial_batch5.yaml",
 }
 
 
@@ -57,12 +58,68 @@ def load_handwritten(path: Path) -> list[Example]:
 
 
 _AT = re.compile(r"\s*(?:@|\[at\]|\(at\)|\sat the rate\s|\sat\s)\s*", re.IGNORECASE)
+# words that join a value's parts without being any of it: "98710 and then 34562", "ramesh dot iyer"
+_FILLER_WORDS = frozenset(
+    re.split(r"\s+", "and then or the at rate dot is my no number followed by aur phir next underscore")
+)
+# words that say what kind of place a piece of an address is, not whose: alone they identify nobody
+_ADDRESS_KIND_WORDS = frozenset(
+    """flat no house plot sector phase block wing floor road rd street st lane cross main marg colony
+    society apartment apartments apts residency near nr opp opposite behind beside next front village
+    vill post po dist distt district taluk taluka tehsil chs old new tower towers building bldg gali
+    mohalla ward door survey temple school church masjid mosque mandir hospital station bus stand market
+    chowk circle park garden gardens layout extension extn stage enclave nagar vihar bagh puram halli
+    complex heights estate ground first second third room shop quarter qtr bungalow villa east west north
+    south petrol pump atm bank office mall lake hills sadan bhavan niwas avenue ring feet cooperative
+    housing road city town""".split()  # noqa: SIM905 (a word list reads better as text)
+)
+# a run of digits this long identifies by itself (a card's or Aadhaar's last four, printed for
+# sharing, do not)
+_DIGIT_TOKEN = 5
 
 
-def leaked(identifier: Identifier, redacted: str) -> bool:
+def _occurrences(token: str, text: str) -> int:
+    return len(re.findall(rf"(?<![^\W_]){re.escape(token)}(?![^\W_])", text, re.IGNORECASE))
+
+
+def _identifying_tokens(identifier: Identifier) -> list[str]:
+    """The parts of a value that point at someone when they survive alone: a run of digits (five or
+    more; two or more in an address, whose house numbers are short); in an address any word that
+    does not just name a kind of place; in the part before the @ of an email or UPI id, and in a
+    handle, any word that is not a filler."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    value = identifier.value
+    if identifier.type in ("EMAIL", "UPI_ID"):
+        value = _AT.split(value)[0]
+    tokens = re.findall(r"[^\W_]+", value)
+    found = []
+    for token in tokens:
+        folded = token.casefold()
+        digits = sum(c.isdigit() for c in token)
+        if digits:
+            if digits >= (2 if identifier.type == "ADDRESS" else _DIGIT_TOKEN):
+                found.append(token)
+        elif identifier.type == "ADDRESS":
+            if len(token) >= 3 and folded not in _ADDRESS_KIND_WORDS and folded not in STOP_WORDS:
+                found.append(token)
+        elif (
+            identifier.type in ("EMAIL", "UPI_ID", "SOCIAL_HANDLE")
+            and len(token) >= 3
+            and folded not in _FILLER_WORDS
+            and folded not in STOP_WORDS
+        ):
+            found.append(token)
+    return found
+
+
+def leaked(identifier: Identifier, redacted: str, text: str = "") -> bool:
     """Any recognisable part survives, in any written form (both sides read through the gateway's
     normalisation): a token of a name, a comma-separated piece of an address ("Sai Residency",
-    "Door No. 400"), or WINDOW consecutive characters of any other identifier."""
+    "Door No. 400"), WINDOW consecutive characters of any other identifier (filler words such as
+    "and then" left out), or any identifying token of it (_identifying_tokens) found in the redacted
+    text more often than in the rest of the question (`text`, when given, so that a house number
+    that is also an amount elsewhere is not a leak)."""
     from pii_filter.redaction.normalise import normalise
 
     value = normalise(identifier.value).text
@@ -71,13 +128,20 @@ def leaked(identifier: Identifier, redacted: str) -> bool:
     if identifier.type == "PERSON":
         tokens = [t.strip(".") for t in identifier.value.split() if len(t.strip(".")) >= 2]
         return any(re.search(rf"(?<![\w]){re.escape(t)}(?![\w])", redacted, re.IGNORECASE) for t in tokens)
+    outside = ""
+    if text:
+        outside = normalise(text[: identifier.start] + " " + text[identifier.end :]).text
+    for token in _identifying_tokens(identifier):
+        if _occurrences(token, redacted) > _occurrences(token, outside):
+            return True
     if identifier.type == "ADDRESS":
         pieces = [p.strip() for p in identifier.value.split(",") if len(p.strip()) >= 4]
         return any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", redacted, re.IGNORECASE) for p in pieces)
     personal = identifier.value
     if identifier.type in ("EMAIL", "UPI_ID"):
         personal = _AT.split(personal)[0]  # the provider ("gmail.com", "okhdfcbank") identifies nobody
-    compact = re.sub(r"[\W_]", "", personal)
+    kept_words = [word for word in re.findall(r"[^\W_]+", personal) if word.casefold() not in _FILLER_WORDS]
+    compact = "".join(kept_words)
     size = min(WINDOW, len(compact))
     for i in range(len(compact) - size + 1):
         pattern = _SEPARATORS.join(re.escape(c) for c in compact[i : i + size])
@@ -100,7 +164,7 @@ class Score:
     def add(self, example: Example, redacted: str, elapsed_ms: float, cpu_ms: float = 0.0) -> None:
         for identifier in example.identifiers:
             self.total[identifier.type] += 1
-            self.found[identifier.type] += not leaked(identifier, redacted)
+            self.found[identifier.type] += not leaked(identifier, redacted, example.text)
         self.facts_total += len(example.facts)
         self.facts_kept += sum(fact in redacted for fact in example.facts)
         self.latencies_ms.append(elapsed_ms)

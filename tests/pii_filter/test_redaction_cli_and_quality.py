@@ -82,6 +82,24 @@ def test_leak_rule_catches_partial_survivals() -> None:
     assert leaked(person, "<PERSON_1> Sharma") and not leaked(person, "<PERSON_1> wrote")
 
 
+def test_leak_rule_counts_any_identifying_token_and_ignores_fillers() -> None:
+    from bench.pii_dataset import Identifier
+
+    text = "12, opp. loco shed, Itarsi - the meter is wrong"
+    address = Identifier("ADDRESS", "12, opp. loco shed", 0, 18)
+    assert leaked(address, "<ADDRESS_1> loco shed, Itarsi - the meter is wrong", text)  # part of a piece
+    assert not leaked(address, "<ADDRESS_1>, Itarsi - the meter is wrong", text)
+    flat = "Flat 21, Sai Residency, paid 21 lakh"
+    house = Identifier("ADDRESS", "Flat 21, Sai Residency", 0, 22)
+    assert not leaked(house, "<ADDRESS_1>, paid 21 lakh", flat)  # the amount was there already
+    spoken = "phone 98710 and then 34562, the and the"
+    phone = Identifier("PHONE", "98710 and then 34562", 6, 26)
+    assert not leaked(phone, "phone <PHONE_1> and then <PHONE_2>, the and the", spoken)
+    assert leaked(phone, "phone 98710 and then <PHONE_1>, the and the", spoken)  # five digits survive
+    email = Identifier("EMAIL", "deepak dot joshi at gmail dot com", 0, 33)
+    assert leaked(email, "write to joshi at <EMAIL_1>") and not leaked(email, "write to <EMAIL_1>")
+
+
 @pytest.mark.parametrize(("split", "seed"), [("dev", 101), ("heldout", 202)])
 def test_sample_meets_the_targets(split: str, seed: int) -> None:
     examples = generate(count=60, seed=seed, split=split)
