@@ -1,0 +1,58 @@
+"""`python -m bench.scope`: the no-context decision on a set of questions labelled in or out of scope.
+
+bench/data/scope_heldout.csv holds questions written blind for issue #scope (before the decision was
+changed): out-of-scope ones from other statutes and forums that share words with consumer law, and
+in-scope ones as people type them, some naming tax, GST, a cheque, the police or rent in passing. Each
+question goes through rag_core's Retriever over an index of the Act and knowledge/ built for the run;
+"answered" = not no_context. Both error counts must be 0. The set is a check, not a tuning set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import tempfile
+from pathlib import Path
+
+from bench.retrieval import ACT, ROOT, build_ours
+
+BLIND = ROOT / "bench" / "data" / "scope_heldout.csv"
+
+
+def rows(path: Path = BLIND) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return [{k: v.strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--file", type=Path, default=BLIND)
+    parser.add_argument("--backend", default=os.environ.get("EMBEDDING_BACKEND", "onnx-int8"))
+    args = parser.parse_args()
+
+    from rag_core.retrieval import Retriever
+    from rag_core.settings import RagSettings
+
+    questions = rows(args.file)
+    with tempfile.TemporaryDirectory() as tmp:
+        build_ours(Path(tmp), [str(ACT), str(ROOT / "knowledge")], args.backend)
+        retriever = Retriever.from_settings(RagSettings(index_dir=tmp, embedding_backend=args.backend))
+        refused, answered = [], []
+        for row in questions:
+            found = retriever.retrieve(row["question"], k=5)
+            inside = row["in_scope"] == "yes"
+            if inside and found.no_context:
+                refused.append(row)
+            elif not inside and not found.no_context:
+                answered.append(row)
+    inside_total = sum(r["in_scope"] == "yes" for r in questions)
+    print(f"{args.file.name}: in-scope refused {len(refused)}/{inside_total}, "
+          f"out-of-scope answered {len(answered)}/{len(questions) - inside_total}")
+    for label, missed in (("refused", refused), ("answered", answered)):
+        for row in missed:
+            print(f"  {label}: {row['reason']} - {row['question'][:90]}")
+
+
+if __name__ == "__main__":
+    main()
