@@ -47,8 +47,10 @@ def main() -> None:
             elif not inside and not found.no_context:
                 answered.append(row)
     inside_total = sum(r["in_scope"] == "yes" for r in questions)
-    print(f"{args.file.name}: in-scope refused {len(refused)}/{inside_total}, "
-          f"out-of-scope answered {len(answered)}/{len(questions) - inside_total}")
+    print(
+        f"{args.file.name}: in-scope refused {len(refused)}/{inside_total}, "
+        f"out-of-scope answered {len(answered)}/{len(questions) - inside_total}"
+    )
     for label, missed in (("refused", refused), ("answered", answered)):
         for row in missed:
             print(f"  {label}: {row['reason']} - {row['question'][:90]}")
