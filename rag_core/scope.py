@@ -4,7 +4,10 @@ A divorce, a stolen chain or a tax refund shares words with the Consumer Protect
 "complaint", "refund", a city's name), so the best passage's cosine alone passes it. The question is
 compared instead with examples of what the assistant is for and what it is not for
 (scope_examples.txt): it is out of scope when its nearest out-of-scope examples are closer than its
-nearest in-scope ones. The examples are embedded once, with the same model as the question.
+nearest in-scope ones. Near a tie (another law's appeal or limitation period reads like the Act's), a
+logistic regression trained on all the examples' vectors tips the balance by at most `lean`: it weighs
+the directions that separate the two sides (tax, a tribunal, a cheque's drawer) rather than the
+question's shape. The examples are embedded once, with the same model as the question.
 """
 
 from __future__ import annotations
@@ -31,6 +34,23 @@ def read_examples(path: Path = EXAMPLES) -> tuple[list[str], list[str]]:
     return inside, outside
 
 
+def logistic_regression(
+    inside: np.ndarray, outside: np.ndarray, *, scale: float = 10.0, l2: float = 0.01, steps: int = 500
+) -> tuple[np.ndarray, float]:
+    """(weights, bias) of P(out of scope) over unit vectors times `scale`; both sides weigh the same.
+
+    Full-batch gradient descent from zero, so the same examples always give the same weights."""
+    x = np.vstack([inside, outside]).astype(np.float64) * scale
+    y = np.r_[np.zeros(len(inside)), np.ones(len(outside))]
+    balance = np.where(y == 1, len(y) / (2 * len(outside)), len(y) / (2 * len(inside)))
+    weights, bias = np.zeros(x.shape[1]), 0.0
+    for _ in range(steps):
+        error = (1 / (1 + np.exp(-(x @ weights + bias))) - y) * balance
+        weights -= x.T @ error / len(y) + l2 * weights
+        bias -= float(error.mean())
+    return weights * scale, bias  # applies to unit vectors directly
+
+
 @dataclass(frozen=True)
 class ScopeCheck:
     """Compares a question vector with the examples; `nearest` examples per side are averaged."""
@@ -39,14 +59,35 @@ class ScopeCheck:
     outside: np.ndarray
     nearest: int = 3
     margin: float = 0.0
+    weights: np.ndarray | None = None
+    bias: float = 0.0
+    lean: float = 0.02
 
     @classmethod
     def build(
-        cls, embedder: Embedder, *, path: Path = EXAMPLES, nearest: int = 3, margin: float = 0.0
+        cls,
+        embedder: Embedder,
+        *,
+        path: Path = EXAMPLES,
+        nearest: int = 3,
+        margin: float = 0.0,
+        lean: float = 0.02,
     ) -> ScopeCheck:
         inside, outside = read_examples(path)
         vectors = embedder.embed(inside + outside)
-        return cls(vectors[: len(inside)], vectors[len(inside) :], nearest=nearest, margin=margin)
+        inside_vectors, outside_vectors = vectors[: len(inside)], vectors[len(inside) :]
+        weights, bias = (None, 0.0)
+        if lean and len(inside) and len(outside):
+            weights, bias = logistic_regression(inside_vectors, outside_vectors)
+        return cls(
+            inside_vectors,
+            outside_vectors,
+            nearest=nearest,
+            margin=margin,
+            weights=weights,
+            bias=bias,
+            lean=lean,
+        )
 
     def closeness(self, vector: np.ndarray) -> tuple[float, float]:
         """(mean cosine of the nearest in-scope examples, the same for out-of-scope ones)."""
@@ -60,6 +101,12 @@ class ScopeCheck:
 
         return mean_top(self.inside), mean_top(self.outside)
 
+    def tilt(self, vector: np.ndarray) -> float:
+        """The classifier's vote in (-lean, lean): positive leans out of scope."""
+        if self.weights is None:
+            return 0.0
+        return self.lean * float(np.tanh((vector @ self.weights + self.bias) / 4))
+
     def out_of_scope(self, vector: np.ndarray) -> bool:
         inside, outside = self.closeness(vector)
-        return outside > inside + self.margin
+        return outside + self.tilt(vector) > inside + self.margin
