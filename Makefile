@@ -9,7 +9,7 @@ CHECKOV         = $(VENV)/tools/checkov
 CHECKOV_STAMP   = $(CHECKOV)/.installed-$(CHECKOV_VERSION)
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: install tools lock test test-fast lint bench bench-e2e bench-retrieval bench-answers bench-pii bench-embed bench-http bench-tokens bench-follow-ups bench-stream run-local up down ingest clean
+.PHONY: install tools lock test test-fast lint bench bench-e2e bench-retrieval bench-answers bench-pii bench-embed bench-http bench-tokens bench-follow-ups bench-stream bench-scope run-local up down ingest clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,7 +62,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
 
-bench: bench-pii bench-retrieval bench-follow-ups bench-answers bench-embed bench-tokens bench-e2e bench-http bench-stream
+bench: bench-pii bench-retrieval bench-follow-ups bench-answers bench-scope bench-embed bench-tokens bench-e2e bench-http bench-stream
 
 bench-pii: $(STAMP)
 	$(PY) -m bench.pii_quality
@@ -75,6 +75,11 @@ bench-follow-ups: $(STAMP)
 
 bench-answers: $(STAMP)
 	$(PY) -m bench.answers_keyfacts --heldout --write-docs
+
+# the scope decision on the blind sets (docs/benchmarks.md, Scope decision; printed, not written)
+bench-scope: $(STAMP)
+	$(PY) -m bench.scope
+	$(PY) -m bench.scope --file bench/data/scope_heldout2.csv
 
 bench-embed: $(STAMP)
 	$(PY) -m bench.embedding --write-docs
