@@ -77,7 +77,7 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
 CMD ["python", "-m", "pii_filter"]
 
 
-# build stage only: torch (CPU) exports all-MiniLM-L6-v2 to an int8 ONNX folder (common/onnx_export.py)
+# build stage only: torch (CPU) exports all-MiniLM-L6-v2 to an fp32 ONNX folder (common/onnx_export.py)
 FROM base AS onnx-export
 ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
 # torch alone from the CPU index (the same pin as the Makefile and pyproject's onnx_export extra);
@@ -86,7 +86,7 @@ RUN pip install --no-deps --index-url "${TORCH_INDEX_URL}" torch==2.13.0
 COPY requirements/onnx-export.txt /tmp/requirements.txt
 RUN pip install --require-hashes -r /tmp/requirements.txt && rm /tmp/requirements.txt
 COPY common ./common
-RUN python -m common.onnx_export /opt/models/embedding --backend onnx-int8
+RUN python -m common.onnx_export /opt/models/embedding --backend onnx
 
 
 FROM base AS rag-core
@@ -100,7 +100,7 @@ COPY --from=onnx-export /opt/models/embedding /opt/models/embedding
 COPY common ./common
 COPY rag_core ./rag_core
 # the export loads here, without torch, so a broken one fails the build, not the start
-RUN python -c "import importlib.util, os; from common.embedding import Embedder; assert importlib.util.find_spec('torch') is None; assert Embedder(model_path=os.environ['EMBEDDING_MODEL_PATH'], backend='onnx-int8').embed(['consumer rights']).shape == (1, 384)" \
+RUN python -c "import importlib.util, os; from common.embedding import Embedder; assert importlib.util.find_spec('torch') is None; assert Embedder(model_path=os.environ['EMBEDDING_MODEL_PATH'], backend='onnx').embed(['consumer rights']).shape == (1, 384)" \
  && mkdir -p /data/index && chown 10001:10001 /data/index
 USER 10001:10001
 VOLUME ["/data/index"]
@@ -119,7 +119,7 @@ COPY common ./common
 COPY chunker ./chunker
 COPY embedder ./embedder
 COPY knowledge ./knowledge
-RUN python -c "import importlib.util, os; from common.embedding import Embedder; assert importlib.util.find_spec('torch') is None; assert Embedder(model_path=os.environ['EMBEDDING_MODEL_PATH'], backend='onnx-int8').embed(['consumer rights']).shape == (1, 384)" \
+RUN python -c "import importlib.util, os; from common.embedding import Embedder; assert importlib.util.find_spec('torch') is None; assert Embedder(model_path=os.environ['EMBEDDING_MODEL_PATH'], backend='onnx').embed(['consumer rights']).shape == (1, 384)" \
  && mkdir -p /data/index && chown 10001:10001 /data/index
 USER 10001:10001
 VOLUME ["/data/index"]

