@@ -117,9 +117,10 @@ misses 20 (consent) and 27 (imprisonment for life) are the difference. Why (meas
 section): the export itself is byte-identical across fresh caches, but int8 vectors depend on the CPU that
 runs them (onnxruntime's U8S8 kernels saturate on AVX2, not on VNNI; this host has AVX512-VNNI, and the
 earlier hosts in this file, an Intel Xeon and AMD EPYCs, had unrecorded instruction sets), so 32/35 was
-most likely an int8 result of another CPU, which this host cannot rebuild. fp32 ONNX equals torch to 2e-7 on any CPU and is the default since then: 31/35 is the reproducible
-dev figure. After: held-out 31/36 =
-0.86, 0 refused, still 2 out of scope answered; dev 30/35, 0/8 answered; bench.retrieval's no-context
+most likely an int8 result of another CPU, which this host cannot rebuild. fp32 ONNX equals torch to
+2e-7 here (no integer kernels to differ by CPU) and is the default since then: 31/35 is the reproducible
+dev figure. After: held-out 31/36 = 0.86, 0 refused, still 2 out of scope answered; dev 30/35, 0/8
+answered; bench.retrieval's no-context
 columns unchanged (0/114, 0/22). Re-measured after the small-to-big retrieval change (3f81f2a) landed: dev
 30/35, held-out 30/36 = 0.83 (tables below); it loses the second-appeal question (section 52's clauses on
 hearing an appeal now outrank section 51(2)'s substantial question of law for the law lines, and the guide's

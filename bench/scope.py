@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from bench.retrieval import ACT, ROOT, build_ours
+from common.settings import DEFAULT_EMBEDDING_BACKEND
 
 BLIND = ROOT / "bench" / "data" / "scope_heldout.csv"
 
@@ -28,7 +29,7 @@ def rows(path: Path = BLIND) -> list[dict[str, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--file", type=Path, default=BLIND)
-    parser.add_argument("--backend", default=os.environ.get("EMBEDDING_BACKEND", "onnx-int8"))
+    parser.add_argument("--backend", default=os.environ.get("EMBEDDING_BACKEND", DEFAULT_EMBEDDING_BACKEND))
     args = parser.parse_args()
 
     from rag_core.retrieval import Retriever
