@@ -30,6 +30,7 @@ MAX_SENTENCE_CHARS = 400
 MIN_SENTENCE_CHARS = 25
 PER_PASSAGE = 2
 RELATIVE_CUTOFF = 0.4
+REVISED_SECTIONS = frozenset({"34", "47", "58"})  # their money limits: see REVISED_LIMITS
 
 _STOPWORD_TEXT = """a an and are as at be been being but by can could did do does for from had has have how
 i if in into is it its me my of on or our shall should so than that the their them then there these they
@@ -72,6 +73,7 @@ class _Sentence:
     text: str
     stems: frozenset[str]
     law: bool  # from a statute's text (not a guide)
+    revised: bool  # from a section whose printed money limits the 2021 Rules replaced (34, 47, 58)
     action: bool  # tells the person what to do ("File ...", "Keep ...")
     figures: frozenset[str]
 
@@ -97,18 +99,63 @@ def stem(word: str) -> str:
     return word[:6]
 
 
+_LABEL = re.compile(r"\((?:\d{1,3}[A-Z]?|[a-z]{1,4})\)")  # a clause's label, "(2)", "(iv)", "(2A)"
+
+
 def stems(text: str) -> frozenset[str]:
-    return frozenset(stem(w) for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOPWORDS)
+    """Stems of the words, not of clause labels: "(2)" says where, not "2 years"."""
+    words = re.findall(r"[a-z0-9]+", _LABEL.sub(" ", text).lower())
+    return frozenset(stem(w) for w in words if w not in _STOPWORDS)
 
 
 def figures(text: str) -> frozenset[str]:
     return frozenset(" ".join(m.group(0).lower().replace(",", "").split()) for m in FIGURE.finditer(text))
 
 
-def _quotable(sentence: str, system_prompt: str, *, may_instruct: bool = True) -> str | None:
+_CLAUSE_END = re.compile(r"(?<=[,;:—])\s+")
+_LEADS_IN_MARK = re.compile(r"[:—–]$")
+
+
+OPENING_CHARS = 150  # the opening clauses a shortened sentence keeps, so it still says what it is about
+
+
+def shortened(sentence: str, focus: frozenset[str] = frozenset()) -> str:
+    """A sentence too long to quote, cut to MAX_SENTENCE_CHARS: its head, or its opening clauses, "…" and
+    the shortest run of later clauses holding more of the `focus` stems (the question's topic words: the
+    exclusion at the end of a long definition) than the head does, at least two. The run starts at the
+    label of the clause it is in ("(b) any recognised consumer association, ...") when that fits."""
+    head = sentence[:MAX_SENTENCE_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + " …"
+    clauses = _CLAUSE_END.split(sentence)
+    if not focus:
+        return head
+    start = 1
+    while start < len(clauses) and len(" ".join(clauses[: start + 1])) <= OPENING_CHARS:
+        start += 1
+    opening = " ".join(clauses[:start])
+    best, best_key = head, (max(len(stems(head) & focus), 1), 0)
+    for i in range(start + 1, len(clauses)):  # the clause right after the opening: the head has it
+        labelled = max((k for k in range(start + 1, i + 1) if _LABEL.match(clauses[k])), default=i)
+        for j in range(i + 1, len(clauses) + 1):
+            text = f"{opening} … {' '.join(clauses[i:j])}"
+            if len(text) > MAX_SENTENCE_CHARS:
+                break
+            if _LEADS_IN_MARK.search(text):  # "... it shall proceed to settle the dispute—": unfinished
+                continue
+            key = (len(stems(text) & focus), -len(text))
+            if key > best_key:
+                wholes = (f"{o} … {' '.join(clauses[labelled:j])}" for o in (opening, clauses[0]))
+                best = next((w for w in wholes if len(w) <= MAX_SENTENCE_CHARS), text)
+                best_key = key
+    return best
+
+
+def _quotable(
+    sentence: str, system_prompt: str, *, may_instruct: bool = True, focus: frozenset[str] = frozenset()
+) -> str | None:
     """The sentence as it may be quoted, or None when it is too short, hostile or copies the system prompt.
 
-    `may_instruct=False` says the sentence's passage as a whole has nothing that looks like an instruction.
+    `may_instruct=False` says the sentence's passage as a whole has nothing that looks like an instruction;
+    `focus` (the question's stems) says which part of a sentence too long to quote whole to keep.
     """
     if (
         len(sentence) < MIN_SENTENCE_CHARS
@@ -122,9 +169,7 @@ def _quotable(sentence: str, system_prompt: str, *, may_instruct: bool = True) -
     ):
         return None
     sentence = _MARKER_LIKE.sub(r"(\1)", sentence)  # a footnote "[3]" must not read as our citation
-    if len(sentence) > MAX_SENTENCE_CHARS:
-        sentence = sentence[:MAX_SENTENCE_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + " …"
-    return sentence
+    return shortened(sentence, focus) if len(sentence) > MAX_SENTENCE_CHARS else sentence
 
 
 @functools.lru_cache(maxsize=16)
@@ -135,8 +180,12 @@ def _without_facts(system_prompt: str) -> str:
     return " ".join(x for x in sentences if not FIGURE.search(x))
 
 
-def candidate_sentences(passages: Sequence[Passage], system_prompt: str) -> list[_Sentence]:
+def candidate_sentences(
+    passages: Sequence[Passage], system_prompt: str, *, question: str = ""
+) -> list[_Sentence]:
+    """The passages' quotable sentences; a sentence too long to quote keeps the part `question` asks about."""
     out: list[_Sentence] = []
+    focus = topic_stems(question)
     system_prompt = _without_facts(system_prompt)
     for number, passage in enumerate(passages, start=1):
         sentences = split_sentences(passage.text)
@@ -145,54 +194,94 @@ def candidate_sentences(passages: Sequence[Passage], system_prompt: str) -> list
         # search per sentence (that was a sixth of llm_connector's CPU under load).
         may_instruct = looks_like_instruction("\n".join(sentences))
         law = is_statute(passage)
+        revised = law and passage.section.split("(", 1)[0] in REVISED_SECTIONS
         for position, raw in enumerate(sentences):
-            text = _quotable(raw, system_prompt, may_instruct=may_instruct)
+            text = _quotable(raw, system_prompt, may_instruct=may_instruct, focus=focus)
             if text is None:
                 continue
             first = re.match(r"[A-Za-z']+", text)
             action = not law and bool(first) and first.group(0).lower() in _ACTION_VERBS  # type: ignore[union-attr]
-            out.append(_Sentence(number, position, text, stems(text), law, action, figures(text)))
+            out.append(_Sentence(number, position, text, stems(text), law, revised, action, figures(text)))
     return out
 
 
+_COUNTS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "twenty": 20, "fifty": 50, "hundred": 100,
+}  # fmt: skip
 _AMOUNT = (
-    r"(?:(?:rs\.?|₹|inr)\s*(\d[\d,]*(?:\.\d+)?)\s*(lakh|crore|k)?|(\d[\d,]*(?:\.\d+)?)\s*(lakh|crore|k)\b)"
+    r"(?:(?:rs\.?|₹|inr)\s*(\d[\d,]*(?:\.\d+)?)\s*(lakh|crore|k)?|(\d[\d,]*(?:\.\d+)?)\s*(lakh|crore|k)\b"
+    rf"|(?:rupees\s+)?({'|'.join(_COUNTS)})\s+(lakh|crore)\b)"  # the Act's "exceeds rupees ten crore"
 )
 _MONEY = re.compile(_AMOUNT, re.IGNORECASE)
 _BOUND = re.compile(
-    rf"\b(above|over|more\s+than|exceeds?|up\s*to|upto|not\s+exceeding|below)\s+{_AMOUNT}", re.IGNORECASE
+    rf"\b(above|over|more\s+than|not\s+exceed(?:s|ing)?|exceeds?|up\s*to|upto|below)\s+{_AMOUNT}",
+    re.IGNORECASE,
 )
 _SCALE = {"lakh": 1e5, "crore": 1e7, "k": 1e3, "": 1.0}
 
 
-def _rupees(number: str, unit: str | None) -> float:
-    return float(number.replace(",", "")) * _SCALE[(unit or "").lower()]
+def _rupees(groups: Sequence[str | None]) -> float:
+    """The sum an _AMOUNT match's six groups name: (digits, unit) twice, then (count word, unit)."""
+    digits, unit = groups[0] or groups[2] or groups[4] or "0", groups[1] or groups[3] or groups[5]
+    number = _COUNTS[digits.lower()] if digits.lower() in _COUNTS else float(digits.replace(",", ""))
+    return number * _SCALE[(unit or "").lower()]
 
 
 def amounts(text: str) -> list[float]:
-    """Sums of money a question names: "Rs 45 lakh", "₹72,000", "3.5 crore", "28k"."""
-    return [_rupees(m.group(1) or m.group(3), m.group(2) or m.group(4)) for m in _MONEY.finditer(text)]
+    """Sums of money a question names: "Rs 45 lakh", "₹72,000", "3.5 crore", "28k", "ten lakh"."""
+    return [_rupees(m.groups()) for m in _MONEY.finditer(text)]
 
 
-def fits_range(sentence: str, amount: float) -> bool | None:
-    """Whether a band of money the sentence states ("above Rs 5 lakh up to Rs 10 lakh"; a sentence may
-    state several, "up to Rs 50 lakh ..., above Rs 50 lakh up to Rs 2 crore ...") holds `amount`;
-    None when it states no band."""
-    bands: list[tuple[float, float]] = []
+def bands(sentence: str) -> list[tuple[float, float]]:
+    """The bands of money a sentence states ("above Rs 5 lakh up to Rs 10 lakh"; a sentence may state
+    several, "up to Rs 50 lakh ..., above Rs 50 lakh up to Rs 2 crore ...") as (low, high]."""
+    found: list[tuple[float, float]] = []
     low: float | None = None
     for m in _BOUND.finditer(sentence):
-        value = _rupees(m.group(2) or m.group(4), m.group(3) or m.group(5))
+        value = _rupees(m.groups()[1:])
         word = m.group(1).lower()
         if word in {"above", "over", "exceeds", "exceed"} or word.startswith("more"):
             if low is not None:
-                bands.append((low, math.inf))
+                found.append((low, math.inf))
             low = value
         else:
-            bands.append((low or 0.0, value))
+            found.append((low or 0.0, value))
             low = None
     if low is not None:
-        bands.append((low, math.inf))
-    return any(a < amount <= b for a, b in bands) if bands else None
+        found.append((low, math.inf))
+    return found
+
+
+def fits_range(sentence: str, amount: float) -> bool | None:
+    """Whether a band of money the sentence states holds `amount`; None when it states no band."""
+    stated = bands(sentence)
+    return any(a < amount <= b for a, b in stated) if stated else None
+
+
+def band_width(sentence: str, amount: float) -> float | None:
+    """The width of the narrowest band of the sentence holding `amount` (None when none holds it): a fee
+    table's row "above Rs 5 lakh up to Rs 10 lakh" answers for Rs 8 lakh more exactly than "up to Rs 50
+    lakh"."""
+    widths = [b - a for a, b in bands(sentence) if a < amount <= b]
+    return min(widths) if widths else None
+
+
+def exact_bands(candidates: Sequence[_Sentence], money: Sequence[float]) -> set[_Sentence]:
+    """The sentences stating the narrowest band that holds one of the question's amounts: the one that
+    answers most exactly ("above Rs 5 lakh up to Rs 10 lakh" for Rs 8 lakh, not "up to Rs 50 lakh")."""
+    exact: set[_Sentence] = set()
+    for amount in money:
+        widths = {c: w for c in candidates if not c.revised and (w := band_width(c.text, amount)) is not None}
+        narrowest = min(widths.values(), default=None)
+        exact |= {c for c, w in widths.items() if w == narrowest}
+    return exact
+
+
+def _holds(c: _Sentence, amount: float) -> bool | None:
+    """fits_range for a candidate, None for a section whose printed limits were revised: its band
+    ("does not exceed one crore rupees" for the District Commission) says nothing of today's forum."""
+    return None if c.revised else fits_range(c.text, amount)
 
 
 # a sentence opening like a question asks even without its "?" ("what does deficiency mean in the act")
@@ -220,16 +309,17 @@ def _scores(
     idf = {s: math.log(1 + len(candidates) / df[s]) * (2.0 if s in asked else 1.0) for s in df}
     wants_figure = bool(_ASKS_FOR_FIGURE.search(question))
     money = amounts(question)
+    exact = exact_bands(candidates, money)
     scores: dict[_Sentence, float] = {}
     for c in candidates:
         overlap = sum(idf[s] for s in c.stems & terms)
         score = overlap / max(len(c.stems), 1) ** 0.3 + 0.05 / c.number if overlap else 0.0
         if score and wants_figure and c.figures:
             score *= 1.3
-        bands = [fits_range(c.text, amount) for amount in money] if score else []
-        if any(bands):
-            score *= 1.6  # the band the question's amount falls in: the commission, the fee
-        elif False in bands:
+        holds = [_holds(c, amount) for amount in money] if score else []
+        if c in exact:  # the band the question's amount falls in: the commission, the fee
+            score *= 1.6  # (a broader band holding it, "up to Rs 50 lakh", neither lifts nor lowers)
+        elif False in holds and not any(holds):
             score *= 0.4  # a band that leaves the question's amount out does not answer it
         scores[c] = score
     return scores
@@ -243,6 +333,16 @@ _ACTION_STEMS = frozenset(stem(w) for w in _ACTION_VERBS)
 
 _ASKS_MEANING = re.compile(r"\b(?:mean|means|meaning|define|defined|definition)\b", re.IGNORECASE)
 _DEFINES = re.compile(r"^\(\d+[A-Z]?\)\s*[“\"']([^”\"']{2,60})[”\"']\s+(?:means|includes)\b")
+
+
+def topic_stems(question: str) -> frozenset[str]:
+    """What the asking sentence is about: its words but for verbs of doing ("file", "get") and verdict
+    words ("right", "legal")."""
+    return frozenset(
+        s
+        for s in asking_stems(question)
+        if len(s) > 2 and s not in _VERDICT_WORDS and s not in _ACTION_STEMS
+    )
 
 
 def lead_pool(ranked: Sequence[_Sentence], question: str) -> list[_Sentence]:
@@ -261,21 +361,24 @@ def lead_pool(ranked: Sequence[_Sentence], question: str) -> list[_Sentence]:
         defining = [c for c in ranked if (m := _DEFINES.match(c.text)) and stems(m.group(1)) <= asked_words]
         if defining:
             return defining
-    topic = frozenset(
-        s
-        for s in asking_stems(question)
-        if len(s) > 2 and s not in _VERDICT_WORDS and s not in _ACTION_STEMS
-    )
+    topic = topic_stems(question)
     if not topic or topic >= stems(question) - _ACTION_STEMS:
         return list(ranked)
     pool = list(ranked)
+    money = amounts(question)
+    if money:  # the Act's printed limits, since revised, never answer which forum hears an amount
+        pool = [c for c in pool if not (c.revised and bands(c.text))] or pool
     if _ASKS_FOR_FIGURE.search(question):
         pool = [c for c in pool if c.figures] or pool
     shared = {c: len(c.stems & topic) for c in pool}
     most = max(shared.values(), default=0)
-    money = amounts(question)
     chosen = {c for c in pool if most and shared[c] == most}
-    chosen |= {c for c in ranked if any(fits_range(c.text, amount) for amount in money)}
+    # the band holding the question's amount, in a sentence on what is asked (the fee, the commission)
+    exact = {c for c in exact_bands(ranked, money) if c.stems & topic}
+    if exact and _ASKS_FOR_FIGURE.search(question):  # "which commission for my Rs 30 lakh?": its band
+        chosen = exact
+    else:
+        chosen |= exact
     return [c for c in ranked if c in chosen] or list(ranked)
 
 
@@ -371,13 +474,9 @@ def _quoted(sentence: _Sentence, passages: Sequence[Passage]) -> str:
     return f'{where}: "{sentence.text}" [{sentence.number}]'
 
 
-def _revised_limits_apply(answer: Answer, passages: Sequence[Passage]) -> bool:
+def _revised_limits_apply(answer: Answer) -> bool:
     """A quoted sentence of sections 34, 47 or 58 states the Act's original money limits."""
-    for c in answer.law + answer.lead:
-        section = passages[c.number - 1].section.split("(", 1)[0]
-        if c.law and section in {"34", "47", "58"} and "crore" in c.text.lower():
-            return True
-    return False
+    return any(c.revised and "crore" in c.text.lower() for c in answer.law + answer.lead)
 
 
 def render(answer: Answer, passages: Sequence[Passage]) -> str:
@@ -389,7 +488,7 @@ def render(answer: Answer, passages: Sequence[Passage]) -> str:
         lines.append(" ".join(_quoted(c, passages) for c in answer.lead))
         if answer.law:
             lines += ["", "What the law says:"] + [f"- {_quoted(c, passages)}" for c in answer.law]
-    if _revised_limits_apply(answer, passages):
+    if _revised_limits_apply(answer):
         lines += ["", REVISED_LIMITS]
     lines += ["", "What you can do next:"]
     lines += [f"- {_quoted(c, passages)}" for c in answer.steps] or [f"- {HELPLINE}"]
@@ -413,8 +512,9 @@ class ExtractiveProvider:
 
     def complete(self, prompt: GroundedPrompt) -> Completion:
         passages = prompt.passages
-        candidates = candidate_sentences(passages, prompt.system_prompt)
-        answer = compose(candidates, prompt.query.redacted_question, max_sentences=self.max_sentences)
+        question = prompt.query.redacted_question
+        candidates = candidate_sentences(passages, prompt.system_prompt, question=question)
+        answer = compose(candidates, question, max_sentences=self.max_sentences)
         if not answer.sentences:  # every sentence was too short or hostile: say so rather than quote nothing
             return Completion(text=NO_CONTEXT_ANSWER, answered=False)
         return Completion(text=render(answer, passages), answered=True)

@@ -54,6 +54,21 @@ def table_sentences(block: str) -> list[str] | None:
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-•*+]|\(?[a-z0-9]{1,4}\)|\d{1,2}[.)])\s")
+_ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv")
+
+
+def follows(label: str, previous: str) -> bool:
+    """Whether list label `label` comes right after `previous`: (c) after (b), (iii) after (ii), 3 after 2."""
+    now, before = (re.sub(r"[\s().]", "", x) for x in (label, previous))
+    if not now or not before:
+        return False
+    if now in _ROMAN and before in _ROMAN and _ROMAN.index(now) == _ROMAN.index(before) + 1:
+        return True
+    if now.isdigit() and before.isdigit():
+        return int(now) == int(before) + 1
+    return len(now) == len(before) == 1 and now.isalpha() and ord(now) == ord(before) + 1
+
+
 _LEADS_IN = re.compile(r"(?:[:—–]|-{1,2})\s*$")
 
 
@@ -61,27 +76,35 @@ def split_sentences(text: str) -> list[str]:
     """Sentences of a passage; PDF line breaks are joined, blank lines and list items end a sentence.
 
     A list item after a lead-in ("... can be punished with:", "... if such act—") carries the lead-in, so
-    it reads whole on its own; the bare lead-in is not a sentence of its own.
+    it reads whole on its own; the bare lead-in is not a sentence of its own. Lead-ins nest: clause (b)
+    after the sub-clauses of "(a) the consumer,—" carries the lead-in before (a), not (a) itself.
     """
     sentences: list[str] = []
-    lead_in = ""
+    lead_ins: list[tuple[str, str]] = []  # (label of the item that opened it, its text), outermost first
+    label = ""  # the last list item's label, "(b)"
     parts = _BLOCKS.split("\n\n" + text)
     for separator, block in zip(parts[1::2], parts[2::2], strict=True):
-        if separator.count("\n") > 1:  # a blank line ends a list and its lead-in
-            lead_in = ""
+        item = _LIST_ITEM.match(block)
+        # a blank line ends a list and its lead-in, unless the next item continues it (a page break
+        # between clauses (b) and (c) of the Act)
+        if separator.count("\n") > 1 and not (item and follows(item.group(0), label)):
+            lead_ins = []
+        label = item.group(0) if item else ""
         flat = " ".join(block.split())
         rows = table_sentences(flat)
         if rows is not None:
             sentences.extend(rows)
-            lead_in = ""
+            lead_ins = []
             continue
         prose = _prose(flat)
-        if lead_in and _LIST_ITEM.match(block) and prose:
-            prose[0] = f"{lead_in} {prose[0]}"
-        elif not _LIST_ITEM.match(block):
-            lead_in = ""
+        if not item:
+            lead_ins = []
+        while lead_ins and follows(label, lead_ins[-1][0]):  # a sibling of the item that opened it
+            lead_ins.pop()
+        if lead_ins and prose:
+            prose[0] = f"{lead_ins[-1][1]} {prose[0]}"
         if prose and _LEADS_IN.search(prose[-1]) and len(prose[-1]) <= 300:
-            lead_in = prose.pop()
+            lead_ins.append((label, prose.pop()))
         sentences.extend(prose)
     return sentences
 

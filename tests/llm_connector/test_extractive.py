@@ -330,3 +330,118 @@ def test_the_law_lines_quote_two_sections_before_two_clauses_of_one(provider):
     completion = provider.complete(grounded(question, [guide, LIMITATION, appeal]))
     law = completion.text.split("What the law says:\n")[1].split("\n\n")[0].splitlines()
     assert [line.split(":")[0] for line in law] == ["- Section 69", "- Section 41"]
+
+
+def test_a_clause_after_a_page_break_keeps_its_lead_in_and_a_sibling_drops_a_nested_one():
+    """Clause (c) of section 90(1) came after a blank line (a page break) without "if such act—", so
+    the death clause lost the words that say what is punished; clause (b) of section 35(1) carried
+    "(a) the consumer,—", the lead-in of its sibling's sub-clauses."""
+    punishment = (
+        "(1) Whoever sells any product containing an adulterant shall be punished, if such act—\n"
+        "(a) does not result in any injury to the consumer, with imprisonment up to six months;\n"
+        "(b) causing injury not amounting to grievous hurt, with imprisonment up to one year;\n\n"
+        "(c) results in the death of a consumer, with imprisonment for life.\n\n"
+        "(2) The offences under clause (c) shall be cognizable."
+    )
+    assert split_sentences(punishment)[2:] == [
+        "(1) Whoever sells any product containing an adulterant shall be punished, if such act— "
+        "(c) results in the death of a consumer, with imprisonment for life.",
+        "(2) The offences under clause (c) shall be cognizable.",
+    ]
+    filing = (
+        "(1) A complaint may be filed with a District Commission by—\n(a) the consumer,—\n"
+        "(i) to whom such goods are sold;\n(ii) who alleges unfair trade practice;\n"
+        "(b) any recognised consumer association;"
+    )
+    assert split_sentences(filing) == [
+        "(1) A complaint may be filed with a District Commission by— (a) the consumer,— (i) to whom such "
+        "goods are sold;",
+        "(1) A complaint may be filed with a District Commission by— (a) the consumer,— (ii) who alleges "
+        "unfair trade practice;",
+        "(1) A complaint may be filed with a District Commission by— (b) any recognised consumer "
+        "association;",
+    ]
+
+
+def test_the_narrowest_band_holding_the_amount_leads_and_the_acts_words_for_money_count():
+    """For Rs 8 lakh the fee table's row "above Rs 5 lakh up to Rs 10 lakh" answers, not a sentence whose
+    broader band ("up to Rs 50 lakh") also holds it; the Act's "exceeds ten crore rupees" is a band
+    that leaves Rs 8 lakh out, and its "does not exceed one crore rupees" is an upper bound."""
+    from llm_connector.extractive import bands
+
+    assert bands("where the value paid as consideration exceeds ten crore rupees;") == [(1e8, float("inf"))]
+    assert bands("where the value does not exceed one crore rupees") == [(0.0, 1e7)]
+    assert bands("above Rs 5 lakh up to Rs 10 lakh") == [(5e5, 1e6)]
+    fees = Passage(
+        chunk_id="guide-fees",
+        source="knowledge/fees.md",
+        section="35",
+        title="Fees for filing a consumer complaint",
+        text=(
+            "| Value paid | Commission | Fee |\n|---|---|---|\n| Up to Rs 5 lakh | District | Nil |\n"
+            "| Above Rs 5 lakh up to Rs 10 lakh | District | Rs 200 |\n"
+            "| Above Rs 10 lakh up to Rs 20 lakh | District | Rs 400 |"
+        ),
+    )
+    online = Passage(
+        chunk_id="guide-online",
+        source="knowledge/online.md",
+        title="Online shopping",
+        text=(
+            "Under the 2021 Jurisdiction Rules, claims where the price paid is up to Rs 50 lakh go to the "
+            "District Commission; up to Rs 5 lakh there is no fee."
+        ),
+    )
+    act = Passage(
+        chunk_id="cpa-58",
+        source="cpa2019.pdf",
+        act="Consumer Protection Act, 2019",
+        section="58(1)",
+        title="Jurisdiction of National Commission",
+        page="26",
+        text=(
+            "(ii) complaints against unfair contracts, where the value of goods or services paid as "
+            "consideration exceeds ten crore rupees;"
+        ),
+    )
+    question = "what is the court fee for a consumer case where I paid 8 lakh rupees for a repair contract?"
+    answer = ExtractiveProvider(max_sentences=6).complete(grounded(question, [act, online, fees])).text
+    assert answer.startswith("Above Rs 5 lakh up to Rs 10 lakh — Commission: District; Fee: Rs 200. [3]")
+
+
+def test_a_sentence_too_long_to_quote_keeps_the_part_the_question_asks_about(provider):
+    """Section 2(42) is one sentence of 600 characters whose exclusion ("free of charge") comes last; cut
+    at 400 characters it lost the words that answer whether free treatment is a service."""
+    service = Passage(
+        chunk_id="cpa-2-42",
+        source="cpa2019.pdf",
+        act="Consumer Protection Act, 2019",
+        section="2(42)",
+        title="Definitions: “service”",
+        page="9",
+        text=(
+            "(42) “service” means service of any description which is made available to potential users "
+            "and includes, but not limited to, the provision of facilities in connection with banking, "
+            "financing, insurance, transport, processing, supply of electrical or other energy, telecom, "
+            "boarding or lodging or both, housing construction, entertainment, amusement or the purveying "
+            "of news or other information, but does not include the rendering of any service free of "
+            "charge or under a contract of personal service;"
+        ),
+    )
+    question = "the hospital operated on me for free. is free treatment a service under the act?"
+    answer = provider.complete(grounded(question, [service])).text
+    assert (
+        "(42) “service” means service of any description which is made available to potential users and "
+        "includes, but not limited to, … but does not include the rendering of any service free of charge"
+    ) in answer
+    # a question about something else keeps the sentence's head
+    other = provider.complete(grounded("is banking and insurance a service?", [service])).text
+    assert "the provision of facilities in connection with banking" in other and "free of charge" not in other
+
+
+def test_a_clause_label_is_not_a_word():
+    """"(2)" says where a clause is, not "2 years"."""
+    from llm_connector.extractive import stems
+
+    assert "2" not in stems("(2) On receipt of a complaint") and "2" in stems("within 2 years")
+    assert "iv" not in stems("(iv) appeals against the orders")
