@@ -149,28 +149,28 @@ examples by 0.01-0.02) until the scope decision's second pass (section Scope dec
 answered, the in-scope figures unchanged (dev 30/35, held-out 32/36, 0 refused).
 
 Issue #14, answers pass (2026-12-02, same machine, onnx-int8): dev 30/35 = 0.86 -> 33/35 = 0.94, held-out
-32/36 = 0.89 unchanged, dev out of scope 0/8 and held-out 2/8 unchanged (the scope check is another
-change's). Each rule general, measured on both sets: a list clause after a blank line (a page break) keeps
-its lead-in when its label continues the list ((c) after (b)), and a clause drops the lead-in of its
-sibling's sub-clauses ((b) after "(a) the consumer,— (i) ... (ii)"): section 90(1)(d), death, imprisonment
-for life, now leads the adulterated-food question (dev 27); only the narrowest band of money holding the
-question's amount lifts its sentence and, when the question asks for a figure or forum, leads (the fee
-table's "above Rs 5 lakh up to Rs 10 lakh: Rs 200" for Rs 8 lakh, not "up to Rs 50 lakh"), the Act's money
-in words counts as a band ("exceeds ten crore rupees"; "does not exceed" is an upper bound) and a band
-printed in sections 34, 47 or 58, revised in 2021, neither lifts nor leads (dev 10); a sentence too long to
-quote keeps its opening, then "…" and the shortest run of later clauses holding more of the asking
-sentence's topic words than its head (at least two), from the label of its clause: section 2(42)'s "does not
-include the rendering of any service free of charge" for free treatment (dev 31); a clause label "(2)" is no
-word ("2 years" matched it; needed so the shortening does not lift section 36(2) over 69(1) in held-out h1).
-Tried and dropped: a sentence's broader band still lifting (x1.3: dev 31, the fee row loses), a band leaving
-the amount out scoring 0 instead of x0.4 (held-out -1), the shortened part filling the 400 characters (dev
--1: section 2(42) falls below the law lines' cut-off), ranking a shortened sentence on all its words (dev
--1, held-out -1), its focus on every question word instead of the asking sentence's topic (quoted an appeal
-clause for a review question); the previous pass's "figure after a question word" lift, retried on top of
-these (2, 3 or 4 words before the figure): no change on either set. Misses left: dev 20 (mediation needs
-consent: mediation.md and section 37 not among the five passages) and 23 (resale: section 2(7) and the
-who-is-a-consumer guide not retrieved), held-out h7, h9, h23, h30 as before (retrieval or meaning), and the
-two held-out out-of-scope answers."""
+32/36 = 0.89 unchanged, 0 in-scope refused, out of scope 0/8 on both sets (re-measured after rebasing on the
+scope decision's second pass; before it, held-out 2/8 both with and without these rules). Each rule general,
+measured on both sets: a list clause after a blank line (a page break) keeps its lead-in when its label
+continues the list ((c) after (b)), and a clause drops the lead-in of its sibling's sub-clauses ((b) after
+"(a) the consumer,— (i) ... (ii)"): section 90(1)(d), death, imprisonment for life, now leads the
+adulterated-food question (dev 27); only the narrowest band of money holding the question's amount lifts its
+sentence and, when the question asks for a figure or forum, leads (the fee table's "above Rs 5 lakh up to Rs
+10 lakh: Rs 200" for Rs 8 lakh, not "up to Rs 50 lakh"), the Act's money in words counts as a band ("exceeds
+ten crore rupees"; "does not exceed" is an upper bound) and a band printed in sections 34, 47 or 58, revised
+in 2021, neither lifts nor leads (dev 10); a sentence too long to quote keeps its opening, then "…" and the
+shortest run of later clauses holding more of the asking sentence's topic words than its head (at least
+two), from the label of its clause: section 2(42)'s "does not include the rendering of any service free of
+charge" for free treatment (dev 31); a clause label "(2)" is no word ("2 years" matched it; needed so the
+shortening does not lift section 36(2) over 69(1) in held-out h1). Tried and dropped: a sentence's broader
+band still lifting (x1.3: dev 31, the fee row loses), a band leaving the amount out scoring 0 instead of
+x0.4 (held-out -1), the shortened part filling the 400 characters (dev -1: section 2(42) falls below the law
+lines' cut-off), ranking a shortened sentence on all its words (dev -1, held-out -1), its focus on every
+question word instead of the asking sentence's topic (quoted an appeal clause for a review question); the
+previous pass's "figure after a question word" lift, retried on top of these (2, 3 or 4 words before the
+figure): no change on either set. Misses left: dev 20 (mediation needs consent: mediation.md and section 37
+not among the five passages) and 23 (resale: section 2(7) and the who-is-a-consumer guide not retrieved),
+held-out h7, h9, h23, h30 as before (retrieval or meaning)."""
 
 
 def report(outcomes: list[Outcome], *, provider: str, path: Path = KEY_FACTS) -> str:
