@@ -103,9 +103,7 @@ _LABEL = re.compile(r"\((?:\d{1,3}[A-Z]?|[a-z]{1,4})\)")  # a clause's label, "(
 
 
 def stems(text: str) -> frozenset[str]:
-    """Stems of the words, not of clause labels: "(2)" says where, not "2 years"."""
-    words = re.findall(r"[a-z0-9]+", _LABEL.sub(" ", text).lower())
-    return frozenset(stem(w) for w in words if w not in _STOPWORDS)
+    return frozenset(stem(w) for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOPWORDS)
 
 
 def figures(text: str) -> frozenset[str]:

@@ -438,10 +438,3 @@ def test_a_sentence_too_long_to_quote_keeps_the_part_the_question_asks_about(pro
     other = provider.complete(grounded("is banking and insurance a service?", [service])).text
     assert "the provision of facilities in connection with banking" in other and "free of charge" not in other
 
-
-def test_a_clause_label_is_not_a_word():
-    """"(2)" says where a clause is, not "2 years"."""
-    from llm_connector.extractive import stems
-
-    assert "2" not in stems("(2) On receipt of a complaint") and "2" in stems("within 2 years")
-    assert "iv" not in stems("(iv) appeals against the orders")
