@@ -152,24 +152,33 @@ class SnapshotWriter:
         if not chunks:
             return
         records = [record_for(chunk) for chunk in chunks]
-        texts = [chunk.embedding_text() for chunk in chunks]
-        vectors = np.zeros((len(chunks), self.embedder.dimension), dtype=np.float32)
-        known = {}
         wanted: dict[int, str | None] = {}
         if self.reuse:
             wanted = {i: self.base.by_content.get(r["content_sha"]) for i, r in enumerate(records)}
-            stored = self.base.embeddings([cid for cid in wanted.values() if cid])
-            known = {i: stored[cid] for i, cid in wanted.items() if cid in stored}
-        for i, vector in known.items():
-            vectors[i] = vector
-        missing = [i for i in range(len(chunks)) if i not in known]
-        if missing:
-            vectors[missing] = self.embedder.embed([texts[i] for i in missing], batch_size=self.batch_size)
+        texts = [chunk.embedding_text() for chunk in chunks]
+        vectors, embedded = self._vectors(texts, [wanted.get(i) for i in range(len(chunks))])
         self._writes.append(self._write_thread.submit(self._upsert, records, vectors))
         self._add_pieces(chunks, records, wanted)
         self.records.update((r["chunk_id"], r) for r in records)
-        self.embedded += len(missing)
-        self.reused += len(known)
+        self.embedded += embedded
+        self.reused += len(chunks) - embedded
+
+    def _vectors(
+        self, texts: list[str], old_ids: list[str | None], *, pieces: bool = False
+    ) -> tuple[np.ndarray, int]:
+        """A vector per text: the base's stored one where `old_ids` names it, else embedded now; and how
+        many were embedded."""
+        stored = self.base.embeddings([o for o in old_ids if o], pieces=pieces)
+        vectors = np.zeros((len(texts), self.embedder.dimension), dtype=np.float32)
+        missing = []
+        for n, old in enumerate(old_ids):
+            if old in stored:
+                vectors[n] = stored[old]
+            else:
+                missing.append(n)
+        if missing:
+            vectors[missing] = self.embedder.embed([texts[n] for n in missing], batch_size=self.batch_size)
+        return vectors, len(missing)
 
     def _add_pieces(
         self, chunks: list[Chunk], records: list[dict[str, Any]], base_ids: dict[int, str | None]
@@ -187,27 +196,14 @@ class SnapshotWriter:
             old += piece_ids(base_id, len(chunk.pieces)) if same and base_id else [None] * len(chunk.pieces)
         if not ids:
             return
-        stored = self.base.embeddings([o for o in old if o], pieces=True)
-        vectors = np.zeros((len(ids), self.embedder.dimension), dtype=np.float32)
-        missing = []
-        for n, o in enumerate(old):
-            if o in stored:
-                vectors[n] = stored[o]
-            else:
-                missing.append(n)
-        if missing:
-            vectors[missing] = self.embedder.embed([texts[n] for n in missing], batch_size=self.batch_size)
-        self.embedded_pieces += len(missing)
+        vectors, embedded = self._vectors(texts, old, pieces=True)
+        self.embedded_pieces += embedded
         self._writes.append(self._write_thread.submit(self._upsert_ids, self._pieces, ids, vectors))
 
     def _upsert(self, records: list[dict[str, Any]], vectors: np.ndarray) -> None:
         """Vectors only, keyed by chunk id: text and metadata live in chunks.jsonl, which is what
         rag_core reads. Storing them in Chroma too cost 4x the write time (its full-text index)."""
-        for start in range(0, len(records), 1000):
-            end = start + 1000
-            self._collection.upsert(
-                ids=[r["chunk_id"] for r in records[start:end]], embeddings=vectors[start:end]
-            )
+        self._upsert_ids(self._collection, [r["chunk_id"] for r in records], vectors)
 
     @staticmethod
     def _upsert_ids(collection: Any, ids: list[str], vectors: np.ndarray) -> None:
