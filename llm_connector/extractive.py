@@ -86,6 +86,7 @@ _SAME_WORD = {
     "gave": "give", "given": "give", "took": "take", "taken": "take", "kids": "child", "children": "child",
     "admitted": "admit", "admission": "admit", "admissibility": "admit",
     "seller": "sell", "sellers": "sell", "buyer": "buy", "buyers": "buy",
+    "heard": "hear",
 }  # fmt: skip
 
 
@@ -103,7 +104,8 @@ _LABEL = re.compile(r"\((?:\d{1,3}[A-Z]?|[a-z]{1,4})\)")  # a clause's label, "(
 
 
 def stems(text: str) -> frozenset[str]:
-    return frozenset(stem(w) for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOPWORDS)
+    words = re.findall(r"[a-z0-9]+", re.sub(r"['’]s\b", "", text.lower()))  # "seller's": "seller"
+    return frozenset(stem(w) for w in words if w not in _STOPWORDS)
 
 
 def figures(text: str) -> frozenset[str]:

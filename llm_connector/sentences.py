@@ -14,7 +14,7 @@ _ABBREVIATION_WORDS = """rs no nos sec secs s ss cl art e.g i.e viz etc govt dr 
 w.e.f approx fig ch para sub"""
 ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'“(\[]?[A-Z0-9])")
-_BLOCKS = re.compile(r"(\n\s*\n|\n(?=\s*(?:[-•*]|\(?[a-z0-9]{1,3}\)|\d+\.)\s))")
+_BLOCKS = re.compile(r"(\n\s*\n|\n(?=\s*(?:[-•*]|\(?[a-z0-9]{1,4}\)|\d+\.)\s))")
 _TABLE_RULE = re.compile(r"\|(?:\s*:?-{3,}:?\s*\|)+")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
