@@ -24,7 +24,7 @@ from llm_connector.citations import is_statute, source_label
 from llm_connector.guard import echoes, looks_like_instruction
 from llm_connector.provider import Completion
 from llm_connector.replies import DISCLAIMER, HELPLINE, NO_CONTEXT_ANSWER, REVISED_LIMITS
-from llm_connector.sentences import split_sentences
+from llm_connector.sentences import paragraph_sentences
 
 MAX_SENTENCE_CHARS = 400
 MIN_SENTENCE_CHARS = 25
@@ -76,6 +76,7 @@ class _Sentence:
     revised: bool  # from a section whose printed money limits the 2021 Rules replaced (34, 47, 58)
     action: bool  # tells the person what to do ("File ...", "Keep ...")
     figures: frozenset[str]
+    paragraph: int = 0  # the paragraph of its passage it is in (a list item is one of its own)
 
 
 # irregular forms people write and the Act's words for the same thing ("died" / "death")
@@ -188,20 +189,23 @@ def candidate_sentences(
     focus = topic_stems(question)
     system_prompt = _without_facts(system_prompt)
     for number, passage in enumerate(passages, start=1):
-        sentences = split_sentences(passage.text)
+        numbered = paragraph_sentences(passage.text)
+        sentences = [sentence for _, sentence in numbered]
         # One search over the passage's sentences, each on its own line, finds whatever a search of any
         # one sentence would (a line break stands for the start and end of each): most passages need no
         # search per sentence (that was a sixth of llm_connector's CPU under load).
         may_instruct = looks_like_instruction("\n".join(sentences))
         law = is_statute(passage)
         revised = law and passage.section.split("(", 1)[0] in REVISED_SECTIONS
-        for position, raw in enumerate(sentences):
+        for position, (paragraph, raw) in enumerate(numbered):
             text = _quotable(raw, system_prompt, may_instruct=may_instruct, focus=focus)
             if text is None:
                 continue
             first = re.match(r"[A-Za-z']+", text)
             action = not law and bool(first) and first.group(0).lower() in _ACTION_VERBS  # type: ignore[union-attr]
-            out.append(_Sentence(number, position, text, stems(text), law, revised, action, figures(text)))
+            out.append(
+                _Sentence(number, position, text, stems(text), law, revised, action, figures(text), paragraph)
+            )
     return out
 
 
@@ -449,8 +453,12 @@ def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: in
         return Answer(take(opening, 2), [], [], matched=False)
     cutoff = RELATIVE_CUTOFF * best
     lead = take(lead_pool([c for c in matching if not c.action], question), 1) or take(matching, 1)
-    if not lead[0].law:  # a guide's answer: one more plain sentence for the question's other words
-        rest = _scores(candidates, question, stems(question) - lead[0].stems)
+    if not lead[0].law:  # a guide's answer is read with the rest of its paragraph, when short
+        lead = _with_paragraph(lead[0], matching, question, take)
+        per_passage[lead[0].number] = 1  # the paragraph takes one of its passage's places
+    if not lead[0].law:  # and one more plain sentence for the question's other words
+        said = frozenset().union(*(c.stems for c in lead))
+        rest = _scores(candidates, question, stems(question) - said)
         more = sorted(
             (c for c in matching if not c.law and not c.action and rest[c] > 0),
             key=lambda c: (-rest[c], c.number, c.position),
@@ -464,6 +472,28 @@ def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: in
         [c for c in ranked if c.action and c.number in cited], 1
     )
     return Answer(lead, law, steps, matched=True)
+
+
+PARAGRAPH_SENTENCES = 3  # a guide's paragraph of at most this many sentences is quoted whole with its lead
+
+
+def _with_paragraph(
+    lead: _Sentence,
+    matching: Sequence[_Sentence],
+    question: str,
+    take: Callable[..., list[_Sentence]],
+) -> list[_Sentence]:
+    """The lead, then the other sentences of its paragraph that add a question word, when the paragraph
+    has at most PARAGRAPH_SENTENCES matching sentences and none says what to do: a guide states a rule and
+    then its consequence ("An extended warranty sold for a price is a service you paid for. If the
+    provider refuses valid claims, that can be a deficiency in service"), and either half alone may not
+    answer. The paragraph takes one of its passage's two places."""
+    mates = [c for c in matching if c.number == lead.number and c.paragraph == lead.paragraph and c != lead]
+    if not mates or len(mates) + 1 > PARAGRAPH_SENTENCES or any(c.action for c in mates):
+        return [lead]
+    mates = [c for c in mates if (c.stems - lead.stems) & stems(question)]
+    taken = take(mates, len(mates), each=PARAGRAPH_SENTENCES)
+    return [lead, *sorted(taken, key=lambda c: c.position)]  # the answer first, then its paragraph
 
 
 def _quoted(sentence: _Sentence, passages: Sequence[Passage]) -> str:

@@ -79,11 +79,16 @@ def split_sentences(text: str) -> list[str]:
     it reads whole on its own; the bare lead-in is not a sentence of its own. Lead-ins nest: clause (b)
     after the sub-clauses of "(a) the consumer,—" carries the lead-in before (a), not (a) itself.
     """
-    sentences: list[str] = []
+    return [sentence for _, sentence in paragraph_sentences(text)]
+
+
+def paragraph_sentences(text: str) -> list[tuple[int, str]]:
+    """split_sentences with the number of the paragraph (or list item, or table) each sentence is in."""
+    sentences: list[tuple[int, str]] = []
     lead_ins: list[tuple[str, str]] = []  # (label of the item that opened it, its text), outermost first
     label = ""  # the last list item's label, "(b)"
     parts = _BLOCKS.split("\n\n" + text)
-    for separator, block in zip(parts[1::2], parts[2::2], strict=True):
+    for paragraph, (separator, block) in enumerate(zip(parts[1::2], parts[2::2], strict=True)):
         item = _LIST_ITEM.match(block)
         # a blank line ends a list and its lead-in, unless the next item continues it (a page break
         # between clauses (b) and (c) of the Act)
@@ -93,7 +98,7 @@ def split_sentences(text: str) -> list[str]:
         flat = " ".join(block.split())
         rows = table_sentences(flat)
         if rows is not None:
-            sentences.extend(rows)
+            sentences.extend((paragraph, row) for row in rows)
             lead_ins = []
             continue
         prose = _prose(flat)
@@ -105,7 +110,7 @@ def split_sentences(text: str) -> list[str]:
             prose[0] = f"{lead_ins[-1][1]} {prose[0]}"
         if prose and _LEADS_IN.search(prose[-1]) and len(prose[-1]) <= 300:
             lead_ins.append((label, prose.pop()))
-        sentences.extend(prose)
+        sentences.extend((paragraph, sentence) for sentence in prose)
     return sentences
 
 

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from common.messages import Passage
-from llm_connector.extractive import ExtractiveProvider, split_sentences
+from llm_connector.extractive import ExtractiveProvider
+from llm_connector.sentences import split_sentences
 from rag_core.prompt import SYSTEM_PROMPT
 from tests.support.prompts import E_FILING, HOSTILE, INJECTION, LIMITATION, PRODUCT_LIABILITY, grounded
 
@@ -438,3 +439,39 @@ def test_a_sentence_too_long_to_quote_keeps_the_part_the_question_asks_about(pro
     other = provider.complete(grounded("is banking and insurance a service?", [service])).text
     assert "the provision of facilities in connection with banking" in other and "free of charge" not in other
 
+
+
+def test_a_four_letter_clause_label_starts_its_own_sentence():
+    """(viii) was glued to (vii): the refund clause of section 2(47) was quoted behind the bill clause."""
+    text = (
+        "(vii) not issuing bill or cash memo or receipt for the goods sold;\n"
+        "(viii) refusing, after selling goods, to take back defective goods within thirty days;"
+    )
+    assert split_sentences(text) == [
+        "(vii) not issuing bill or cash memo or receipt for the goods sold;",
+        "(viii) refusing, after selling goods, to take back defective goods within thirty days;",
+    ]
+
+
+def test_a_guides_lead_is_read_with_the_rest_of_its_short_paragraph(provider):
+    """A guide states a premise and then what follows from it; the second half answers the question."""
+    warranty = Passage(
+        chunk_id="w",
+        source="knowledge/warranty.md",
+        title="Warranty and guarantee problems",
+        text=(
+            "## Extended warranties\n\n"
+            "An extended warranty sold for a price is a service you paid for. If the provider refuses "
+            "valid claims, that can be a deficiency in service (section 2(11)).\n\n"
+            "Keep every job sheet the service centre gives you."
+        ),
+    )
+    other = Passage(
+        chunk_id="o", source="knowledge/fees.md", title="Fees", text="No fee is charged up to Rs 5 lakh."
+    )
+    question = "I paid extra for an extended warranty and now they reject every claim. Can I complain?"
+    lead = provider.complete(grounded(question, [warranty, other])).text.splitlines()[0]
+    assert lead.startswith(
+        "An extended warranty sold for a price is a service you paid for. [1] If the provider refuses "
+        "valid claims, that can be a deficiency in service (section 2(11)). [1]"
+    )
