@@ -61,7 +61,7 @@ class ScopeCheck:
     margin: float = 0.0
     weights: np.ndarray | None = None
     bias: float = 0.0
-    lean: float = 0.02
+    lean: float = 0.04
 
     @classmethod
     def build(
@@ -71,7 +71,7 @@ class ScopeCheck:
         path: Path = EXAMPLES,
         nearest: int = 3,
         margin: float = 0.0,
-        lean: float = 0.02,
+        lean: float = 0.04,
     ) -> ScopeCheck:
         inside, outside = read_examples(path)
         vectors = embedder.embed(inside + outside)
