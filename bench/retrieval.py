@@ -236,7 +236,13 @@ astray); the dense query restricted to words in the Act's vocabulary, instead of
 0.859 / 0.843, beside it 0.995 / 0.855 / 0.946, averaged with it 0.995 / 0.877 / 0.920; on the Act +
 knowledge/ index, the five best units of the Act with the two best guides after them (seven passages)
 0.995 / 0.849 (28/40) / 0.943 (14/16), better on that index but with guide links that displace the right
-section of four questions the Act-only index answers."""
+section of four questions the Act-only index answers. The best definition of section 2 as one more
+fused ranking (its nearest clause vector, or BM25 over all chunks keeping the definitions, top 1-3, or
+both): Act only up to 0.989 / 0.919 (35/40) / 0.919 (14/16) with BM25's top 1, but on the Act + knowledge/
+index the same 0.781 (17/40) / 0.823 (9/16), and every other variant 0.858-0.919 (11-14/16) held-out, so
+none is taken. On the live index, the key-facts misses split the same way: of the second held-out set's
+13 misses (bench.answers_keyfacts), 4 lack the fact in all five passages (2(5)(vii) for a minor,
+2(41), 2(47)(ix), 81(3)) and 9 have it there but the extractive answer does not say it."""
 
 
 @dataclass
