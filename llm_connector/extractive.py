@@ -295,12 +295,15 @@ _ASKS = re.compile(
 )
 
 
-def asking_stems(question: str) -> frozenset[str]:
-    """Stems of the sentences that ask (end in "?" or open like a question), or of the last sentence
-    when none does."""
+def asking(question: str) -> str:
+    """The sentences that ask (end in "?" or open like a question), or the last sentence when none does."""
     sentences = [x for x in re.split(r"(?<=[.?!])\s+", question.strip()) if x]
-    asking = [x for x in sentences if x.rstrip().endswith("?") or _ASKS.match(x)] or sentences[-1:]
-    return frozenset().union(*(stems(x) for x in asking)) if asking else frozenset()
+    return " ".join([x for x in sentences if x.rstrip().endswith("?") or _ASKS.match(x)] or sentences[-1:])
+
+
+def asking_stems(question: str) -> frozenset[str]:
+    """Stems of the asking sentences."""
+    return stems(asking(question))
 
 
 def _scores(
@@ -372,14 +375,18 @@ def lead_pool(ranked: Sequence[_Sentence], question: str) -> list[_Sentence]:
     money = amounts(question)
     if money:  # the Act's printed limits, since revised, never answer which forum hears an amount
         pool = [c for c in pool if not (c.revised and bands(c.text))] or pool
-    if _ASKS_FOR_FIGURE.search(question):
+    wants_figure = bool(_ASKS_FOR_FIGURE.search(asking(question)))  # not the story's "Rs 50000 fees"
+    if wants_figure:
         pool = [c for c in pool if c.figures] or pool
-    shared = {c: len(c.stems & topic) for c in pool}
+    # a rare topic word ("advocate") says more than one that every passage has ("consumer")
+    df = Counter(s for c in ranked for s in c.stems & topic)
+    weight = {s: math.log(1 + len(ranked) / df[s]) for s in df}
+    shared = {c: round(sum(weight[s] for s in c.stems & topic), 6) for c in pool}
     most = max(shared.values(), default=0)
     chosen = {c for c in pool if most and shared[c] == most}
     # the band holding the question's amount, in a sentence on what is asked (the fee, the commission)
     exact = {c for c in exact_bands(ranked, money) if c.stems & topic}
-    if exact and _ASKS_FOR_FIGURE.search(question):  # "which commission for my Rs 30 lakh?": its band
+    if exact and wants_figure:  # "which commission for my Rs 30 lakh?": its band
         chosen = exact
     else:
         chosen |= exact

@@ -475,3 +475,29 @@ def test_a_guides_lead_is_read_with_the_rest_of_its_short_paragraph(provider):
         "An extended warranty sold for a price is a service you paid for. [1] If the provider refuses "
         "valid claims, that can be a deficiency in service (section 2(11)). [1]"
     )
+
+
+def test_the_asking_sentence_decides_whether_a_figure_is_wanted_and_a_rare_topic_word_leads(provider):
+    """"Rs 50000 fees" is the story, not a question about fees; "advocate" says more than "consumer"."""
+    fees = Passage(
+        chunk_id="f",
+        source="knowledge/fees.md",
+        title="Fees",
+        text="If the value paid is up to Rs 5 lakh, do not let anyone charge you a filing fee.",
+    )
+    lawyers = Passage(
+        chunk_id="l",
+        source="knowledge/hospital.md",
+        title="Complaints against hospitals",
+        text=(
+            "You do not need a lawyer to file a consumer complaint.\n\n"
+            "A consumer can attend the hearing by video. A consumer association can help a consumer.\n\n"
+            "The Supreme Court held in 2024 that advocates' services are outside the Act."
+        ),
+    )
+    question = (
+        "my lawyer took Rs 50000 fees and then did nothing. can i file a consumer complaint against the "
+        "advocate?"
+    )
+    answer = provider.complete(grounded(question, [fees, lawyers])).text
+    assert answer.startswith("The Supreme Court held in 2024 that advocates' services are outside the Act.")
