@@ -35,7 +35,7 @@ install: $(STAMP)
 IMAGE_LOCKS  = pii_filter rag_core llm_connector psql_worker pipeline
 TORCH_WHEELS ?= https://download.pytorch.org/whl/torch/
 PIP_COMPILE  = env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_CONSTRAINT PIP_CONFIG_FILE=/dev/null \
-	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --no-strip-extras --no-emit-index-url --no-emit-find-links \
 	--index-url https://pypi.org/simple $(LOCK_ARGS)
 
 lock: $(STAMP)

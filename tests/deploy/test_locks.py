@@ -20,7 +20,7 @@ from tests.deploy.support import ROOT, pyproject
 
 LOCKS = sorted((ROOT / "requirements").glob("*.txt"))
 PROJECT = "consumer-rights-assistant"
-_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)")
+_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==(\S+)")  # a pin may name its extras
 
 
 def _canonical(name: str) -> str:
@@ -136,3 +136,41 @@ def test_every_pin_is_reachable_from_the_extra(path: Path) -> None:
                 changed = True
     assert reachable == set(parents), f"{path.name}: unreachable pins {sorted(set(parents) - reachable)}"
 
+
+
+def _pinned_extras(path: Path) -> dict[str, set[str]]:
+    """Canonical name -> the extras its pin names (`smart-open[http]==9.0.2`)."""
+    pins = re.finditer(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[([^\]]*)\])?==", path.read_text(), re.M)
+    return {_canonical(m.group(1)): {e.strip() for e in (m.group(2) or "").split(",") if e.strip()}
+            for m in pins}
+
+
+@pytest.mark.parametrize("path", LOCKS, ids=[p.name for p in LOCKS])
+def test_every_extra_a_requirement_asks_for_is_named_in_its_pin(path: Path) -> None:
+    """An image's pip (23.0 in the base image) resolves `weasel`'s `smart-open[http]` to the newest release
+    when the lock pins plain `smart-open`, and --require-hashes then rejects it: the pin must name the extra.
+    Read from the metadata of the pins installed here at the locked version."""
+    from importlib import metadata
+
+    pins, extras = lock_pins(path), _pinned_extras(path)
+    wanted: dict[str, set[str]] = {}
+    for requirement in _requirements(_extra_of(path)):
+        if requirement.marker is None or requirement.marker.evaluate():
+            wanted.setdefault(_canonical(requirement.name), set()).update(requirement.extras)
+    read: set[tuple[str, frozenset[str]]] = set()
+    while (todo := {(n, frozenset(e)) for n, e in wanted.items()} - read):
+        for name, asked in todo:
+            read.add((name, asked))
+            try:
+                dist = metadata.distribution(name)
+            except metadata.PackageNotFoundError:
+                continue
+            if dist.version != pins.get(name):
+                continue
+            for line in dist.requires or []:
+                child = Requirement(line)
+                if child.marker is None or any(child.marker.evaluate({"extra": e}) for e in {"", *asked}):
+                    wanted.setdefault(_canonical(child.name), set()).update(child.extras)
+    missing = {n: sorted(e - extras.get(n, set())) for n, e in wanted.items()
+               if n in pins and e - extras.get(n, set())}
+    assert not missing, f"{path.name}: pins without the extras asked for (make lock): {missing}"
