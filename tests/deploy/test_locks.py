@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import subprocess
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from tests.deploy.support import ROOT, pyproject
 
 LOCKS = sorted((ROOT / "requirements").glob("*.txt"))
 PROJECT = "consumer-rights-assistant"
-_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==(\S+)")  # a pin may name its extras
+_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[([^\]]*)\])?==(\S+)")  # name, its extras, version
 
 
 def _canonical(name: str) -> str:
@@ -34,7 +35,7 @@ def _entries(path: Path) -> list[tuple[str, str, list[str], list[str]]]:
     for line in path.read_text().splitlines():
         found = _PIN.match(line)
         if found:
-            entries.append((_canonical(found.group(1)), found.group(2).rstrip(" \\"), [], []))
+            entries.append((_canonical(found.group(1)), found.group(3).rstrip(" \\"), [], []))
             via_block = False
             continue
         stripped = line.strip()
@@ -137,12 +138,11 @@ def test_every_pin_is_reachable_from_the_extra(path: Path) -> None:
     assert reachable == set(parents), f"{path.name}: unreachable pins {sorted(set(parents) - reachable)}"
 
 
-
 def _pinned_extras(path: Path) -> dict[str, set[str]]:
     """Canonical name -> the extras its pin names (`smart-open[http]==9.0.2`)."""
-    pins = re.finditer(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[([^\]]*)\])?==", path.read_text(), re.M)
+    pins = (_PIN.match(line) for line in path.read_text().splitlines())
     return {_canonical(m.group(1)): {e.strip() for e in (m.group(2) or "").split(",") if e.strip()}
-            for m in pins}
+            for m in pins if m}
 
 
 @pytest.mark.parametrize("path", LOCKS, ids=[p.name for p in LOCKS])
@@ -150,8 +150,6 @@ def test_every_extra_a_requirement_asks_for_is_named_in_its_pin(path: Path) -> N
     """An image's pip (23.0 in the base image) resolves `weasel`'s `smart-open[http]` to the newest release
     when the lock pins plain `smart-open`, and --require-hashes then rejects it: the pin must name the extra.
     Read from the metadata of the pins installed here at the locked version."""
-    from importlib import metadata
-
     pins, extras = lock_pins(path), _pinned_extras(path)
     wanted: dict[str, set[str]] = {}
     for requirement in _requirements(_extra_of(path)):
@@ -171,6 +169,5 @@ def test_every_extra_a_requirement_asks_for_is_named_in_its_pin(path: Path) -> N
                 child = Requirement(line)
                 if child.marker is None or any(child.marker.evaluate({"extra": e}) for e in {"", *asked}):
                     wanted.setdefault(_canonical(child.name), set()).update(child.extras)
-    missing = {n: sorted(e - extras.get(n, set())) for n, e in wanted.items()
-               if n in pins and e - extras.get(n, set())}
+    missing = {n: sorted(left) for n, e in wanted.items() if n in pins and (left := e - extras.get(n, set()))}
     assert not missing, f"{path.name}: pins without the extras asked for (make lock): {missing}"
