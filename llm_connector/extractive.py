@@ -342,6 +342,19 @@ _ASKS_MEANING = re.compile(r"\b(?:mean|means|meaning|define|defined|definition)\
 _DEFINES = re.compile(r"^\(\d+[A-Z]?\)\s*[“\"']([^”\"']{2,60})[”\"']\s+(?:means|includes)\b")
 
 
+_ASKED_FOR = re.compile(
+    r"\b(?:who|what|which)\s+(?:is|are|was|were|will\s+be)\s+(?:the|a|an)\s+([a-z]+)(?:\s+([a-z]+))?",
+    re.IGNORECASE,
+)
+
+
+def asked_for(question: str) -> frozenset[str]:
+    """The noun a "who/what is the X" question asks for (its stems)."""
+    return frozenset(
+        s for m in _ASKED_FOR.finditer(asking(question)) for s in stems(" ".join(filter(None, m.groups())))
+    )
+
+
 def topic_stems(question: str) -> frozenset[str]:
     """What the asking sentence is about: its words but for verbs of doing ("file", "get") and verdict
     words ("right", "legal")."""
@@ -378,6 +391,9 @@ def lead_pool(ranked: Sequence[_Sentence], question: str) -> list[_Sentence]:
     wants_figure = bool(_ASKS_FOR_FIGURE.search(asking(question)))  # not the story's "Rs 50000 fees"
     if wants_figure:
         pool = [c for c in pool if c.figures] or pool
+    named = asked_for(question)  # "who is the chairperson of ...?": a sentence naming the chairperson
+    if named:
+        pool = [c for c in pool if c.stems & named] or pool
     # a rare topic word ("advocate") says more than one that every passage has ("consumer")
     df = Counter(s for c in ranked for s in c.stems & topic)
     weight = {s: math.log(1 + len(ranked) / df[s]) for s in df}

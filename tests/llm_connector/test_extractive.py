@@ -290,6 +290,27 @@ def test_a_question_asking_what_a_term_means_is_led_by_the_defining_clause(provi
     assert "(11) “deficiency” means any fault" in answer.splitlines()[0]
 
 
+def test_a_who_is_the_question_is_led_by_a_sentence_naming_what_it_asks_for(provider):
+    """"Who is the chairperson of the district forum?": a sentence about the forum that shares more of
+    the question's other words must not lead over the one naming its chairperson."""
+    forum = Passage(
+        chunk_id="forum-1",
+        source="cpa2019.pdf",
+        act="Consumer Protection Act, 2019",
+        section="8",
+        title="District Forum",
+        text="The district consumer forum shall advise on the protection of consumer rights in the district. "
+        "The forum shall consist of the Deputy Commissioner of the district, who shall be the chairperson, "
+        "and ten other members.",
+    )
+    question = "who is the chairperson of the district consumer protection forum? i have a problem to raise"
+    answer = provider.complete(grounded(question, [forum])).text
+    assert answer.startswith("The forum shall consist of the Deputy Commissioner")
+    # without "who is the ...", the same passage leads with the sentence sharing most of its words
+    plain = provider.complete(grounded("district consumer protection forum chairperson problem", [forum]))
+    assert plain.text.startswith("The district consumer forum shall advise")
+
+
 def test_a_question_word_meets_the_noun_the_law_uses():
     """People write "limit", "admitted" and "the shop that sold it"; the Act says "limitation",
     "admissibility" and "product seller"."""
