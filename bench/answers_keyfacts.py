@@ -78,9 +78,9 @@ def evaluate(pipeline: Pipeline, questions: list[dict[str, str]]) -> list[Outcom
 
 NOTES = """`python -m bench.answers_keyfacts` (`make bench-answers` runs it with `--heldout` and `--heldout2`,
 which add the two held-out sets; `--facts PATH` scores another file; `--write-docs` rewrites this section).
-Each question of bench/data/key_facts.csv goes through `bench.answers`' pipeline (the gateway's redactor, rag_core's and
-llm_connector's handlers) over an index of the Act and knowledge/ built for the run. A fact counts when one
-of its written forms appears in the answer as whole words (bold marks ignored).
+Each question of bench/data/key_facts.csv goes through `bench.answers`' pipeline (the gateway's redactor,
+rag_core's and llm_connector's handlers) over an index of the Act and knowledge/ built for the run. A fact
+counts when one of its written forms appears in the answer as whole words (bold marks ignored).
 
 Honesty notes: the set was written for issue #14 and the extractive answer was tuned on it in the same
 session (the first run scored 29/35 = 0.83; 32/35 = 0.91 was recorded after tuning), so treat it as an upper
