@@ -101,6 +101,8 @@ _PLACE_BEFORE = re.compile(
     r"(?i)\b(?:dist|distt|district|zila|zilla|jila|tehsil|taluk|taluka|village|vill|gram|post|p\.o|po|"
     r"town|city|mandal)\.?[ \t:]+$"
 )
+# ... or after it: "Uttara Kannada dist", "Krishna district"
+_PLACE_AFTER = re.compile(r"(?i)[ \t]+(?:dist|distt|district|zila|zilla|jila|tehsil|taluk|taluka|mandal)\b")
 _CUE_RECOGNIZERS = frozenset({"PersonCueRecognizer", "DevanagariNameRecognizer"})
 
 
@@ -134,6 +136,8 @@ def refine_person(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[in
         return None  # "Johnson's baby lotion", "Haldiram's": a brand written with its "'s"
     if _PLACE_BEFORE.search(text, max(0, start - 16), start):
         return None  # "distt Sitapur", "village Rampur": a place, whatever spaCy says
+    if _PLACE_AFTER.match(text, end):
+        return None  # "Krishna district": a district, not the god's or a man's name
     return _extend_left(text, start, lexicon), _extend_right(text, end, lexicon)
 
 

@@ -104,7 +104,11 @@ _LANDMARK = re.compile(
 )
 MAX_LANDMARK_WORDS = 6
 # "distt Sitapur", "district Bareilly": the district names the consumer commission, a fact
-_DISTRICT = re.compile(r"(?i)^(?:dist(?:t|rict)?|zila|zilla|jila)\b\.?\s*[:\-]?\s*[^\W\d_]")
+# "Udupi dist", "West Godavari district": the same piece with the name first
+_DISTRICT = re.compile(
+    r"(?i)^(?:(?:dist(?:t|rict)?|zila|zilla|jila)\b\.?\s*[:\-]?\s*[^\W\d_]"
+    r"|(?:[^\W\d_]+\s+){1,3}(?:dist(?:t|rict)?|zila|zilla|jila)\b\.?$)"
+)
 
 
 def _ends_with_town(text: str, lexicon: Lexicon) -> bool:
