@@ -81,7 +81,7 @@ _INTRO = re.compile(
 )
 _STREET_START = re.compile(
     r"(?i)\b(?:flat|house|h\.?\s?no|door|d\.?\s?no|plot|apt|apartment|room|shop|bungalow|villa|qtr|"
-    r"quarter)\b|#\s?\d|\b[A-Z]?-?\d{1,5}[A-Za-z]?(?:[/-]\d+[A-Za-z]?)*\b"
+    r"quarter|tower|building|bldg|block|wing|ward)\b|#\s?\d|\b[A-Z]?-?\d{1,5}[A-Za-z]?(?:[/-]\d+[A-Za-z]?)*\b"
 )
 _ADDRESS_WORD = re.compile(
     r"(?i)\b(?:road|rd|street|st|marg|nagar|colony|sector|lane|layout|society|apartments?|residency|"
@@ -258,7 +258,7 @@ _STREET_WORDS = (
 )
 _ADDRESS_START = re.compile(
     rf"(?i)\b(?:flat|house|h\.?\s?no|door|d\.?\s?no|plot|apt|apartment|bungalow|villa|qtr|quarter|"
-    rf"room|shop|block|wing|ward|khasra|survey)\b\.?\s*(?:no\.?|number|#)?\s*[:\-]?\s*{_NUMBER}"
+    rf"room|shop|block|wing|ward|tower|building|bldg|khasra|survey)\b\.?\s*(?:no\.?|number|#)?\s*[:\-]?\s*{_NUMBER}"
     rf"(?!\s*(?:%|off\b|discount|cashback|percent|rs\b|rupees|inr|₹))(?!\d|[ -]\d{{5}})"
     rf"|#\s?{_NUMBER}"
     rf"|(?<![\d,.])\b{_NUMBER},?\s+(?:[A-Za-z]+\s+){{0,3}}?(?:{_STREET_WORDS})\b"
