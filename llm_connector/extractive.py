@@ -425,6 +425,24 @@ def _repeats(candidate: _Sentence, chosen: Sequence[_Sentence]) -> bool:
     return False
 
 
+# a sentence opening like these says something about the sentence before it ("It lets you register ...",
+# "Such order shall ...", "A kitchen knife being sharp is an example.")
+_REFERS_BACK = re.compile(
+    r"^(?:It|Its|This|That|These|Those|They|Their|Such|He|She|For\s+example|For\s+instance)\b"
+    r"|\bis\s+an\s+example\.?$"
+)
+
+
+def _dangles(candidate: _Sentence, candidates: Sequence[_Sentence], chosen: Sequence[_Sentence]) -> bool:
+    """A sentence that refers back, quoted without the sentence before it in its passage."""
+    if not _REFERS_BACK.search(candidate.text):
+        return False
+    before = [
+        c for c in candidates if c.number == candidate.number and c.position < candidate.position
+    ]
+    return bool(before) and max(before, key=lambda c: c.position) not in chosen
+
+
 @dataclass
 class Answer:
     lead: list[_Sentence]
@@ -462,6 +480,7 @@ def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: in
                 or per_passage[c.number] >= each
                 or c in chosen
                 or _repeats(c, chosen)
+                or _dangles(c, candidates, chosen)
             ):
                 continue
             taken.append(c)

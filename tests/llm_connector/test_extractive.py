@@ -311,6 +311,29 @@ def test_a_who_is_the_question_is_led_by_a_sentence_naming_what_it_asks_for(prov
     assert plain.text.startswith("The district consumer forum shall advise")
 
 
+def test_a_sentence_referring_back_is_not_quoted_without_the_one_before_it(provider):
+    """"It lets you register ..." says nothing without the sentence naming what "it" is."""
+    fees = Passage(
+        chunk_id="guide-fees",
+        source="knowledge/filing-fees.md",
+        title="Fees",
+        text="No fee is payable for a complaint up to Rs 5 lakh.",
+    )
+    portal = Passage(
+        chunk_id="guide-portal",
+        source="knowledge/e-filing.md",
+        title="Filing online",
+        text="The commissions run an online portal for new cases. It lets you register a case online, pay "
+        "the fee and track the case.",
+    )
+    answer = provider.complete(grounded("what is the fee to register a case?", [fees, portal])).text
+    opening = answer.split("\n\n")[0]
+    assert opening.startswith("No fee is payable")
+    assert "It lets you register" not in opening or (
+        "The commissions run an online portal for new cases. [2] It lets you register" in opening
+    )
+
+
 def test_a_question_word_meets_the_noun_the_law_uses():
     """People write "limit", "admitted" and "the shop that sold it"; the Act says "limitation",
     "admissibility" and "product seller"."""
