@@ -201,11 +201,12 @@ lets you register ...", "Such order ...") is not quoted without the sentence bef
 three answers lost a dangling sentence).
 Misses left: b3, b18 (the clause is not among the five passages: 2(41)'s tie-in condition for a Hinglish
 question, 2(47)(ix)'s personal information), b25 (right in other words: "printed on the pack (MRP)"), b22,
-b28, b29, b33, b37, b38 (the sentence that answers is among the candidates but another shares more of the question's words: the mediation rules' exclusion of medical
-negligence causing death, 86(d)'s unknown manufacturer, 87(3)'s obvious danger, 65(1)'s electronic means past
-the quoted opening, 81(3) for "mediation fail ho gaya", the e-commerce rules' late delivery); the scope
-decision refuses b26 (a home loan's prepayment term) and answers b44 (a High Court appeal's time limit) and
-b48 (becoming an insurance agent, Hinglish)."""
+b28, b29, b33, b37, b38 (the sentence that answers is among the candidates but another shares more of the
+question's words: the mediation rules' exclusion of medical negligence causing death, 86(d)'s unknown
+manufacturer, 87(3)'s obvious danger, 65(1)'s electronic means past the quoted opening, 81(3) for "mediation
+fail ho gaya", the e-commerce rules' late delivery); the scope decision refuses b26 (a home loan's
+prepayment term) and answers b44 (a High Court appeal's time limit) and b48 (becoming an insurance agent,
+Hinglish)."""
 
 
 def report(outcomes: list[Outcome], *, provider: str, path: Path = KEY_FACTS) -> str:
