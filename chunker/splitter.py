@@ -71,14 +71,19 @@ class Window:
         return "\n".join(p.text for p in self.pieces)
 
 
+CUT = "…"  # marks where a sentence too long for one chunk was cut between words, on both sides of the cut
+
+
 def _fragments(piece: Piece, budget: int, count: TokenCounter) -> list[Piece]:
-    """A piece too long for one chunk, cut at sentence/clause ends, else between words."""
+    """A piece too long for one chunk, cut at sentence/clause ends, else between words; a sentence cut
+    between words ends in CUT and its rest starts with it, so no reader takes a fragment for a sentence
+    (65(3)'s "Commission, as the case may be, shall declare ...")."""
     out: list[Piece] = []
     for sentence in SENTENCE_END.split(piece.text):
         while count(sentence) > budget:
-            head = count.head(sentence, budget)
-            out.append(Piece(head, piece.page))
-            sentence = sentence[len(head) :].lstrip()
+            head = count.head(sentence, budget - count(CUT))
+            out.append(Piece(f"{head} {CUT}", piece.page))
+            sentence = f"{CUT} {sentence[len(head) :].lstrip()}"
         if sentence:
             out.append(Piece(sentence, piece.page))
     return out

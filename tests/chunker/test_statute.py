@@ -167,6 +167,22 @@ def test_oversized_paragraph_is_cut_with_overlap(count) -> None:
         assert after.pieces[0].text in before.text  # the next window repeats the last sentence(s)
 
 
+def test_a_sentence_too_long_for_a_chunk_is_cut_between_words_and_marked_on_both_sides(count) -> None:
+    from chunker.splitter import CUT, pack
+    from chunker.statute import Piece
+
+    sentence = " ".join(f"the commission number {i} as the case may be" for i in range(30)) + " shall act."
+    windows = pack([Piece(sentence, 1)], budget=60, overlap=10, count=count)
+    texts = [w.text for w in windows]
+    assert len(texts) > 2
+    assert all(count(t) <= 60 for t in texts)
+    assert texts[0].startswith("the commission number 0") and texts[0].endswith(f" {CUT}")
+    assert all(t.startswith(f"{CUT} ") for t in texts[1:])
+    assert all(t.endswith(f" {CUT}") for t in texts[:-1]) and texts[-1].endswith("shall act.")
+    words = " ".join(t.replace(CUT, " ") for t in texts).split()
+    assert words == sentence.split()  # nothing lost or repeated at the cuts
+
+
 def test_footnotes_under_a_rule_of_spaces_go_and_a_blank_line_before_a_section_stays() -> None:
     pages = [
         (
