@@ -25,6 +25,7 @@ from common.settings import DEFAULT_EMBEDDING_BACKEND
 KEY_FACTS = ROOT / "bench" / "data" / "key_facts.csv"
 HELD_OUT = ROOT / "bench" / "data" / "key_facts_heldout.csv"
 HELD_OUT_2 = ROOT / "bench" / "data" / "key_facts_heldout2.csv"
+HELD_OUT_3 = ROOT / "bench" / "data" / "key_facts_heldout3.csv"
 OUT_OF_SCOPE = "OUT_OF_SCOPE"
 
 
@@ -249,6 +250,7 @@ def main() -> None:
     )
     parser.add_argument("--heldout", action="store_true", help=f"also score {HELD_OUT.relative_to(ROOT)}")
     parser.add_argument("--heldout2", action="store_true", help=f"also score {HELD_OUT_2.relative_to(ROOT)}")
+    parser.add_argument("--heldout3", action="store_true", help=f"also score {HELD_OUT_3.relative_to(ROOT)}")
     parser.add_argument("--show", action="store_true", help="print every answer")
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
@@ -261,7 +263,8 @@ def main() -> None:
             rag=RagSettings(index_dir=tmp, embedding_backend=args.backend),
             llm=LlmSettings(llm_provider=args.provider),
         )
-        extra = [path for path, wanted in ((HELD_OUT, args.heldout), (HELD_OUT_2, args.heldout2)) if wanted]
+        held_out = ((HELD_OUT, args.heldout), (HELD_OUT_2, args.heldout2), (HELD_OUT_3, args.heldout3))
+        extra = [path for path, wanted in held_out if wanted]
         paths = [path.resolve() for path in args.facts or [KEY_FACTS]] + extra
         results = [(path, evaluate(pipeline, rows(path))) for path in paths]
     reports = []
