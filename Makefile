@@ -79,7 +79,8 @@ bench-answers: $(STAMP)
 # the scope decision on the blind sets (docs/benchmarks.md, Scope decision; printed, not written)
 bench-scope: $(STAMP)
 	$(PY) -m bench.scope --file bench/data/scope_heldout.csv --file bench/data/scope_heldout2.csv \
-		--file bench/data/scope_heldout3.csv --file bench/data/scope_heldout4.csv
+		--file bench/data/scope_heldout3.csv --file bench/data/scope_heldout4.csv \
+		--file bench/data/scope_heldout5.csv
 
 bench-embed: $(STAMP)
 	$(PY) -m bench.embedding --write-docs
