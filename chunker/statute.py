@@ -165,9 +165,14 @@ def _continues(previous: str | None, number: str) -> bool:
     return before < value <= before + 5 or (value == before and number != previous)
 
 
+# a line ending in these words goes on with the number it refers to ("in accordance with sub-section" then
+# "(1) by the Central Authority"): that "(1)" is a reference, not a clause of its own
+REFERS_TO = re.compile(r"\b(?:sub-sections?|sections?|sub-clauses?|clauses?)\s*$", re.IGNORECASE)
+
+
 def _append(pieces: list[Piece], line: str, page: int) -> None:
     """Start a new piece at a structural marker, else continue the wrapped paragraph."""
-    if not pieces or MARKER.match(line):
+    if not pieces or (MARKER.match(line) and not REFERS_TO.search(pieces[-1].text)):
         pieces.append(Piece(line, page))
     elif pieces[-1].text.endswith("-") and line[:1].islower():
         pieces[-1].text = pieces[-1].text + line

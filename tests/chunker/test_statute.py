@@ -120,6 +120,26 @@ def test_footnote_reference_marks_are_removed() -> None:
     assert "India." in text and "date as notified" in text
 
 
+def test_a_number_referred_to_at_a_line_start_is_no_clause_of_its_own() -> None:
+    statute = parse(
+        [
+            (
+                1,
+                "1. Compounding.—(1) An offence may be compounded in accordance with sub-section\n"
+                "(2) by the Authority on payment of the fee.\n(2) The fee shall be fixed under clause\n"
+                "(b) of section 2.\n(3) The rest.\n2. Other.—Text.\n3. More.—Text.",
+            )
+        ]
+    )
+    pieces = [p.text for p in statute.sections[0].pieces]
+    assert pieces[0] == (
+        "(1) An offence may be compounded in accordance with sub-section (2) by the Authority on payment of "
+        "the fee."
+    )
+    assert pieces[1] == "(2) The fee shall be fixed under clause (b) of section 2."
+    assert pieces[2] == "(3) The rest."
+
+
 def test_section_numbers_must_continue_so_numbered_notes_are_not_sections() -> None:
     statute = parse(
         [
