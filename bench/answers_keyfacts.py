@@ -229,7 +229,11 @@ free of charge); c2, c13, c33 (right in other words: a person who buys one auto-
 themselves, the fee table's "Commission: National", the RBI ombudsman); c27 refused (37(1)'s five days for
 consent is among the passages, but the question is judged to have no context); answered out of scope: c42
 (cheque bounce), c43 (a consumer-court lawyer's career), c45 (motor accident claims tribunal), c48 (passport
-tatkal fees), each with a sentence of the Act or a guide that shares its words."""
+tatkal fees), each with a sentence of the Act or a guide that shares its words. Then, on main after the
+scope decision's fourth pass (a1b3719, written in parallel without this set, so blind for it) and two chunker
+fixes (11cc22d, ad47010): out of scope answered 4/8 -> 1/8 (c45, motor accident claims, Hinglish, left),
+in-scope unchanged, 28/40 = 0.70 and c27 refused; held-out2 30/40 -> 31/40 (b26's home-loan term no longer
+refused) and 0/8 answered; dev and held-out unchanged."""
 
 
 def report(outcomes: list[Outcome], *, provider: str, path: Path = KEY_FACTS) -> str:
