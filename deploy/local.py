@@ -46,11 +46,22 @@ PORTS: dict[str, tuple[str, int]] = {
 }
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    """An unused TCP port on localhost (for tests that run several stacks)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """An unused TCP port on localhost (for tests that run several stacks), never one this process handed
+    out before: the kernel may offer a port again once its probe closed, and two services of one stack on
+    the same port means the second cannot bind while the first answers its health probe (a worker's health
+    server then answered the gateway's POST /query with 405)."""
+    for _ in range(1000):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
+    raise RuntimeError("no localhost port left that this process has not handed out already")
 
 
 def ports_from(environ: Mapping[str, str]) -> dict[str, int]:

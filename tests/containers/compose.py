@@ -13,7 +13,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import time
 import uuid
@@ -45,13 +44,6 @@ def engine_problem() -> str | None:
         if done.returncode != 0:
             return f"{what} is not available: {(done.stderr or done.stdout).strip()[:300]}"
     return None
-
-
-def free_port() -> int:
-    """A TCP port nothing listens on at 127.0.0.1 right now (the kernel's choice)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def checkout_image_tag(root: Path = ROOT) -> str:

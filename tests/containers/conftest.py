@@ -16,12 +16,12 @@ from typing import Any
 import httpx
 import pytest
 
+from deploy.local import free_port
 from tests.containers.compose import (
     ROOT,
     Compose,
     checkout_image_tag,
     engine_problem,
-    free_port,
     image_sizes,
 )
 from tests.containers.settings import (

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from common.health import serve_health
+from deploy.local import free_port
 from tests.deploy.support import ROOT
 
 
@@ -34,19 +35,11 @@ def _probe(*args: str, env: dict[str, str] | None = None) -> tuple[int, float, s
 def worker_health() -> Iterator[tuple[int, dict[str, Any]]]:
     """The workers' real health endpoint with a switchable broker state."""
     state: dict[str, Any] = {"ok": True, "broker_connected": True, "consuming": True}
-    server = serve_health(_free_port(), ready=lambda: dict(state), live=lambda: dict(state))
+    server = serve_health(free_port(), ready=lambda: dict(state), live=lambda: dict(state))
     assert server is not None
     yield server.server_port, state
     server.shutdown()
     server.server_close()
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_healthy_worker_exits_0_and_disconnected_worker_exits_1(
@@ -68,7 +61,7 @@ def test_default_url_comes_from_health_port(worker_health: tuple[int, dict[str, 
 
 
 def test_nothing_listening_is_unhealthy() -> None:
-    code, elapsed, _ = _probe(f"http://127.0.0.1:{_free_port()}/health")
+    code, elapsed, _ = _probe(f"http://127.0.0.1:{free_port()}/health")
     assert code == 1 and elapsed < 10
 
 
@@ -97,7 +90,7 @@ def test_an_answer_slower_than_2_s_is_unhealthy() -> None:
 
 def test_proxy_settings_do_not_reroute_the_probe(worker_health: tuple[int, dict[str, Any]]) -> None:
     port, _ = worker_health
-    dead_proxy = f"http://127.0.0.1:{_free_port()}"
+    dead_proxy = f"http://127.0.0.1:{free_port()}"
     assert (
         _probe(f"http://127.0.0.1:{port}/health", env={"http_proxy": dead_proxy, "HTTP_PROXY": dead_proxy})[0]
         == 0
