@@ -433,14 +433,15 @@ _REFERS_BACK = re.compile(
 )
 
 
-def _dangles(candidate: _Sentence, candidates: Sequence[_Sentence], chosen: Sequence[_Sentence]) -> bool:
-    """A sentence that refers back, quoted without the sentence before it in its passage."""
-    if not _REFERS_BACK.search(candidate.text):
-        return False
-    before = [
-        c for c in candidates if c.number == candidate.number and c.position < candidate.position
-    ]
-    return bool(before) and max(before, key=lambda c: c.position) not in chosen
+def _antecedents(candidates: Sequence[_Sentence]) -> dict[_Sentence, _Sentence]:
+    """Each sentence that refers back, with the sentence before it in its passage (none for a first one)."""
+    out: dict[_Sentence, _Sentence] = {}
+    previous: dict[int, _Sentence] = {}
+    for c in sorted(candidates, key=lambda c: (c.number, c.position)):
+        if c.number in previous and _REFERS_BACK.search(c.text):
+            out[c] = previous[c.number]
+        previous[c.number] = c
+    return out
 
 
 @dataclass
@@ -462,6 +463,7 @@ def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: in
     closest text, since retrieval judged it relevant, and the answer says so.
     """
     scores = _scores(candidates, question)
+    antecedent = _antecedents(candidates)  # quoted only after the sentence it refers back to
     ranked = sorted(candidates, key=lambda c: (-scores[c], c.number, c.position))
     matching = [c for c in ranked if scores[c] > 0]
     best = scores[matching[0]] if matching else 0.0
@@ -480,7 +482,7 @@ def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: in
                 or per_passage[c.number] >= each
                 or c in chosen
                 or _repeats(c, chosen)
-                or _dangles(c, candidates, chosen)
+                or (c in antecedent and antecedent[c] not in chosen)
             ):
                 continue
             taken.append(c)
