@@ -13,8 +13,6 @@ import gc
 import time
 from collections.abc import Callable
 
-import pytest
-
 from pii_filter.redaction import Redactor
 from pii_filter.settings import GatewaySettings
 from tests.support.hostile import hostile_texts
@@ -23,11 +21,6 @@ MAX_CHARS = GatewaySettings.model_fields["max_question_chars"].default
 # libphonenumber's own timings swing with the re module's pattern cache; its bound is structural
 # (test_the_phone_matcher_reads_bounded_windows) plus the absolute bound below
 NOT_TIMED_FOR_SCALING = frozenset({"BoundedPhoneRecognizer"})
-
-
-@pytest.fixture(scope="module")
-def redactor() -> Redactor:
-    return Redactor.from_settings(GatewaySettings(auth_disabled=True))
 
 
 def _best_of(runs: int, work: Callable[[], object]) -> float:

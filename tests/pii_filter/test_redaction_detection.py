@@ -8,11 +8,6 @@ from pii_filter.redaction import Redactor
 from pii_filter.settings import GatewaySettings
 
 
-@pytest.fixture(scope="module")
-def redactor() -> Redactor:
-    return Redactor.from_settings(GatewaySettings(auth_disabled=True))
-
-
 @pytest.mark.parametrize(
     ("sentence", "value", "kind"),
     [

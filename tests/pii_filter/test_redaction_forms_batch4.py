@@ -13,12 +13,6 @@ import re
 import pytest
 
 from pii_filter.redaction import Redactor
-from pii_filter.settings import GatewaySettings
-
-
-@pytest.fixture(scope="module")
-def redactor() -> Redactor:
-    return Redactor.from_settings(GatewaySettings(auth_disabled=True))
 
 
 def _digits_survive(redacted: str, value: str) -> bool:

@@ -13,12 +13,6 @@ from __future__ import annotations
 import pytest
 
 from pii_filter.redaction import Redactor
-from pii_filter.settings import GatewaySettings
-
-
-@pytest.fixture(scope="module")
-def redactor() -> Redactor:
-    return Redactor.from_settings(GatewaySettings(auth_disabled=True))
 
 
 @pytest.mark.parametrize(

@@ -13,12 +13,6 @@ import pytest
 from pii_filter.redaction import Redactor
 from pii_filter.redaction.disguises import undisguise
 from pii_filter.redaction.normalise import normalise
-from pii_filter.settings import GatewaySettings
-
-
-@pytest.fixture(scope="module")
-def redactor() -> Redactor:
-    return Redactor.from_settings(GatewaySettings(auth_disabled=True))
 
 
 def _survivors(redacted: str, value: str) -> list[str]:

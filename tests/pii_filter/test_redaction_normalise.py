@@ -9,7 +9,6 @@ import pytest
 
 from pii_filter.redaction import Redactor
 from pii_filter.redaction.normalise import is_invisible, ner_view, normalise
-from pii_filter.settings import GatewaySettings
 
 ZWSP, ZWNJ, ZWJ, BOM = "\u200b", "\u200c", "\u200d", "\ufeff"
 NBSP, RLO, PDF, SHY = "\u00a0", "\u202e", "\u202c", "\u00ad"
@@ -52,11 +51,6 @@ def _survives(value: str, redacted: str, size: int = 4) -> bool:
     rest = _compact(re.sub(r"<[A-Z_]+_\d+>", " ", redacted))
     plain = _compact(value)
     return any(plain[i : i + size] in rest for i in range(max(1, len(plain) - size + 1)))
-
-
-@pytest.fixture(scope="module")
-def redactor() -> Redactor:
-    return Redactor.from_settings(GatewaySettings(auth_disabled=True))
 
 
 @pytest.mark.parametrize(("sentence", "value", "kind"), PLAIN)

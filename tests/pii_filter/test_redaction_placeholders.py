@@ -9,12 +9,6 @@ import pytest
 from pii_filter.redaction import DetectedEntity, Redaction, Redactor
 from pii_filter.redaction.placeholders import apply_placeholders, restore_placeholders
 from pii_filter.redaction.policy import Span, merge_overlaps
-from pii_filter.settings import GatewaySettings
-
-
-@pytest.fixture(scope="module")
-def redactor() -> Redactor:
-    return Redactor.from_settings(GatewaySettings(auth_disabled=True))
 
 
 def test_same_value_same_placeholder_even_written_differently(redactor: Redactor) -> None:
