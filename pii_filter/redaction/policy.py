@@ -97,12 +97,12 @@ _LOCALITY_END = re.compile(
     r"palya|wadi|peth|garden|gardens|park|cross|circle|bazaar|bazar|mohalla|basti|sector|nagar)$"
 )
 _POSSESSIVE_AFTER = re.compile(r"['’]s\b")
+_DISTRICT_WORDS = r"dist|distt|district|zila|zilla|jila|tehsil|taluk|taluka|mandal"
 _PLACE_BEFORE = re.compile(
-    r"(?i)\b(?:dist|distt|district|zila|zilla|jila|tehsil|taluk|taluka|village|vill|gram|post|p\.o|po|"
-    r"town|city|mandal)\.?[ \t:]+$"
+    rf"(?i)\b(?:{_DISTRICT_WORDS}|village|vill|gram|post|p\.o|po|town|city)\.?[ \t:]+$"
 )
 # ... or after it: "Uttara Kannada dist", "Krishna district"
-_PLACE_AFTER = re.compile(r"(?i)[ \t]+(?:dist|distt|district|zila|zilla|jila|tehsil|taluk|taluka|mandal)\b")
+_PLACE_AFTER = re.compile(rf"(?i)[ \t]+(?:{_DISTRICT_WORDS})\b")
 _CUE_RECOGNIZERS = frozenset({"PersonCueRecognizer", "DevanagariNameRecognizer"})
 
 
