@@ -26,6 +26,7 @@ KEY_FACTS = ROOT / "bench" / "data" / "key_facts.csv"
 HELD_OUT = ROOT / "bench" / "data" / "key_facts_heldout.csv"
 HELD_OUT_2 = ROOT / "bench" / "data" / "key_facts_heldout2.csv"
 HELD_OUT_3 = ROOT / "bench" / "data" / "key_facts_heldout3.csv"
+HELD_OUT_4 = ROOT / "bench" / "data" / "key_facts_heldout4.csv"
 OUT_OF_SCOPE = "OUT_OF_SCOPE"
 
 
@@ -279,6 +280,7 @@ def main() -> None:
     parser.add_argument("--heldout", action="store_true", help=f"also score {HELD_OUT.relative_to(ROOT)}")
     parser.add_argument("--heldout2", action="store_true", help=f"also score {HELD_OUT_2.relative_to(ROOT)}")
     parser.add_argument("--heldout3", action="store_true", help=f"also score {HELD_OUT_3.relative_to(ROOT)}")
+    parser.add_argument("--heldout4", action="store_true", help=f"also score {HELD_OUT_4.relative_to(ROOT)}")
     parser.add_argument("--show", action="store_true", help="print every answer")
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
@@ -291,7 +293,12 @@ def main() -> None:
             rag=RagSettings(index_dir=tmp, embedding_backend=args.backend),
             llm=LlmSettings(llm_provider=args.provider),
         )
-        held_out = ((HELD_OUT, args.heldout), (HELD_OUT_2, args.heldout2), (HELD_OUT_3, args.heldout3))
+        held_out = (
+            (HELD_OUT, args.heldout),
+            (HELD_OUT_2, args.heldout2),
+            (HELD_OUT_3, args.heldout3),
+            (HELD_OUT_4, args.heldout4),
+        )
         extra = [path for path, wanted in held_out if wanted]
         paths = [path.resolve() for path in args.facts or [KEY_FACTS]] + extra
         results = [(path, evaluate(pipeline, rows(path))) for path in paths]
