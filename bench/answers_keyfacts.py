@@ -27,6 +27,7 @@ HELD_OUT = ROOT / "bench" / "data" / "key_facts_heldout.csv"
 HELD_OUT_2 = ROOT / "bench" / "data" / "key_facts_heldout2.csv"
 HELD_OUT_3 = ROOT / "bench" / "data" / "key_facts_heldout3.csv"
 HELD_OUT_4 = ROOT / "bench" / "data" / "key_facts_heldout4.csv"
+STORIES = ROOT / "bench" / "data" / "key_facts_stories.csv"
 OUT_OF_SCOPE = "OUT_OF_SCOPE"
 
 
@@ -274,13 +275,18 @@ the set as above. Out of scope answered: d41 (a civil suit's limitation, with se
 Consumer Protection Councils), d45 (family-court mediation, with Chapter V)."""
 
 
+def shown(path: Path) -> str:
+    """The path as a report names it: relative to the repository when inside it."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def report(outcomes: list[Outcome], *, provider: str, path: Path = KEY_FACTS) -> str:
     inside = [o for o in outcomes if not o.out_of_scope]
     outside = [o for o in outcomes if o.out_of_scope]
     share = sum(o.correct for o in inside) / len(inside) if inside else 0.0
     lines = [
         f"Provider `{provider}`, index = the Act + knowledge/. {len(inside)} in-scope questions, "
-        f"{len(outside)} out of scope ({path.relative_to(ROOT)}).",
+        f"{len(outside)} out of scope ({shown(path)}).",
         "",
         "| measure | value |",
         "|---|---:|",
@@ -316,6 +322,7 @@ def main() -> None:
     parser.add_argument("--heldout2", action="store_true", help=f"also score {HELD_OUT_2.relative_to(ROOT)}")
     parser.add_argument("--heldout3", action="store_true", help=f"also score {HELD_OUT_3.relative_to(ROOT)}")
     parser.add_argument("--heldout4", action="store_true", help=f"also score {HELD_OUT_4.relative_to(ROOT)}")
+    parser.add_argument("--stories", action="store_true", help=f"also score {STORIES.relative_to(ROOT)}")
     parser.add_argument("--show", action="store_true", help="print every answer")
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
@@ -333,6 +340,7 @@ def main() -> None:
             (HELD_OUT_2, args.heldout2),
             (HELD_OUT_3, args.heldout3),
             (HELD_OUT_4, args.heldout4),
+            (STORIES, args.stories),
         )
         extra = [path for path, wanted in held_out if wanted]
         paths = [path.resolve() for path in args.facts or [KEY_FACTS]] + extra

@@ -68,7 +68,7 @@ def test_the_key_facts_set_is_well_formed() -> None:
     assert not states("Rs 2000 is due.", "Rs 200")  # whole figures only
 
 
-@pytest.mark.parametrize("name", ["HELD_OUT", "HELD_OUT_2", "HELD_OUT_3", "HELD_OUT_4"])
+@pytest.mark.parametrize("name", ["HELD_OUT", "HELD_OUT_2", "HELD_OUT_3", "HELD_OUT_4", "STORIES"])
 def test_every_held_out_fact_is_in_the_source_its_row_names(name: str) -> None:
     """A held-out fact must be checkable: each one appears in the Act or a guide its `source` names
     (a guide edited later, a figure changed by notification, must show up here, not as a bench miss)."""
@@ -86,6 +86,7 @@ def test_every_held_out_fact_is_in_the_source_its_row_names(name: str) -> None:
         keyfacts.HELD_OUT_2,
         keyfacts.HELD_OUT_3,
         keyfacts.HELD_OUT_4,
+        keyfacts.STORIES,
     )
     others = {r["question"] for path in sets if path != getattr(keyfacts, name) for r in rows(path)}
     assert not {r["question"] for r in questions} & others
@@ -97,3 +98,13 @@ def test_every_held_out_fact_is_in_the_source_its_row_names(name: str) -> None:
         assert texts, row["id"]
         for fact in row["key_facts"].split(";"):
             assert any(states(text, fact) for text in texts), (row["id"], fact)
+
+
+def test_a_report_names_a_facts_file_outside_the_repository(tmp_path: Path) -> None:
+    from bench.answers_keyfacts import Outcome, report
+
+    row = {"id": "x1", "question": "what can i do?", "key_facts": "two years", "source": ""}
+    outcome = Outcome(row, "File within two years.", True, [])
+    text = report([outcome], provider="extractive", path=tmp_path / "f.csv")
+    assert f"({tmp_path / 'f.csv'})" in text and "1/1 = 1.00" in text
+    assert "(bench/data/key_facts.csv)" in report([], provider="extractive")
