@@ -4,7 +4,9 @@ Every sentence of law or advice in it is a verbatim sentence of a retrieved pass
 marks made readable, llm_connector/sentences.py), each with its [n] marker; the only fixed texts are the
 labels, the helpline referral and the note that the Act's money limits were revised. It leads with the
 sentence that best answers the question (one stating a figure when the question asks for one), quotes the
-Act's supporting words, then the guides' next steps. A sentence repeating what is already said (the same
+Act's supporting words, then the guides' next steps; a "what can I do?" story leads with the remedy
+(where to complain, by when, what the commission can order: llm_connector/remedy.py), and a story with no
+sign of buying online is not told about e-commerce rights. A sentence repeating what is already said (the same
 figures, nearly the same words) is left out. Sentences that talk to an assistant (prompt injection) or
 copy the system prompt are never quoted.
 """
@@ -23,6 +25,7 @@ from common.messages import GroundedPrompt, Passage
 from llm_connector.citations import is_statute, source_label
 from llm_connector.guard import echoes, looks_like_instruction
 from llm_connector.provider import Completion
+from llm_connector.remedy import about_online_buying, asks_remedy, named_forum, online_story, remedy_parts
 from llm_connector.replies import DISCLAIMER, HELPLINE, NO_CONTEXT_ANSWER, REVISED_LIMITS
 from llm_connector.sentences import paragraph_sentences
 
@@ -463,6 +466,10 @@ def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: in
     closest text, since retrieval judged it relevant, and the answer says so.
     """
     scores = _scores(candidates, question)
+    # what to do after a shop purchase is not what to do after an online one: e-commerce rights and
+    # platforms' duties are ranked with the rest but not quoted
+    remedial = asks_remedy(asking(question))
+    offline = remedial and not online_story(question)
     antecedent = _antecedents(candidates)  # quoted only after the sentence it refers back to
     ranked = sorted(candidates, key=lambda c: (-scores[c], c.number, c.position))
     matching = [c for c in ranked if scores[c] > 0]
@@ -483,6 +490,7 @@ def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: in
                 or c in chosen
                 or _repeats(c, chosen)
                 or (c in antecedent and antecedent[c] not in chosen)
+                or (offline and about_online_buying(c.text))
             ):
                 continue
             taken.append(c)
@@ -496,11 +504,17 @@ def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: in
         )
         return Answer(take(opening, 2), [], [], matched=False)
     cutoff = RELATIVE_CUTOFF * best
+    remedy = _remedy_lead(candidates, scores, question, take) if remedial else []
+    for number in {c.number for c in remedy}:  # the remedy takes one of its passage's two places
+        per_passage[number] = 1
     lead = take(lead_pool([c for c in matching if not c.action], question), 1) or take(matching, 1)
-    if not lead[0].law:  # a guide's answer is read with the rest of its paragraph, when short
+    if not lead:  # the remedy said all the passages had
+        lead, remedy = remedy, []
+    elif not lead[0].law:  # a guide's answer is read with the rest of its paragraph, when short
         lead = _with_paragraph(lead[0], matching, question, take)
-        per_passage[lead[0].number] = 1  # the paragraph takes one of its passage's places
-    if not lead[0].law:  # and one more plain sentence for the question's other words
+        per_passage[lead[0].number] = max(per_passage[lead[0].number] - len(lead) + 1, 1)  # one place
+    lead = remedy + lead  # what to do first, then the sentence on what happened to the person
+    if not remedy and not lead[0].law:  # and one more plain sentence for the question's other words
         said = frozenset().union(*(c.stems for c in lead))
         rest = _scores(candidates, question, stems(question) - said)
         more = sorted(
@@ -516,6 +530,48 @@ def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: in
         [c for c in ranked if c.action and c.number in cited], 1
     )
     return Answer(lead, law, steps, matched=True)
+
+
+REMEDY_PARTS = frozenset({"forum", "limit", "relief"})
+_ASKS_WHERE = re.compile(r"\bwhere\b", re.IGNORECASE)
+
+
+def _remedy_lead(
+    candidates: Sequence[_Sentence],
+    scores: dict[_Sentence, float],
+    question: str,
+    take: Callable[..., list[_Sentence]],
+) -> list[_Sentence]:
+    """For a "what can I do?" question: the fewest sentences stating where to complain, by when and what
+    the commission can order, each the best ranked of those stating the most parts still unsaid; a band
+    of money holding the question's amount comes before one leaving it out (the State Commission's band
+    for Rs 80 lakh). Empty when no sentence names the forum or the time limit (the forum alone for a
+    "where do I file?"), so the usual lead answers instead."""
+    money = amounts(question)
+    exact = exact_bands(candidates, money)
+    parts = {c: remedy_parts(c.text) for c in candidates if not (c.revised and bands(c.text))}
+
+    def fit(c: _Sentence) -> int:
+        holds = [_holds(c, amount) for amount in money]
+        return 0 if c in exact else 2 if False in holds and not any(holds) else 1
+
+    needed = {"forum"} if _ASKS_WHERE.search(asking(question)) else {"forum", "limit"}
+    if not any(p & needed for p in parts.values()):
+        return []
+    lead: list[_Sentence] = []
+    wanted = set(REMEDY_PARTS)
+    while wanted:
+        pool = sorted(
+            (c for c, p in parts.items() if p & wanted),
+            key=lambda c: ("forum" not in parts[c] and "forum" in wanted, fit(c), not named_forum(c.text),
+                           -len(parts[c] & wanted), -scores[c], c.number, c.position),
+        )
+        got = take(pool, 1)
+        if not got:
+            break
+        lead += got
+        wanted -= parts[got[0]]
+    return lead
 
 
 PARAGRAPH_SENTENCES = 3  # a guide's paragraph of at most this many sentences is quoted whole with its lead

@@ -1,0 +1,90 @@
+"""What a "what can I do?" story is asking for: the remedy, the forum and the deadline.
+
+People tell what went wrong (the fridge stopped cooling, the coaching centre kept the fees) and ask what
+they can do. The sentences sharing most of the story's words describe the wrong (a defect, an unfair
+trade practice); the answer they need is the remedy: a complaint to the consumer commission for the
+amount paid, within two years, and what the commission can order (refund, replacement, compensation).
+These patterns say whether a question asks that, which sentences state each part of it, and whether a
+story is about buying online at all (a guide on e-commerce rights does not answer a shop purchase).
+"""
+
+from __future__ import annotations
+
+import re
+
+# the asking sentence wants a way out, not a definition or a figure: "what can I do", "kya karu"
+ASKS_REMEDY = re.compile(
+    r"\bwhat\s+(?:can|could|should|shall|do|must)\s+(?:i|we)\s+(?:do|now)\b"
+    r"|\bwhat\s+(?:are|r)\s+(?:my|our)\s+(?:options|rights|remed\w*)"
+    r"|\bwhat\s+(?:remed\w*|options|action)\b"
+    r"|\b(?:can|could|should|may)\s+(?:i|we)\s+(?:complain|sue|take\s+(?:any\s+)?action|file\s+a\s+(?:case|complaint))"
+    r"|\bwhere\s+(?:can|do|should|to|shall)\s+(?:i\s+|we\s+)?(?:complain|file)\b"
+    r"|\bhow\s+(?:can|do|should)\s+(?:i|we)\s+get\s+(?:my|our|the)\s+money\s+back\b"
+    r"|\banything\s+(?:i|we)\s+can\s+do\b|\bwhat\s+do\s+(?:i|we)\s+do\b"
+    r"|\bkya\s+kar(?:u|un|oon|en|e|ein|na\s+chahiye|\s+sakt[aie])\b"
+    r"|^\s*help\W*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# the part of a remedy each kind of sentence states
+FORUM = re.compile(
+    r"\b(?:District|State|National)\s+Commission\b|\bconsumer\s+commission\b|\bcommission\s+that\s+"
+    r"matches\b",
+    re.IGNORECASE,
+)
+TIME_LIMIT = re.compile(r"\btwo\s+years\b|\bsection\s+69\b", re.IGNORECASE)
+RELIEF = re.compile(r"\b(?:refund|replace\w*|compensation)\b", re.IGNORECASE)
+_BY_COMMISSION = re.compile(r"\bcommission\b|\bsection\s+39\b|\bcomplaint\b", re.IGNORECASE)
+_COMPLAINT = re.compile(r"\bcomplain\w*|(?<!-)\bfil(?:e|ed|ing)\b|\binstituted\b", re.IGNORECASE)
+_BAND = re.compile(r"\bup\s*to\s+(?:Rs|₹)", re.IGNORECASE)  # "up to Rs 50 lakh District Commission"
+_HEADING = re.compile(r"^(?:What|How|When|Where|Which|Who|Why)\b")  # a guide's summary line, no statement
+_APPEAL = re.compile(r"\bappeal\w*|\brevision\b|\breview\b", re.IGNORECASE)
+
+# a story about buying online; without one, sentences on e-commerce rights answer nothing in it
+ONLINE_CUE = re.compile(
+    r"\bonline\b|\be-?commerce\b|\bapps?\b|\bwebsites?\b|\bsites?\b|\bplatforms?\b|\bmarketplaces?\b"
+    r"|\bportal\b|\border(?:ed|s)?\b|\bmangwa\w*|\binternet\s+shopping\b",
+    re.IGNORECASE,
+)
+_ONLINE_TEXT = re.compile(
+    r"\be-commerce\b|\bplatforms?\b|\bmarketplaces?\b|\belectronic\s+service\s+provider"
+    r"|\b(?:buy\w*|bought|shopping|sold|ordered)\s+online\b|\bonline\s+(?:shopping|purchases?|sellers?|orders?|stores?)\b",
+    re.IGNORECASE,
+)
+_FILING_ONLINE = re.compile(r"\be-?filing\b|\be-Daakhil\b|\be-Jagriti\b|\bfile\s+online\b", re.IGNORECASE)
+
+
+def asks_remedy(asking: str) -> bool:
+    """Whether the asking sentence asks what the person can do about what happened."""
+    return bool(ASKS_REMEDY.search(asking))
+
+
+def remedy_parts(text: str) -> frozenset[str]:
+    """Which parts of the remedy a sentence states: "forum" (the commission to complain to), "limit"
+    (the two years of section 69, not an appeal's period) and "relief" (what the commission can order)."""
+    parts: set[str] = set()
+    if _HEADING.match(text):
+        return frozenset()
+    if FORUM.search(text) and (_COMPLAINT.search(text) or _BAND.search(text)) and not _APPEAL.search(text):
+        parts.add("forum")
+    if TIME_LIMIT.search(text) and not _APPEAL.search(text):
+        parts.add("limit")
+    if RELIEF.search(text) and _BY_COMMISSION.search(text):
+        parts.add("relief")
+    return frozenset(parts)
+
+
+_NAMED_FORUM = re.compile(r"\b(?:District|State|National)\s+Commission\b")
+
+
+def named_forum(text: str) -> bool:
+    """The sentence names which commission ("the District Commission"), not "the commission that matches"."""
+    return bool(_NAMED_FORUM.search(text))
+
+
+def online_story(question: str) -> bool:
+    return bool(ONLINE_CUE.search(question))
+
+
+def about_online_buying(text: str) -> bool:
+    """A sentence on buying online (e-commerce rules, platforms), not on filing a complaint online."""
+    return bool(_ONLINE_TEXT.search(text)) and not _FILING_ONLINE.search(text)

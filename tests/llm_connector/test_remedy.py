@@ -1,0 +1,129 @@
+"""A "what can I do?" story is answered with the remedy first: where to complain, by when, what is ordered."""
+
+from __future__ import annotations
+
+import pytest
+
+from common.messages import Passage
+from llm_connector.extractive import ExtractiveProvider
+from llm_connector.remedy import about_online_buying, asks_remedy, online_story, remedy_parts
+from tests.support.prompts import grounded
+
+REFUND_GUIDE = Passage(
+    chunk_id="refund",
+    source="knowledge/refund-for-defective-goods.md",
+    title="Getting a refund or replacement for defective goods",
+    section="2(47), 35, 39, 69",
+    text=(
+        "Section 2(47)(viii) makes it an unfair trade practice for a seller to refuse to take back defective "
+        "goods and refund the price within thirty days.\n\n"
+        "## What you can do\n\n"
+        "1. Write to the seller asking for repair, replacement or refund within a fixed time.\n"
+        "2. File a complaint under section 35 before the District Commission (claims where the price paid "
+        "is up to Rs 50 lakh under the 2021 Jurisdiction Rules).\n"
+        "3. File within two years of the defect appearing (section 69)."
+    ),
+)
+ONLINE_GUIDE = Passage(
+    chunk_id="online",
+    source="knowledge/ecommerce-returns-refunds-and-cancellation.md",
+    title="Online shopping - returns, refunds and cancellation",
+    text=(
+        "Buying online gives you the same rights as buying in a shop, plus extra protections under the "
+        "e-commerce rules. The seller must refund a defective product that you return."
+    ),
+)
+FORUMS = Passage(
+    chunk_id="forums",
+    source="knowledge/which-commission-pecuniary-jurisdiction.md",
+    title="Which consumer commission",
+    text=(
+        "Use the value of goods or services paid as consideration: up to Rs 50 lakh District Commission, "
+        "above Rs 50 lakh up to Rs 2 crore State Commission, above Rs 2 crore National Commission."
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("the shop sold me a bad fridge. what can i do?", True),
+        ("what are my options now", True),
+        ("can I complain somewhere?", True),
+        ("dukandar replace nahi kar raha, main kya kar sakta hu?", True),
+        ("how do i get my money back?", True),
+        ("what is the time limit to file a complaint?", False),
+        ("what does deficiency mean?", False),
+        ("Can the consumer commission make them return my fees?", False),
+    ],
+)
+def test_a_remedy_question_is_told_from_other_questions(question: str, expected: bool) -> None:
+    assert asks_remedy(question) is expected
+
+
+def test_the_parts_of_a_remedy_a_sentence_states() -> None:
+    assert remedy_parts("File a complaint before the District Commission.") == {"forum"}
+    assert remedy_parts("File within two years of the defect appearing (section 69).") == {"limit"}
+    assert remedy_parts("File a complaint for refund, compensation and costs under section 39.") == {"relief"}
+    assert remedy_parts("Appeal to the State Commission within 45 days.") == frozenset()  # not the complaint
+    assert remedy_parts("What the consumer commission can order.") == frozenset()  # a summary line
+    assert remedy_parts("Write to the seller asking for a refund.") == frozenset()  # no commission orders it
+
+
+def test_online_buying_is_told_from_filing_online() -> None:
+    assert online_story("ordered a phone on a shopping app") and not online_story("bought it at a shop")
+    assert about_online_buying("Buying online gives you the same rights as buying in a shop.")
+    assert about_online_buying("File a complaint naming both the seller and the platform.")
+    assert not about_online_buying("Pay the fee online if any.")
+
+
+def test_a_shop_story_leads_with_where_and_by_when_and_quotes_no_online_rights() -> None:
+    question = (
+        "the shop near my house sold me a fridge that stopped cooling and refuses to refund. what can i do?"
+    )
+    answer = (
+        ExtractiveProvider(max_sentences=6).complete(grounded(question, [REFUND_GUIDE, ONLINE_GUIDE])).text
+    )
+    lead = answer.splitlines()[0]
+    assert lead.startswith("File a complaint under section 35 before the District Commission")
+    assert "within two years" in lead and "Section 2(47)(viii)" in lead
+    assert "Buying online" not in answer and "e-commerce" not in answer
+
+
+def test_online_rights_are_quoted_for_an_online_story_only() -> None:
+    provider = ExtractiveProvider(max_sentences=6)
+    story = "I {} a fridge with the same rights as buying, it stopped cooling. what can i do?"
+    online = provider.complete(grounded(story.format("ordered online"), [ONLINE_GUIDE, FORUMS])).text
+    shop = provider.complete(grounded(story.format("bought in a shop"), [ONLINE_GUIDE, FORUMS])).text
+    assert online.startswith("Use the value of goods or services") and shop.startswith("Use the value")
+    assert "Buying online gives you the same rights" in online
+    assert "Buying online" not in shop
+
+
+def test_the_forum_for_the_amount_paid_leads() -> None:
+    question = "paid 80 lakh for a flat, the builder never gave possession. what remedy do i have?"
+    answer = ExtractiveProvider(max_sentences=6).complete(grounded(question, [REFUND_GUIDE, FORUMS])).text
+    assert answer.startswith("Use the value of goods or services paid as consideration")  # names the State
+
+
+def test_a_question_that_asks_no_remedy_keeps_its_lead() -> None:
+    question = "how many days does the seller have to take back a defective fridge?"
+    answer = ExtractiveProvider(max_sentences=6).complete(grounded(question, [REFUND_GUIDE])).text
+    assert answer.startswith("Section 2(47)(viii) makes it an unfair trade practice")
+
+
+def test_the_time_limit_leads_when_no_forum_is_retrieved_unless_the_question_asks_where() -> None:
+    limit = Passage(
+        chunk_id="travel",
+        source="knowledge/airlines-telecom-and-travel-complaints.md",
+        title="Complaints about airlines",
+        text=(
+            "Common deficiencies: flight cancelled without proper refund.\n\n"
+            "4. File a complaint for refund, compensation and costs under section 39 within two years."
+        ),
+    )
+    provider = ExtractiveProvider(max_sentences=6)
+    what = provider.complete(grounded("the airline cancelled my flight, no refund. what can i do?", [limit]))
+    assert what.text.startswith("File a complaint for refund, compensation and costs")
+    where = provider.complete(grounded("the airline cancelled my flight. where can i complain?", [limit]))
+    assert where.text.startswith("Common deficiencies")
