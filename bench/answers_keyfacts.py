@@ -80,8 +80,8 @@ def evaluate(pipeline: Pipeline, questions: list[dict[str, str]]) -> list[Outcom
 
 
 NOTES = """`python -m bench.answers_keyfacts` (`make bench-answers` runs it with `--heldout`, `--heldout2`,
-`--heldout3` and `--heldout4`, which add the four held-out sets; `--facts PATH` scores another file;
-`--write-docs` rewrites this section).
+`--heldout3`, `--heldout4` and `--stories`, which add the four held-out sets and the stories set; `--facts
+PATH` scores another file; `--write-docs` rewrites this section).
 Each question of bench/data/key_facts.csv goes through `bench.answers`' pipeline (the gateway's redactor,
 rag_core's and llm_connector's handlers) over an index of the Act and knowledge/ built for the run. A fact
 counts when one of its written forms appears in the answer as whole words (bold marks ignored).
@@ -272,7 +272,39 @@ false-advertisement penalty), d17 (section 41's sufficient cause, cut by the ell
 d40 (the platform-duties guide's outside India and country of origin); scope refusal (1): d15 (34(2)(c) and
 the territorial guide among the passages, judged to have no context); right in other words (1): d33, fixed in
 the set as above. Out of scope answered: d41 (a civil suit's limitation, with section 69), d44 (GST, with the
-Consumer Protection Councils), d45 (family-court mediation, with Chapter V)."""
+Consumer Protection Councils), d45 (family-court mediation, with Chapter V).
+
+Stories set (2026-12-04, issue #14, 2-core shared sandbox): bench/data/key_facts_stories.csv, 25 generic "what
+can I do?" stories (a fridge from a shop, a leaking washing machine, a hospital bill, coaching fees, a gym, a
+phone or mattress from an app, a flight, a flat for Rs 80 lakh, an insurance claim, a car, a courier, MRP, a
+dry cleaner, a tour, bank charges, a warranty, a sofa, a photographer, juice that made a child ill, broadband;
+Hinglish, lowercase) with the facts a remedy answer states (the commission for the amount paid, two years,
+refund or replacement, or the sector's route: grievance officer, ombudsman, deficiency in service), each found
+in the guide or section its row names, and 6 out of scope (a landlord's deposit, salary, a neighbour's wall,
+maintenance, ancestral property, an FIR). It is a dev set: written and tuned on in one session. On main
+(23897c2): 3/25 = 0.12, 0 refused, 0/6 answered; the lead was the sentence sharing most of the story's words
+(2(47)(viii), "No fee is charged where the price paid is up to Rs 5 lakh", an unfair-contract sentence about
+insurers), an e-commerce guide's "Buying online gives you the same rights" for a shop purchase, and where and
+by when to complain mostly left out. Then (llm_connector/remedy.py): a question asking what the person can do
+("what can I do", "what are my options", "can I complain", "kya karu") leads with the fewest sentences stating
+where to complain (a named commission; the one whose band holds the amount paid before one leaving it out), by
+when (two years, not an appeal's period) and what the commission can order, then the usual lead; with no forum
+sentence among the candidates the two years alone may lead, except for a "where" question; a story with no
+sign of buying online (app, site, ordered, platform ...) quotes no sentence on e-commerce rights or platforms
+(they still count in the ranking). 3/25 -> 13/25 = 0.52, 0/6 answered; dev 34/35, held-out 32/36, held-out2
+31/40 unchanged; held-out3 29/40 -> 30/40 (c13, "where do we file" for Rs 3.5 crore, now led by the National
+Commission's band); out of scope 0/8, 0/8, 0/8, 1/8 unchanged; four answers of the other sets changed in all;
+held-out4 (blind; landed while this was written, run once after) 23/40, 1 refused, 3/8 answered, the same
+misses as its first run; bench.scope untouched (retrieval's decision). Tried and dropped: the remedy sentences
+replacing the usual lead instead of preceding it (stories 9/25, held-out2 -1: b23's "can I file a complaint
+against the warranty company" lost deficiency in service); leaving out sentences with "online" for every
+question, not remedy questions only, whether before ranking or only when quoting (dev -1: 9's "Pay the fee
+online"; held-out -1: h25; held-out2 -1: b17's direct selling); the time limit leading without a forum
+sentence for a "where" question too (c13 lost its National Commission: held-out3 -1). Misses left: mostly
+retrieval (no sentence naming the District Commission or the two years among the five passages: s4 coaching,
+s7 Hinglish, s12 courier, s22 broadband, s23 AC), the rest a sector's route (ombudsman, grievance officer) or
+"deficiency" not quoted beside the remedy. Bringing the story's own sector guide (its forum and limit) into
+the five passages needs retrieval; not tried here."""
 
 
 def shown(path: Path) -> str:
