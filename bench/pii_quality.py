@@ -34,6 +34,7 @@ HANDWRITTEN = {
     "hand-written batch 4": Path(__file__).resolve().parent / "pii_adversarial_batch4.yaml",
     "hand-written batch 5": Path(__file__).resolve().parent / "pii_adversarial_batch5.yaml",
     "hand-written batch 6": Path(__file__).resolve().parent / "pii_adversarial_batch6.yaml",
+    "hand-written batch 7": Path(__file__).resolve().parent / "pii_adversarial_batch7.yaml",
 }
 
 
