@@ -22,6 +22,7 @@ from pii_filter.redaction import (  # noqa: F401
     name_recognizers,
     recognizers,
     social_recognizers,
+    word_names,
 )
 
 logger = logging.getLogger(__name__)

@@ -39,7 +39,7 @@ _WEAK_CUE = (
 )
 # people met in a complaint, named by their trade: "the electrician shravan", "driver raju"; after a
 # trade, as after a strong cue, a name that is also an English word counts ("the delivery boy joy")
-_TRADE_CUE = (
+TRADE_CUE = (
     r"salesman|salesperson|executive|agent|technician|engineer|manager|owner|boy|guy|person|"
     r"electrician|plumber|mechanic|carpenter|painter|driver|rider|courier|doctor|lawyer|advocate|"
     r"broker|dealer|seller|shopkeeper|cashier|receptionist|nurse|teacher|tutor|principal|guard|"
@@ -52,7 +52,7 @@ _CONNECTIVE_CUE = r"from|with|by|to|and|or|told|asked|called|met|paid|contacted|
 # a cue, then spaces, commas, colons or dashes and at most one line break ("Regards,\nManoj")
 _CUE = re.compile(
     rf"(?i)\b(?:(?P<strong>{_STRONG_CUE})|(?P<relation>{_RELATION_CUE})|(?P<weak>{_WEAK_CUE})|"
-    rf"(?P<trade>{_TRADE_CUE})|"
+    rf"(?P<trade>{TRADE_CUE})|"
     rf"(?P<connective>{_CONNECTIVE_CUE}))"
     r"\b\.?[ \t,:\-–—]*(?:\n[ \t]*)?"
 )
@@ -72,27 +72,6 @@ _LAST_DASH = re.compile(r"[ \t](?:-{1,2}|—|–|~)[ \t]*(?=[^\n\-–—~]{2,40}
 _POST_CUE = re.compile(
     r"(?<![\w.])((?:[A-Za-z][A-Za-z'’]*\.?)(?:[ ](?:[A-Za-z][A-Za-z'’]*\.?)){0,3})[ ,]+"
     r"(?i:here|this\s+side|writing|speaking|signing\s+off|bol\s+rah[aei]|hoon|hun|hu)\b"
-)
-# a name that is also an English word ("Prince", "Rose", "Honey") as the subject of something a person
-# does, or at work somewhere: "Prince called me", "Rose from the Bajaj Allianz office told me"
-_PERSON_ACTS = (
-    r"called|rang|told|tells|said|says|promised|assured|asked|picked|took|came|visited|refused|replied|"
-    r"sent|gave|messaged|texted|emailed|informed|threatened|shouted|abused|collected|demanded|"
-    r"misbehaved|lied|cheated|sold|installed|repaired|disconnected|blocked|scolded|hung"
-)
-_WORKPLACE = (
-    r"bank|office|branch|company|store|shop|showroom|service|centre|center|dealership|dealer|agency|"
-    r"courier|customer|helpline|builder|society|hospital|clinic|school"
-)
-_ACTING_NAME = re.compile(
-    rf"(?<![\w@.'’])([A-Za-z][a-z]+)(?=[ \t]+(?:{_PERSON_ACTS})\b"
-    rf"|[ \t]+from[ \t]+(?:the[ \t]+)?(?:[A-Za-z&.]+[ \t]+){{0,3}}?(?:{_WORKPLACE})\b)"
-)
-_MONTHS = frozenset(
-    {
-        "january", "february", "march", "april", "may", "june",
-        "july", "august", "september", "october", "november", "december",
-    }
 )
 # initials in any case ("p.", "p.k.", "R"), a word with an optional apostrophe part ("d'souza")
 _NAME_TOKEN = re.compile(r"(?:[A-Za-z]\.){1,3}|[A-Za-z]+(?:['’][A-Za-z]+)?\.?")
@@ -190,9 +169,6 @@ class PersonCueRecognizer(_PersonRecognizer):
                 results.append(
                     RecognizerResult("PERSON", start, end, CUE_SCORE, recognition_metadata=metadata)
                 )
-        for acting in _ACTING_NAME.finditer(text):
-            if self._acts_as_person(text, acting.start(1), acting.group(1)):
-                results.append(RecognizerResult("PERSON", acting.start(1), acting.end(1), CUE_SCORE))
         tail = text.rstrip(" \t\n.!")
         for dash in _LAST_DASH.finditer(tail):
             span = self._name_after(tail, dash.end(), strong=False)
@@ -207,15 +183,6 @@ class PersonCueRecognizer(_PersonRecognizer):
             if span:
                 results.append(RecognizerResult("PERSON", span[0], span[1], CUE_SCORE))
         return results
-
-    def _acts_as_person(self, text: str, start: int, word: str) -> bool:
-        """A listed name that is also an English word, Capitalised or opening a sentence, doing what
-        people do; other names are found by the lexicon and spaCy already."""
-        folded = word.casefold()
-        if folded not in self._rules.lexicon.ambiguous_names or folded in _MONTHS:
-            return False
-        before = text[:start].rstrip(" \t")
-        return is_capitalised(word) or not before or before[-1] in ".!?\n"
 
     def _signs(self, line: str) -> bool:
         """A signature line's words could all be a name's: listed names, or no everyday English,

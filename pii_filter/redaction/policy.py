@@ -103,7 +103,8 @@ _PLACE_BEFORE = re.compile(
 )
 # ... or after it: "Uttara Kannada dist", "Krishna district"
 _PLACE_AFTER = re.compile(rf"(?i)[ \t]+(?:{_DISTRICT_WORDS})\b")
-_CUE_RECOGNIZERS = frozenset({"PersonCueRecognizer", "DevanagariNameRecognizer"})
+_NAME_BREAK = re.compile(r"\n|[ \t][-–—][ \t]")
+_CUE_RECOGNIZERS = frozenset({"PersonCueRecognizer", "DevanagariNameRecognizer", "EnglishWordNameRecognizer"})
 
 
 @dataclass(frozen=True)
@@ -141,13 +142,19 @@ def refine_person(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[in
     return _extend_left(text, start, lexicon), _extend_right(text, end, lexicon)
 
 
-def _refine_by_line(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[int, int] | None:
-    """A name never runs over a line break: spaCy's "Annamma Thomas\nThiruvalla" (a signature and the
-    town under it) is read line by line and the first line holding a name is kept."""
-    for line in re.finditer(r"[^\n]+", text[start:end]):
-        refined = refine_person(text, start + line.start(), start + line.end(), lexicon)
-        if refined is not None:
-            return refined
+def _refine_by_piece(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[int, int] | None:
+    """A name never runs over a line break or a spaced dash: spaCy's "Annamma Thomas\nThiruvalla" (a
+    signature and the town under it) and "Vashi - MSEDCL" (a locality, then a new clause) are read
+    piece by piece and the first piece holding a name is kept."""
+    piece_start = start
+    for cut in [*_NAME_BREAK.finditer(text, start, end), None]:
+        piece_end = cut.start() if cut else end
+        if piece_end > piece_start:
+            refined = refine_person(text, piece_start, piece_end, lexicon)
+            if refined is not None:
+                return refined
+        if cut:
+            piece_start = cut.end()
     return None
 
 
@@ -245,7 +252,7 @@ def select_spans(text: str, results: Iterable[RecognizerResult], lexicon: Lexico
             if metadata.get(SIGNATURE_KEY):  # a signature line: even a listed brand's name signs as a person
                 candidates.append(Span(kind, start, end))
                 continue
-            refined = _refine_by_line(text, start, end, lexicon)
+            refined = _refine_by_piece(text, start, end, lexicon)
             if refined is None:
                 continue
             start, end = refined

@@ -309,6 +309,7 @@ class StreetAddressRecognizer(OwnRecognizer):
         end = start.end()
         position = start.start()
         street_words = 0
+        after_comma = True
         while pieces < self.MAX_PIECES:
             split = _PIECE_SPLIT.search(text, position + (1 if pieces else 0))
             piece_end = split.start() if split else len(text)
@@ -329,7 +330,9 @@ class StreetAddressRecognizer(OwnRecognizer):
                 end = max(end, lead + len(piece))
                 street_words += len(_ADDRESS_WORD.findall(piece))
             else:
-                locality = self._leading_locality(text, lead, piece_end)
+                # after a comma the locality goes on as a sentence ("12 mg road, indiranagar is
+                # where ..."); after a dash or a line break a new sentence starts ("Kharghar - CIDCO sent")
+                locality = self._leading_locality(text, lead, piece_end) if after_comma else None
                 if locality:
                     end = locality
                     pieces += 1
@@ -337,6 +340,7 @@ class StreetAddressRecognizer(OwnRecognizer):
             pieces += 1
             if not split or _SENTENCE_END.match(text, split.start()):
                 break
+            after_comma = split.group() == ","
             position = split.end()
         if pieces < 2 and street_words < 2:
             return None  # "flat 302" alone, "12 main" alone: not enough to call it an address
