@@ -263,7 +263,34 @@ only (the story's BM25 words bring other sections); on the Act + knowledge/ inde
 section 100 for a Hinglish TRAI question (0.71). The other columns in the same run equal the table below
 (Act + knowledge/ realistic 0.799, 543 chunks, against 0.800 and 542). Noticed while writing the test:
 retrieval_extra.csv's rows 112 and 115 are not substrings of the Act's text only because the PDF puts a
-page number and a hyphen break inside them (word coverage hardly changes), so the test checks the new set."""
+page number and a hyphen break inside them (word coverage hardly changes), so the test checks the new set.
+
+Issue #14, sixth pass (2026-12-04, 2-core shared sandbox, fp32; Act-only textbook / realistic / held-out),
+dropped: document-side expansion at index time (doc2query-style, with the project's own guides in place of
+generated queries). Every sentence of the body text of knowledge/*.md (not the front-matter list) that names
+a clause ("Section 2(7) leaves out: a person who buys goods for resale; ...": a sentence ending in ":" keeps
+the list after it; "section 126 of the Electricity Act" skipped) was attached to the Act chunk holding that
+clause (2(7) to the 2(7) chunks, 38(12) to the chunk whose sub-section range holds 12, a bare section number
+to its section's chunks; a bare "section 2" first reached all sixty definitions, later runs skip a section
+split into more than three chunks) as search text only: the passage shown stayed the Act's words. Baseline
+in the same set-up 0.989 / 0.894 (33/40) / 0.918 (14/16). Dense only (each sentence one more clause vector
+of its chunk under the clause's short heading, small-to-big), over sentence or paragraph units, caps of 2-3
+sentences per chunk, clause-naming citations only, sentences naming one clause only, and the guide vectors'
+cosine lowered by 0.03-0.06: 0.989-0.995 / 0.858-0.897 (30-32/40) / 0.901-0.918 (12-14/16). MiniLM still
+leaves the missed definitions out of its top 40 with the guide sentence as a vector (the resale story scores
+0.35 against "Section 2(7) leaves out ... resale" and 0.37 against 47(1)'s pecuniary limits). BM25 only (the
+sentences appended to the chunk's BM25 text): the right chunk climbs the lexical ranking (2(17) 27 → 1,
+34(2) 22 → 3, 2(46) absent → 2, 2(7) for resale 20 → 2), which fixes online purchases (0.60 → 1.00) and
+the unfair contract (0.43 → 1.00), but reciprocal-rank fusion still buries definitions the dense search
+misses (2(7) for resale fused 39 → 13), and the guides' everyday words put expanded chunks above the right
+one elsewhere: for every section 0.989-0.995 / 0.874-0.892 (30-32/40) / 0.796-0.915 (9-13/16); for the
+definitions of section 2 only 0.989 / 0.884-0.912 (31-34/40) / 0.842-0.902 (11-13/16) (paragraphs, caps of
+1-3 sentences, only the words the chunk lacks counted once); the most balanced (definitions only, sentences
+naming one clause, at most 2, new words only) 0.989 / 0.902 (33/40) / 0.881 (13/16), redacted 0.893 (33/40)
+→ 0.897 (32/40), Act + knowledge/ 0.799 (23/40) / 0.901 (12/16) → 0.793 (22/40) / 0.902 (12/16). Both
+(dense and BM25) 0.989-0.995 / 0.863-0.893 / 0.797-0.857. Every BM25 variant loses held-out answers (the
+gym's "service" 2(42) and the ladder's product liability 84 fall behind expanded definitions), so none is
+taken, and key facts and bench.scope were not rerun (nothing changed)."""
 
 
 @dataclass
