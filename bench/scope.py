@@ -3,7 +3,8 @@
 bench/data/scope_heldout.csv holds questions written blind for issue #scope (before the decision was
 changed): out-of-scope ones from other statutes and forums that share words with consumer law, and
 in-scope ones as people type them, some naming tax, GST, a cheque, the police or rent in passing;
-scope_heldout2.csv to scope_heldout5.csv are later sets of the same kind. Each
+scope_heldout2.csv to scope_heldout5.csv are later sets of the same kind; scope_dev6.csv is a dev set
+(the one the word lean of rag_core.scope_words was written beside, so not a check). Each
 question goes through rag_core's Retriever over one index of the Act and knowledge/ built for the run
 (shared by every --file);
 "answered" = not no_context. Both error counts must be 0. The sets are checks, not tuning sets.

@@ -159,7 +159,7 @@ class Retriever:
         chosen = [i for unit in units for i, _ in unit.members]
         similarity.update(snapshot.similarities(vector, [i for i in chosen if i not in similarity]))
         best = max(similarity.values(), default=0.0)
-        out_of_scope = self.scope is not None and self.scope.out_of_scope(vector)
+        out_of_scope = self.scope is not None and self.scope.out_of_scope(vector, text)
         passages = [
             passage_for(unit, snapshot.records, similarity, budget_chars=self.unit_chars) for unit in units
         ]

@@ -7,7 +7,9 @@ compared instead with examples of what the assistant is for and what it is not f
 nearest in-scope ones. Near a tie (another law's appeal or limitation period reads like the Act's), a
 logistic regression trained on all the examples' vectors tips the balance by at most `lean`: it weighs
 the directions that separate the two sides (tax, a tribunal, a cheque's drawer) rather than the
-question's shape. The examples are embedded once, with the same model as the question.
+question's shape. A question that names another law's forum or instrument and nothing of the Act's
+(rag_core.scope_words) leans out of scope by `other_law_lean` more. The examples are embedded once, with
+the same model as the question.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from common.embedding import Embedder
+from rag_core.scope_words import names_other_law
 
 EXAMPLES = Path(__file__).with_name("scope_examples.txt")
 
@@ -62,6 +65,7 @@ class ScopeCheck:
     weights: np.ndarray | None = None
     bias: float = 0.0
     lean: float = 0.04
+    other_law_lean: float = 0.1
 
     @classmethod
     def build(
@@ -72,6 +76,7 @@ class ScopeCheck:
         nearest: int = 3,
         margin: float = 0.0,
         lean: float = 0.04,
+        other_law_lean: float = 0.1,
     ) -> ScopeCheck:
         inside, outside = read_examples(path)
         vectors = embedder.embed(inside + outside)
@@ -87,6 +92,7 @@ class ScopeCheck:
             weights=weights,
             bias=bias,
             lean=lean,
+            other_law_lean=other_law_lean,
         )
 
     def closeness(self, vector: np.ndarray) -> tuple[float, float]:
@@ -107,6 +113,11 @@ class ScopeCheck:
             return 0.0
         return self.lean * float(np.tanh((vector @ self.weights + self.bias) / 4))
 
-    def out_of_scope(self, vector: np.ndarray) -> bool:
+    def words_lean(self, text: str) -> float:
+        """`other_law_lean` when the text names another law's forum or instrument and nothing of the Act's."""
+        return self.other_law_lean if text and names_other_law(text) else 0.0
+
+    def out_of_scope(self, vector: np.ndarray, text: str = "") -> bool:
+        """`text` is what `vector` embeds; without it only the vector decides."""
         inside, outside = self.closeness(vector)
-        return outside + self.tilt(vector) > inside + self.margin
+        return outside + self.tilt(vector) + self.words_lean(text) > inside + self.margin

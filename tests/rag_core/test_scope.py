@@ -3,12 +3,15 @@ evaluation set and not in rag_core/scope_examples.txt)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from common.embedding import Embedder, load_embedder
 from rag_core.question import follow_up_text
 from rag_core.scope import ScopeCheck
+from rag_core.scope_words import names_other_law
 from rag_core.settings import RagSettings
 
 # another statute's appeal, limitation period or forum: the shape of a consumer procedure question
@@ -66,3 +69,87 @@ def test_the_classifier_only_breaks_near_ties(embedder: Embedder, scope: ScopeCh
     assert np.array_equal(again.weights, scope.weights)
     plain = ScopeCheck.build(embedder, lean=0.0)
     assert plain.weights is None and plain.tilt(probes[0]) == 0.0
+
+
+# another law's forum or instrument as the subject (written for this test, in no evaluation set)
+NAMING_OTHER_LAW = (
+    "how long does the family court take to decide who keeps the children after separation?",
+    "the sessions court rejected bail for my cousin, what next?",
+    "which documents are needed for a legal heir certificate after my grandmother died?",
+    "the labour commissioner has not acted on my unpaid overtime, can I go higher?",
+)
+# the same words beside the Act's own forums or a trader the Act holds liable
+OTHER_LAW_IN_PASSING = (
+    "the builder took stamp duty money from me but never registered the sale deed",
+    "can I take my dispute with the car dealer to the district commission instead of the civil court?",
+    "the courier lost my passport that I sent for a visa, how much compensation can I ask for?",
+)
+
+
+@pytest.mark.parametrize("text", NAMING_OTHER_LAW)
+def test_naming_another_laws_forum_is_word_evidence(text: str) -> None:
+    assert names_other_law(text)
+    assert names_other_law(text.upper())
+
+
+@pytest.mark.parametrize("text", OTHER_LAW_IN_PASSING + CONSUMER)
+def test_the_acts_forums_or_a_trader_make_another_laws_word_incidental(text: str) -> None:
+    assert not names_other_law(text)
+
+
+def test_other_laws_words_match_whole_words_only() -> None:
+    # "rti" in "parties", "pf" in "pfizer", "will" as an auxiliary verb, "bail" in "bailiwick"
+    assert not names_other_law("both parties will be heard, said the pfizer rep about his bailiwick")
+
+
+def test_the_word_lean_moves_the_decision_by_its_amount(embedder: Embedder, scope: ScopeCheck) -> None:
+    question = NAMING_OTHER_LAW[0]
+    v = vector(embedder, question)
+    inside, outside = scope.closeness(v)
+    assert scope.words_lean(question) == scope.other_law_lean > 0
+    assert scope.words_lean(OTHER_LAW_IN_PASSING[0]) == 0.0
+    assert scope.words_lean("") == 0.0
+    # without the text only the vector decides, as before the word lean
+    assert scope.out_of_scope(v) == (outside + scope.tilt(v) > inside + scope.margin)
+    plain = ScopeCheck.build(embedder, other_law_lean=0.0)
+    assert plain.out_of_scope(v, question) == scope.out_of_scope(v)
+
+
+@pytest.mark.parametrize("question", NAMING_OTHER_LAW)
+def test_questions_naming_another_laws_forum_are_out_of_scope(
+    embedder: Embedder, scope: ScopeCheck, question: str
+) -> None:
+    text = follow_up_text(question, [], count_tokens=embedder.count_tokens)
+    assert scope.out_of_scope(vector(embedder, question), text)
+
+
+@pytest.mark.parametrize("question", OTHER_LAW_IN_PASSING)
+def test_another_laws_word_in_passing_leaves_the_decision_to_the_vector(
+    embedder: Embedder, scope: ScopeCheck, question: str
+) -> None:
+    text = follow_up_text(question, [], count_tokens=embedder.count_tokens)
+    v = vector(embedder, question)
+    assert scope.out_of_scope(v, text) == scope.out_of_scope(v)
+
+
+@pytest.mark.parametrize("question", CONSUMER)
+def test_consumer_complaints_stay_in_scope_with_their_text(
+    embedder: Embedder, scope: ScopeCheck, question: str
+) -> None:
+    text = follow_up_text(question, [], count_tokens=embedder.count_tokens)
+    assert not scope.out_of_scope(vector(embedder, question), text)
+
+
+def test_the_word_lean_tips_a_near_tie_and_only_for_another_laws_words(
+    embedder: Embedder, scope: ScopeCheck
+) -> None:
+    question = NAMING_OTHER_LAW[1]
+    v = vector(embedder, question)
+    inside, outside = scope.closeness(v)
+    gap = outside + scope.tilt(v) - inside
+    # the same vector, set just on the in-scope side of the line by the margin
+    tie = dataclasses.replace(scope, margin=gap + scope.other_law_lean / 2)
+    assert not tie.out_of_scope(v)
+    assert tie.out_of_scope(v, question)
+    assert not tie.out_of_scope(v, question + " The seller also refused a refund.")
+    assert not dataclasses.replace(tie, other_law_lean=0.0).out_of_scope(v, question)
