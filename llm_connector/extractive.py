@@ -322,7 +322,7 @@ def _scores(
     exact = exact_bands(candidates, money)
     scores: dict[_Sentence, float] = {}
     for c in candidates:
-        overlap = sum(idf[s] for s in c.stems & terms)
+        overlap = math.fsum(idf[s] for s in c.stems & terms)  # exact: no tie hangs on the set's order
         score = overlap / max(len(c.stems), 1) ** 0.3 + 0.05 / c.number if overlap else 0.0
         if score and wants_figure and c.figures:
             score *= 1.3
@@ -400,7 +400,7 @@ def lead_pool(ranked: Sequence[_Sentence], question: str) -> list[_Sentence]:
     # a rare topic word ("advocate") says more than one that every passage has ("consumer")
     df = Counter(s for c in ranked for s in c.stems & topic)
     weight = {s: math.log(1 + len(ranked) / df[s]) for s in df}
-    shared = {c: round(sum(weight[s] for s in c.stems & topic), 6) for c in pool}
+    shared = {c: round(math.fsum(weight[s] for s in c.stems & topic), 6) for c in pool}
     most = max(shared.values(), default=0)
     chosen = {c for c in pool if most and shared[c] == most}
     # the band holding the question's amount, in a sentence on what is asked (the fee, the commission)

@@ -30,6 +30,7 @@ from common.index_layout import (
 )
 from rag_core.links import statute_units
 from rag_core.terms import definitions_index
+from rag_core.vectors import Vectors
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,8 @@ def query_stopwords() -> frozenset[str]:
 
 @dataclass
 class IndexSnapshot:
-    """One immutable snapshot opened for reading: Chroma for vectors, bm25s for words."""
+    """One immutable snapshot opened for reading: Chroma's stored vectors searched exactly (rag_core.vectors),
+    bm25s for words."""
 
     snapshot_id: str
     path: Path
@@ -65,6 +67,8 @@ class IndexSnapshot:
     statute_units: dict[str, list[int]] = field(default_factory=dict)
     pieces: Any = None  # the chunks' clause vectors (common/index_layout.py); None in older snapshots
     piece_count: int = 0
+    vectors: Vectors | None = None  # the chunks' vectors, read once when the snapshot opens
+    piece_vectors: Vectors | None = None
     _client: Any = field(default=None, repr=False)
 
     @classmethod
@@ -101,33 +105,29 @@ class IndexSnapshot:
             units,
             pieces,
             piece_count,
+            Vectors.load(collection, position),
+            Vectors.load(pieces, position, owner_id=piece_parent, order=_piece_number),
             client,
         )
 
     def dense(self, vector: np.ndarray, n: int) -> list[tuple[int, float]]:
-        """(record index, cosine similarity), best first."""
-        n = min(n, len(self.records))
-        if n == 0:
+        """(record index, cosine similarity), best first; equal cosines in reading order."""
+        if self.vectors is None:
             return []
-        result = self.collection.query(query_embeddings=[vector.tolist()], n_results=n, include=["distances"])
-        hits = zip(result["ids"][0], result["distances"][0], strict=True)
-        return [(self.position[cid], 1.0 - float(distance)) for cid, distance in hits if cid in self.position]
+        return [(int(self.vectors.owners[row]), cosine) for row, cosine in self.vectors.nearest(vector, n)]
 
     def piece_dense(self, vector: np.ndarray, n: int) -> list[tuple[int, float]]:
         """(record index, cosine of its best clause), best first: the chunks of the `n` nearest clauses."""
-        n = min(n, self.piece_count)
-        if self.pieces is None or n == 0:
+        if self.piece_vectors is None:
             return []
-        result = self.pieces.query(query_embeddings=[vector.tolist()], n_results=n, include=["distances"])
         best: dict[int, float] = {}
-        for pid, distance in zip(result["ids"][0], result["distances"][0], strict=True):
-            index = self.position.get(piece_parent(pid))
-            if index is not None and index not in best:
-                best[index] = 1.0 - float(distance)
+        for row, cosine in self.piece_vectors.nearest(vector, n):
+            best.setdefault(int(self.piece_vectors.owners[row]), cosine)
         return list(best.items())
 
     def lexical(self, question: str, n: int) -> list[tuple[int, float]]:
-        """(record index, BM25 score), best first; empty when no query word is in the vocabulary."""
+        """(record index, BM25 score), best first (equal scores in reading order); empty when no query word
+        is in the vocabulary."""
         vocabulary = self.bm25.vocab_dict
         skip = query_stopwords()
         tokens = [t for t in lexical_tokens([question])[0] if t in vocabulary and t not in skip]
@@ -135,7 +135,8 @@ class IndexSnapshot:
         if not tokens or n == 0:
             return []
         documents, scores = self.bm25.retrieve([tokens], k=n, show_progress=False, n_threads=0)
-        return [(int(d), float(s)) for d, s in zip(documents[0], scores[0], strict=True) if s > 0]
+        hits = [(int(d), float(s)) for d, s in zip(documents[0], scores[0], strict=True) if s > 0]
+        return sorted(hits, key=lambda hit: (-hit[1], hit[0]))
 
     def close(self) -> None:
         """Release Chroma's handles once no query can still be using this snapshot."""
@@ -144,16 +145,16 @@ class IndexSnapshot:
 
     def similarities(self, vector: np.ndarray, indices: list[int]) -> dict[int, float]:
         """Cosine similarity of the question to passages the dense search did not return."""
-        if not indices:
+        if not indices or self.vectors is None:
             return {}
-        ids = [self.records[i]["chunk_id"] for i in indices]
-        got = self.collection.get(ids=ids, include=["embeddings"])
-        found = dict(zip(got["ids"], got["embeddings"], strict=True))
-        return {
-            i: float(np.dot(np.asarray(found[cid], dtype=np.float32), vector))
-            for i, cid in zip(indices, ids, strict=True)
-            if cid in found
-        }
+        wanted = set(indices)
+        cosines = self.vectors.cosines(vector)
+        return {int(i): float(c) for i, c in zip(self.vectors.owners, cosines, strict=True) if i in wanted}
+
+
+def _piece_number(piece_id: str) -> int:
+    """A clause vector's place in its chunk ("<chunk_id>/3" -> 3)."""
+    return int(piece_id.rsplit("/", 1)[1])
 
 
 class SnapshotWatcher:

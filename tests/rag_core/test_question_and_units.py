@@ -13,8 +13,6 @@ from rag_core.scope import read_examples
 from rag_core.settings import RagSettings
 from rag_core.units import group, is_statute, passage_for, unit_key
 
-ACT = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "consumer_protection_act_2019.pdf"
-
 
 def test_greetings_sign_offs_placeholders_and_numbers_are_not_searched() -> None:
     text = retrieval_text(
@@ -132,14 +130,8 @@ def test_scope_examples_cover_both_sides() -> None:
 
 
 @pytest.fixture(scope="module")
-def act_retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
-    if not ACT.exists():
-        pytest.skip(f"reference corpus not found at {ACT}")
-    from tests.support.knowledge import ingest_paths
-
-    index = tmp_path_factory.mktemp("act") / "index"
-    ingest_paths(index, ACT)
-    return Retriever.from_settings(RagSettings(index_dir=str(index)))
+def act_retriever(act_index: Path) -> Retriever:
+    return Retriever.from_settings(RagSettings(index_dir=str(act_index)))
 
 
 def test_one_slot_per_section_and_labels_without_empty_parentheses(act_retriever: Retriever) -> None:

@@ -18,12 +18,8 @@ RESALE = "I bought power banks to resell and they are dead"
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not ACT.exists():
-        pytest.skip(f"reference corpus not found at {ACT}")
-    root = tmp_path_factory.mktemp("small-to-big")
-    ingest_paths(root / "index", ACT)
-    return root / "index"
+def index_dir(act_index: Path) -> Path:
+    return act_index
 
 
 def open_current(index_dir: Path) -> IndexSnapshot:
