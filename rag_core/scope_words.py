@@ -28,21 +28,23 @@ CONSUMER_LAW = (
     r"ccpa|central (consumer )?protection authority",
     r"spurious",
     r"adulterat\w*",
-    r"opposite party",
+    r"opposite party|(?<!information )(?<!election )commission",
 )
 # the traders and services the Act holds to account: naming one makes another law's word incidental
 TRADERS = (
     r"builder|developer|seller|shopkeeper|dealer|manufacturer|showroom|courier|airline|insurer",
-    r"service cent(re|er)|warranty|guarantee|insurance (company|claim)|online order",
+    r"service cent(re|er)|warranty|guarantee|insurance (company|claim)|online order|website|app|agency",
 )
 # other statutes' forums, instruments and registers, by family
 OTHER_LAW = (
     # civil courts and property instruments
     r"civil (suit|court|judge)|(money|recovery|partition|eviction) suit|decree|injunction|stay order",
     r"partition|(sale|gift|partition|release) deed|mutation|stamp duty|sub.?registrar|ancestral",
-    r"probate|succession|legal heir certificate|will (be )?(registered|valid|probated?)",
+    r"probate|succession|legal heir certificate|(registered|unregistered) will|will deed|wasiyat|vasiyat",
     # family law
-    r"family court|divorce|talaq|custody|alimony|dowry|domestic violence|498a|conjugal|adopt(ion)?",
+    r"family court|divorce|talaq|alimony|dowry|domestic violence|498a|conjugal|adopt(ion)?",
+    r"(child|children's|bachche ki|bachchon ki|police|judicial) custody",
+    r"custody of (my |our |the )?(child|children|son|daughter|kids)",
     r"guardianship|iddat|marriage (registration|certificate)|register (our|my|the) marriage",
     # taxes
     r"income.?tax|itr|tds|capital gains?|80c|80d|hra|assessing officer|property tax",
@@ -50,7 +52,10 @@ OTHER_LAW = (
     # criminal law
     r"bail|jamanat|anticipatory|ipc|bns|crpc|sessions court|magistrate|charge.?sheet|saza|cyber (crime|cell)",
     # registers and documents of the state
-    r"(birth|death|caste|income|domicile|disability) certificate|gazette|name change|passport|aadhaar",
+    r"(birth|death|caste|income|domicile|disability) certificate|gazette|name change|uidai",
+    r"passport (office|seva|renewal|verification|application)|renew (my |the )?passport|tatkal passport",
+    r"police verification|pan (card|with aadhaar)|link(ing)? (my )?pan",
+    r"aadhaar (card|update|enrolment|enrollment|address|correction)|aadhaar (me|mein)",
     r"voter|ration card|right to information|rti",
     # labour and service law
     r"labour (court|commissioner|department)|gratuity|e?pf|epfo|esic?|industrial dispute",

@@ -153,3 +153,11 @@ def test_the_word_lean_tips_a_near_tie_and_only_for_another_laws_words(
     assert tie.out_of_scope(v, question)
     assert not tie.out_of_scope(v, question + " The seller also refused a refund.")
     assert not dataclasses.replace(tie, other_law_lean=0.0).out_of_scope(v, question)
+
+
+def test_words_shared_with_consumer_complaints_need_their_other_law_context() -> None:
+    # a bag kept in the hotel's custody is not a child's; a will to help is not a testament
+    assert not names_other_law("the hotel kept my bag in its custody and lost it, they will not pay")
+    assert names_other_law("who gets custody of the children when parents separate?")
+    # the information commission is RTI's forum, not the Act's
+    assert names_other_law("can I appeal to the state information commission if the PIO ignores my RTI?")
