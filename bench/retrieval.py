@@ -290,7 +290,15 @@ naming one clause, at most 2, new words only) 0.989 / 0.902 (33/40) / 0.881 (13/
 → 0.897 (32/40), Act + knowledge/ 0.799 (23/40) / 0.901 (12/16) → 0.793 (22/40) / 0.902 (12/16). Both
 (dense and BM25) 0.989-0.995 / 0.863-0.893 / 0.797-0.857. Every BM25 variant loses held-out answers (the
 gym's "service" 2(42) and the ladder's product liability 84 fall behind expanded definitions), so none is
-taken, and key facts and bench.scope were not rerun (nothing changed)."""
+taken, and key facts and bench.scope were not rerun (nothing changed).
+
+Exact dense search (2026-12-04, 2-core shared sandbox): the dense and clause candidates are now the exact
+nearest neighbours over the snapshot's vectors held in memory (rag_core/vectors.py) instead of Chroma's
+HNSW query, whose graph each process rebuilt differently (section Answer key facts). Re-run on main 56949d2
+against the table below: every row's coverage and no-context columns the same, except the Act +
+knowledge/ row, 0.800 (23/40) / 0.793 (22/40) -> 0.799 (23/40) / 0.792 (22/40) realistic / redacted with 543
+chunks instead of 542 (knowledge/ gained a chunk since that table, so not a like-for-like pair); query p50
+for the Act-only row 11.0 -> 7.3 ms (one run each, on a loaded machine). The table is left as it was."""
 
 
 @dataclass
