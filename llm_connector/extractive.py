@@ -121,14 +121,31 @@ _LEADS_IN_MARK = re.compile(r"[:—–]$")
 
 
 OPENING_CHARS = 150  # the opening clauses a shortened sentence keeps, so it still says what it is about
+CLAUSE_SLACK = 100  # how far past MAX_SENTENCE_CHARS a head may run to finish the clause it cut into
 
 
-def shortened(sentence: str, focus: frozenset[str] = frozenset()) -> str:
+def _head(sentence: str, slack: int = CLAUSE_SLACK) -> str:
+    """The sentence's first MAX_SENTENCE_CHARS, run on to the end of the clause the cut falls in when
+    that end is near: the words finishing a clause ("if it is satisfied that there was sufficient cause
+    ...") are the condition the clause states, and a cut just before them loses what it says."""
+    end = next(
+        (m.start() for m in _CLAUSE_END.finditer(sentence) if m.start() >= MAX_SENTENCE_CHARS), len(sentence)
+    )
+    if end == len(sentence) and end <= MAX_SENTENCE_CHARS + slack:
+        return sentence
+    if MAX_SENTENCE_CHARS <= end <= MAX_SENTENCE_CHARS + slack:
+        cut = sentence[:end]
+    else:
+        cut = sentence[:MAX_SENTENCE_CHARS].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + " …"
+
+
+def shortened(sentence: str, focus: frozenset[str] = frozenset(), *, slack: int = CLAUSE_SLACK) -> str:
     """A sentence too long to quote, cut to MAX_SENTENCE_CHARS: its head, or its opening clauses, "…" and
     the shortest run of later clauses holding more of the `focus` stems (the question's topic words: the
     exclusion at the end of a long definition) than the head does, at least two. The run starts at the
     label of the clause it is in ("(b) any recognised consumer association, ...") when that fits."""
-    head = sentence[:MAX_SENTENCE_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + " …"
+    head = _head(sentence, slack)
     clauses = _CLAUSE_END.split(sentence)
     if not focus:
         return head
@@ -154,7 +171,12 @@ def shortened(sentence: str, focus: frozenset[str] = frozenset()) -> str:
 
 
 def _quotable(
-    sentence: str, system_prompt: str, *, may_instruct: bool = True, focus: frozenset[str] = frozenset()
+    sentence: str,
+    system_prompt: str,
+    *,
+    may_instruct: bool = True,
+    focus: frozenset[str] = frozenset(),
+    slack: int = CLAUSE_SLACK,
 ) -> str | None:
     """The sentence as it may be quoted, or None when it is too short, hostile or copies the system prompt.
 
@@ -173,7 +195,7 @@ def _quotable(
     ):
         return None
     sentence = _MARKER_LIKE.sub(r"(\1)", sentence)  # a footnote "[3]" must not read as our citation
-    return shortened(sentence, focus) if len(sentence) > MAX_SENTENCE_CHARS else sentence
+    return shortened(sentence, focus, slack=slack) if len(sentence) > MAX_SENTENCE_CHARS else sentence
 
 
 @functools.lru_cache(maxsize=16)
@@ -204,10 +226,17 @@ def candidate_sentences(
             text = _quotable(raw, system_prompt, may_instruct=may_instruct, focus=focus)
             if text is None:
                 continue
+            # ranked on the words of its first MAX_SENTENCE_CHARS: finishing a clause for the reader
+            # must not make a sentence outrank others by its extra words
+            ranked = text
+            if len(text) > MAX_SENTENCE_CHARS:
+                ranked = _quotable(raw, "", may_instruct=False, focus=focus, slack=0) or text
             first = re.match(r"[A-Za-z']+", text)
             action = not law and bool(first) and first.group(0).lower() in _ACTION_VERBS  # type: ignore[union-attr]
             out.append(
-                _Sentence(number, position, text, stems(text), law, revised, action, figures(text), paragraph)
+                _Sentence(
+                    number, position, text, stems(ranked), law, revised, action, figures(ranked), paragraph
+                )
             )
     return out
 

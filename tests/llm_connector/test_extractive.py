@@ -7,7 +7,13 @@ import re
 import pytest
 
 from common.messages import Passage
-from llm_connector.extractive import ExtractiveProvider
+from llm_connector.extractive import (
+    CLAUSE_SLACK,
+    MAX_SENTENCE_CHARS,
+    ExtractiveProvider,
+    candidate_sentences,
+    shortened,
+)
 from llm_connector.sentences import split_sentences
 from rag_core.prompt import SYSTEM_PROMPT
 from tests.support.prompts import E_FILING, HOSTILE, INJECTION, LIMITATION, PRODUCT_LIABILITY, grounded
@@ -545,3 +551,41 @@ def test_the_asking_sentence_decides_whether_a_figure_is_wanted_and_a_rare_topic
     )
     answer = provider.complete(grounded(question, [fees, lawyers])).text
     assert answer.startswith("The Supreme Court held in 2024 that advocates' services are outside the Act.")
+
+
+SECTION_41 = Passage(
+    chunk_id="cpa-41",
+    source="cpa2019.pdf",
+    act="Consumer Protection Act, 2019",
+    section="41",
+    title="Appeal against order of District Commission",
+    page="23",
+    text=(
+        "Any person aggrieved by an order made by the District Commission may prefer an appeal against such "
+        "order to the State Commission on the grounds of facts or law within a period of forty-five days "
+        "from the date of the order, in such form and manner, as may be prescribed:\nProvided that the State "
+        "Commission may entertain an appeal after the expiry of the said period of forty-five days, if it is "
+        "satisfied that there was sufficient cause for not filing it within that period:\nProvided further "
+        "that no appeal by a person, who is required to pay any amount in terms of an order of the District "
+        "Commission, shall be entertained by the State Commission unless the appellant has deposited fifty "
+        "per cent. of that amount in the manner as may be prescribed:"
+    ),
+)
+
+
+def test_a_shortened_sentence_finishes_the_clause_its_cut_falls_in_without_ranking_on_it(provider):
+    """Section 41's first proviso reaches the 400th character at "if it is"; cut there, the answer lost
+    the condition ("sufficient cause") a late appeal needs. The head now runs on to the clause's end when
+    that is near, but the sentence is still ranked on its first 400 characters."""
+    question = "my district commission order came 2 months ago. can i still appeal to the state commission?"
+    candidates = candidate_sentences([SECTION_41], "", question=question)
+    (sentence,) = [c for c in candidates if c.text.startswith("Any person aggrieved")]
+    assert sentence.text.endswith("that there was sufficient cause for not filing it within that period …")
+    assert len(sentence.text) <= MAX_SENTENCE_CHARS + CLAUSE_SLACK
+    assert "suffic" not in sentence.stems and "expiry" in sentence.stems  # ranked on the first 400
+    assert "sufficient cause for not filing it" in provider.complete(grounded(question, [SECTION_41])).text
+    # a clause ending far past the cut is still cut at a word, and a sentence short enough is quoted whole
+    far = "(1) " + "the commission shall hear the matter, " * 9 + "and " + "decide it " * 30 + "at once;"
+    assert shortened(far).endswith("decide it …") and len(shortened(far)) <= MAX_SENTENCE_CHARS + 2
+    whole = "(2) " + "the commission may hear the parties and " * 11 + "decide."
+    assert len(whole) > MAX_SENTENCE_CHARS and shortened(whole) == whole
