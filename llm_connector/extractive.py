@@ -212,9 +212,14 @@ def candidate_sentences(
     """The passages' quotable sentences; a sentence too long to quote keeps the part `question` asks about."""
     out: list[_Sentence] = []
     focus = topic_stems(question)
+    asked = stems(question)
+
+    def answers_alone(item: str) -> bool:  # a list item whose own words meet the question's
+        return bool(stems(_LABEL.sub(" ", item)) & asked)
+
     system_prompt = _without_facts(system_prompt)
     for number, passage in enumerate(passages, start=1):
-        numbered = paragraph_sentences(passage.text)
+        numbered = paragraph_sentences(passage.text, whole_lists=MAX_SENTENCE_CHARS, apart=answers_alone)
         sentences = [sentence for _, sentence in numbered]
         # One search over the passage's sentences, each on its own line, finds whatever a search of any
         # one sentence would (a line break stands for the start and end of each): most passages need no

@@ -9,6 +9,7 @@ and the words stay exactly the passage's words.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _ABBREVIATION_WORDS = """rs no nos sec secs s ss cl art e.g i.e viz etc govt dr mr mrs ms ltd pvt co vs v u/s
 w.e.f approx fig ch para sub"""
@@ -82,9 +83,18 @@ def split_sentences(text: str) -> list[str]:
     return [sentence for _, sentence in paragraph_sentences(text)]
 
 
-def paragraph_sentences(text: str) -> list[tuple[int, str]]:
-    """split_sentences with the number of the paragraph (or list item, or table) each sentence is in."""
+def paragraph_sentences(
+    text: str, *, whole_lists: int = 0, apart: Callable[[str], bool] = lambda item: False
+) -> list[tuple[int, str]]:
+    """split_sentences with the number of the paragraph (or list item, or table) each sentence is in.
+
+    With `whole_lists`, a lead-in and its items, one sentence each, that together fit in that many
+    characters are one sentence ("It shall be the duty of the mediator to disclose— (a) ...; (b) ...;
+    and (c) ...") unless an item is `apart` (its own words answer on their own): when only the lead-in
+    answers, each item alone would tie with the others and the shortest would be quoted for them all.
+    """
     sentences: list[tuple[int, str]] = []
+    lists: list[tuple[tuple[str, str], list[int]]] = []  # a lead-in, the indexes of its items' sentences
     lead_ins: list[tuple[str, str]] = []  # (label of the item that opened it, its text), outermost first
     label = ""  # the last list item's label, "(b)"
     parts = _BLOCKS.split("\n\n" + text)
@@ -107,11 +117,35 @@ def paragraph_sentences(text: str) -> list[tuple[int, str]]:
         while lead_ins and follows(label, lead_ins[-1][0]):  # a sibling of the item that opened it
             lead_ins.pop()
         if lead_ins and prose:
+            if len(lead_ins) == 1 and len(prose) == 1:
+                if not lists or lists[-1][0] is not lead_ins[-1]:
+                    lists.append((lead_ins[-1], []))
+                lists[-1][1].append(len(sentences))
+            else:
+                lists.append((("", ""), []))  # a nested or many-sentence item: its list is not joined
             prose[0] = f"{lead_ins[-1][1]} {prose[0]}"
         if prose and _LEADS_IN.search(prose[-1]) and len(prose[-1]) <= 300:
             lead_ins.append((label, prose.pop()))
         sentences.extend((paragraph, sentence) for sentence in prose)
-    return sentences
+    return _joined(sentences, lists, whole_lists, apart) if whole_lists else sentences
+
+
+def _joined(
+    sentences: list[tuple[int, str]],
+    lists: list[tuple[tuple[str, str], list[int]]],
+    limit: int,
+    apart: Callable[[str], bool],
+) -> list[tuple[int, str]]:
+    """The sentences with each short list's items (lead-in, then every item) made one sentence."""
+    out = list(sentences)
+    for (_, lead), items in reversed(lists):
+        if not lead or len(items) < 2 or items != list(range(items[0], items[-1] + 1)):
+            continue
+        own = [sentences[i][1][len(lead) + 1 :] for i in items]
+        whole = f"{lead} {' '.join(own)}"
+        if len(whole) <= limit and sum(map(apart, own)) != 1:
+            out[items[0] : items[-1] + 1] = [(sentences[items[0]][0], whole)]
+    return out
 
 
 def _prose(flat: str) -> list[str]:

@@ -14,7 +14,7 @@ from llm_connector.extractive import (
     candidate_sentences,
     shortened,
 )
-from llm_connector.sentences import split_sentences
+from llm_connector.sentences import paragraph_sentences, split_sentences
 from rag_core.prompt import SYSTEM_PROMPT
 from tests.support.prompts import E_FILING, HOSTILE, INJECTION, LIMITATION, PRODUCT_LIABILITY, grounded
 
@@ -589,3 +589,36 @@ def test_a_shortened_sentence_finishes_the_clause_its_cut_falls_in_without_ranki
     assert shortened(far).endswith("decide it …") and len(shortened(far)) <= MAX_SENTENCE_CHARS + 2
     whole = "(2) " + "the commission may hear the parties and " * 11 + "decide."
     assert len(whole) > MAX_SENTENCE_CHARS and shortened(whole) == whole
+
+
+SECTION_77 = Passage(
+    chunk_id="cpa-77",
+    source="cpa2019.pdf",
+    act="Consumer Protection Act, 2019",
+    section="77",
+    title="Duty of mediator to disclose certain facts",
+    page="31",
+    text=(
+        "It shall be the duty of the mediator to disclose—\n(a) any personal, professional or financial "
+        "interest in the outcome of the consumer dispute;\n(b) the circumstances which may give rise to a "
+        "justifiable doubt as to his independence or impartiality; and\n(c) such other facts as may be "
+        "specified by regulations."
+    ),
+)
+
+
+def test_a_short_list_is_quoted_whole_unless_one_item_alone_answers(provider):
+    """Section 77's items share none of a question's words but the lead-in's: quoted one by one, the
+    shortest, "(c) such other facts as may be specified by regulations", answered for them all."""
+    question = "what must the mediator disclose before the mediation starts?"
+    answer = provider.complete(grounded(question, [SECTION_77])).text
+    assert "disclose— (a) any personal, professional or financial interest" in answer
+    assert "(b) the circumstances" in answer and "(c) such other facts" in answer
+    # one item answering on its own words is quoted alone, with its lead-in
+    alone = provider.complete(grounded("must the mediator disclose a financial interest?", [SECTION_77])).text
+    assert "disclose— (a) any personal, professional or financial interest" in alone
+    assert "(b) the circumstances" not in alone
+    # a list too long to quote whole keeps one sentence per item
+    long_list = SECTION_77.text.replace("such other", "such other " * 40)
+    sentences = [s for _, s in paragraph_sentences(long_list, whole_lists=MAX_SENTENCE_CHARS)]
+    assert len(sentences) == 3 and all(s.startswith("It shall be the duty") for s in sentences)
