@@ -548,7 +548,8 @@ def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: in
         lead = _with_paragraph(lead[0], matching, question, take)
         per_passage[lead[0].number] = max(per_passage[lead[0].number] - len(lead) + 1, 1)  # one place
     lead = remedy + lead  # what to do first, then the sentence on what happened to the person
-    if not remedy and not lead[0].law:  # and one more plain sentence for the question's other words
+    if not remedy:  # and one more plain sentence (a guide's) for the question's other words, after a
+        # lead from the Act too: the law lines quote only the Act, so a guide's sentence was never quoted
         said = frozenset().union(*(c.stems for c in lead))
         rest = _scores(candidates, question, stems(question) - said)
         more = sorted(

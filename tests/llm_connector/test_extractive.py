@@ -622,3 +622,35 @@ def test_a_short_list_is_quoted_whole_unless_one_item_alone_answers(provider):
     long_list = SECTION_77.text.replace("such other", "such other " * 40)
     sentences = [s for _, s in paragraph_sentences(long_list, whole_lists=MAX_SENTENCE_CHARS)]
     assert len(sentences) == 3 and all(s.startswith("It shall be the duty") for s in sentences)
+
+
+def test_a_lead_from_the_act_is_followed_by_a_guides_sentence_with_the_questions_other_words(provider):
+    """Section 38(2)(c) leads on its own words; the guide's sentence naming the laboratory, which answers
+    "how will the commission check", was ranked second but never quoted (the law lines are the Act's)."""
+    testing = Passage(
+        chunk_id="cpa-38-2",
+        source="cpa2019.pdf",
+        act="Consumer Protection Act, 2019",
+        section="38(2)",
+        title="Procedure on admission of complaint",
+        page="20",
+        text=(
+            "(2) Where the complaint relates to any goods, the District Commission shall,— (b) if the "
+            "opposite party denies or disputes the allegations contained in the complaint, proceed to settle "
+            "the consumer dispute in the manner specified in clauses (c) to (g);"
+        ),
+    )
+    guide = Passage(
+        chunk_id="guide-complaint",
+        source="knowledge/what-to-write.md",
+        title="What to write in a consumer complaint",
+        text="If the defect needs testing, say so: the commission can send a sample to a laboratory.",
+    )
+    question = (
+        "when the opposite party denies the allegations, how does the commission settle it "
+        "and test the defect?"
+    )
+    answer = provider.complete(grounded(question, [testing, guide])).text
+    lead = answer.split("\n", 1)[0]
+    assert lead.startswith('Section 38(2): "(2) Where the complaint relates to any goods')
+    assert "the commission can send a sample to a laboratory. [2]" in lead
