@@ -470,6 +470,9 @@ _REFERS_BACK = re.compile(
 )
 
 
+_EXAMPLE = re.compile(r"^(?:For\s+example|For\s+instance)\b|\bis\s+an\s+example\.?$")
+
+
 def _antecedents(candidates: Sequence[_Sentence]) -> dict[_Sentence, _Sentence]:
     """Each sentence that refers back, with the sentence before it in its passage (none for a first one)."""
     out: dict[_Sentence, _Sentence] = {}
@@ -505,6 +508,9 @@ def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: in
     remedial = asks_remedy(asking(question))
     offline = remedial and not online_story(question)
     antecedent = _antecedents(candidates)  # quoted only after the sentence it refers back to
+    for referrer, before in antecedent.items():  # an example's words count for the rule it illustrates
+        if _EXAMPLE.search(referrer.text):
+            scores[before] = max(scores[before], scores[referrer])
     ranked = sorted(candidates, key=lambda c: (-scores[c], c.number, c.position))
     matching = [c for c in ranked if scores[c] > 0]
     best = scores[matching[0]] if matching else 0.0

@@ -654,3 +654,27 @@ def test_a_lead_from_the_act_is_followed_by_a_guides_sentence_with_the_questions
     lead = answer.split("\n", 1)[0]
     assert lead.startswith('Section 38(2): "(2) Where the complaint relates to any goods')
     assert "the commission can send a sample to a laboratory. [2]" in lead
+
+
+def test_an_example_lends_its_words_to_the_rule_it_illustrates(provider):
+    """An example ("A new kitchen knife being sharp enough to cut is an example.") shares the story's
+    words but is not quoted before its rule; the rule (the obvious danger) now ranks with the example's
+    words and leads, not a sibling defence that shares more of the question's."""
+    guide = Passage(
+        chunk_id="guide-exceptions",
+        source="knowledge/product-liability-exceptions.md",
+        title="Exceptions and defences in product liability cases",
+        text=(
+            "Where the claim is about missing instructions, the manufacturer is not liable if the product "
+            "was meant for use only under an expert's supervision and reasonable means were used to warn "
+            "the expert.\n\n"
+            "A manufacturer is not liable for failing to warn about a danger that is obvious or commonly "
+            "known. A new kitchen knife being sharp enough to cut is an example."
+        ),
+    )
+    question = (
+        "my new kitchen knife cut me and the box said nothing. can i claim against the maker for no warning?"
+    )
+    lead = provider.complete(grounded(question, [guide])).text.split("\n", 1)[0]
+    assert lead.startswith("A manufacturer is not liable for failing to warn about a danger that is obvious")
+    assert "A new kitchen knife being sharp enough to cut is an example. [1]" in lead
