@@ -560,7 +560,8 @@ def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: in
         rest = _scores(candidates, question, stems(question) - said)
         more = sorted(
             (c for c in matching if not c.law and not c.action and rest[c] > 0),
-            key=lambda c: (-rest[c], c.number, c.position),
+            # after the Act, the best ranked plain reading of the answer; after a guide, the most new words
+            key=lambda c: (-(scores[c] if lead[0].law else rest[c]), c.number, c.position),
         )
         lead += take(more, 1, floor=cutoff)
     statute = [c for c in matching if c.law]

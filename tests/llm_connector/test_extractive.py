@@ -678,3 +678,33 @@ def test_an_example_lends_its_words_to_the_rule_it_illustrates(provider):
     lead = provider.complete(grounded(question, [guide])).text.split("\n", 1)[0]
     assert lead.startswith("A manufacturer is not liable for failing to warn about a danger that is obvious")
     assert "A new kitchen knife being sharp enough to cut is an example. [1]" in lead
+
+
+def test_after_a_lead_from_the_act_the_best_ranked_guide_sentence_follows(provider):
+    """After section 2(47)(viii), the e-commerce rules' sentence restating it (and adding "delivered
+    late") follows, not a sentence that only echoes the story's other words ("promised", "arrived")."""
+    act = Passage(
+        chunk_id="cpa-2-47",
+        source="cpa2019.pdf",
+        act="Consumer Protection Act, 2019",
+        section="2(47)",
+        title="Definitions: “unfair trade practice”",
+        page="11",
+        text="(viii) refusing, after selling goods, to take back defective goods and to refund the price;",
+    )
+    rules = Passage(
+        chunk_id="guide-ecommerce",
+        source="knowledge/ecommerce.md",
+        title="Online shopping",
+        text="Marketplace sellers may not refuse returns of goods that are defective or delivered late.",
+    )
+    story = Passage(
+        chunk_id="guide-defects",
+        source="knowledge/defects.md",
+        title="Defective goods",
+        text="You bought something that arrived a week after the date, or is poorer than promised.",
+    )
+    question = "it arrived a week after the promised delivery date. can the seller refuse to take back goods?"
+    lead = provider.complete(grounded(question, [act, rules, story])).text.split("\n", 1)[0]
+    assert lead.startswith('Section 2(47): "(viii) refusing')
+    assert "or delivered late. [2]" in lead and "promised" not in lead
