@@ -359,7 +359,25 @@ exclusion lacks the question's "commission"), b28 and c11 (the answer is in othe
 conceals), b37 (Hinglish "fail"), c4 (the guide's summary line, "What counts as a defect, ...", leads and
 lifts the cut-off above 2(10)), c8 (live / resides), c18 (NCDRC is not the National Commission's words), c30
 (a list question led by "names a set of consumer rights"), c39 (free of charge is in the story, not the asking
-sentence)."""
+sentence).
+
+2026-12-04, next steps of a "what can I do?" story: they were ranked on all the question's words, and the
+asking sentence's verbs of doing weigh twice the story's, so "get" and "complain" picked steps sharing only
+the verb (s6's phone bought on an app: "Get a certified copy of the order" twice; s3's hospital bill: the
+e-filing portal's "Choose file new case"). For a question asks_remedy() matches, steps are now ranked on the
+question's words less the asking sentence's verbs of doing and verdict words (the story's "paid" stays); no
+step sharing one: one step of a cited passage, ranked as before. Other questions rank as before. After: s6
+"Register the complaint by phone ... docket number", "File a complaint naming both the seller and the
+platform"; s3 "Ask the hospital in writing for copies", "Name both the doctor and the hospital ... as opposite
+parties". Full runs, main e7defbc -> with it: dev 34/35, held-out 33/36, held-out2 34/40, held-out3 31/40,
+held-out4 (check, score only) 24/40, stories 13/25, all unchanged; refused 0, 0, 0, 0, 1 (d15), 0 and out of
+scope 0 unchanged. Dropped: the same for every question (dev's "which commission do I file in?" lost "File
+online through the e-filing portal" to "Call the National Consumer Helpline", which shares only "consumer";
+held-out4 24 -> 23; stories 14/25, s11's "can I get a new car?" no longer led by "Get medical treatment
+first"); also all the story's verbs of doing left out ("paid" met "the price paid": s5 lost "File ... before
+the District Commission", stories 13/25 with s11) and steps stating only remedy parts the answer states
+(forum, two years) left out (dev 34/35 -> 32/35: the Act's 38(2) "District Commission" hid a step's band
+table, dev 2 and 32 lost their State Commission and 50 lakh)."""
 
 
 def shown(path: Path) -> str:

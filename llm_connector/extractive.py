@@ -567,11 +567,40 @@ def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: in
     statute = [c for c in matching if c.law]
     law = take(statute, 2, floor=cutoff, each=1)  # two sections before two clauses of one
     law += take(statute, 2 - len(law), floor=cutoff)
-    cited = {c.number for c in chosen}
-    steps = take([c for c in matching if c.action], 2) or take(
-        [c for c in ranked if c.action and c.number in cited], 1
-    )
+    steps = _next_steps(candidates, question, lead + law, take)
     return Answer(lead, law, steps, matched=True)
+
+
+def _next_steps(
+    candidates: Sequence[_Sentence],
+    question: str,
+    said: Sequence[_Sentence],
+    take: Callable[..., list[_Sentence]],
+) -> list[_Sentence]:
+    """Up to two guide sentences saying what to do, ranked on the question's words.
+
+    For a "what can I do?" story, a step's verb of doing ("get", "file", "complain") says what it tells
+    the person to do, not what it is about: ranked on the asking sentence's verbs too, "Get a certified
+    copy of the order" answered "how do I get my money back?" for a phone bought online. Those steps
+    are ranked on the story's words (the product, the sector, the wrong, what was paid or done), the
+    rarer counting more; other questions keep their verbs ("how do I file online?" asks for filing
+    steps). When no step shares such a word, one step from a passage the answer cites (its guide's own
+    next step) is quoted, the best ranked on the question's words."""
+    terms = stems(question)
+    if asks_remedy(asking(question)):  # "what can I do?": the story says what the steps are about
+        terms -= (asking_stems(question) & _ACTION_STEMS) | _VERDICT_WORDS
+    scores = _scores(candidates, question, terms)
+    actions = [c for c in candidates if c.action]
+    ranked = sorted(actions, key=lambda c: (-scores[c], c.number, c.position))
+    steps = take([c for c in ranked if scores[c] > 0], 2)
+    if steps:
+        return steps
+    cited = {c.number for c in said}
+    every = _scores(candidates, question)
+    fallback = sorted(
+        (c for c in actions if c.number in cited), key=lambda c: (-every[c], c.number, c.position)
+    )
+    return take(fallback, 1)
 
 
 REMEDY_PARTS = frozenset({"forum", "limit", "relief"})

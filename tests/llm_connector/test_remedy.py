@@ -127,3 +127,35 @@ def test_the_time_limit_leads_when_no_forum_is_retrieved_unless_the_question_ask
     assert what.text.startswith("File a complaint for refund, compensation and costs")
     where = provider.complete(grounded("the airline cancelled my flight. where can i complain?", [limit]))
     assert where.text.startswith("Common deficiencies")
+
+
+CERTIFIED_COPY = Passage(
+    chunk_id="execution",
+    source="knowledge/execution-of-orders.md",
+    title="When the company does not obey the order",
+    text=(
+        "Winning your case is only half the job if the seller does not pay.\n\n"
+        "## What you can do\n\n"
+        "1. Get a certified copy of the final order and note the compliance deadline."
+    ),
+)
+PHONE_GUIDE = Passage(
+    chunk_id="phone",
+    source="knowledge/mobile-phone-complaints.md",
+    title="Mobile phone complaints",
+    text=(
+        "A phone that stops working within days of purchase has a defect.\n\n"
+        "## What you can do\n\n"
+        "1. Keep the bill of the phone and the seller's replies to your complaint."
+    ),
+)
+
+
+def test_a_stories_next_steps_are_ranked_on_its_words_not_on_the_asking_verb() -> None:
+    """'how do I get my money back?': "Get a certified copy" shares only the verb; the phone step fits."""
+    question = "my new phone stopped working in two days and the seller refuses. how do i get my money back?"
+    passages = [REFUND_GUIDE, CERTIFIED_COPY, PHONE_GUIDE]
+    answer = ExtractiveProvider().complete(grounded(question, passages)).text
+    steps = answer.split("What you can do next:", 1)[1].split("Sources:", 1)[0]
+    assert "Keep the bill of the phone" in steps
+    assert "certified copy" not in steps
