@@ -315,7 +315,7 @@ The cause was not hash order (one PYTHONHASHSEED gave both) but Chroma's HNSW gr
 threads in every process that opens a snapshot: on the Act + knowledge/ index (543 chunks, 684 clause
 vectors) the 40 dense candidates left out a chunk of the exact top 10 for 1-2 of held-out3's 48 questions,
 and the chunks of the 120 nearest clauses differed from the exact ones for 17-20 of 48, differently in each
-run. Fixed by ranking the snapshot's stored vectors exactly (rag_core/vectors.py: read into memory when the
+run. Fixed by ranking the snapshot's stored vectors exactly (common/vectors.py: read into memory when the
 snapshot opens, equal cosines in reading order; both searches 0.33 ms a question against Chroma's 4.8 ms,
 measured under load), ordering BM25 hits by score then record, and adding a set's word weights in the
 extractive scores with math.fsum, so no tie depends on set order. Before -> after on this machine, on

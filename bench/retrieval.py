@@ -293,7 +293,7 @@ gym's "service" 2(42) and the ladder's product liability 84 fall behind expanded
 taken, and key facts and bench.scope were not rerun (nothing changed).
 
 Exact dense search (2026-12-04, 2-core shared sandbox): the dense and clause candidates are now the exact
-nearest neighbours over the snapshot's vectors held in memory (rag_core/vectors.py) instead of Chroma's
+nearest neighbours over the snapshot's vectors held in memory (common/vectors.py) instead of Chroma's
 HNSW query, whose graph each process rebuilt differently (section Answer key facts). Re-run on main 56949d2
 against the table below: every row's coverage and no-context columns the same, except the Act +
 knowledge/ row, 0.800 (23/40) / 0.793 (22/40) -> 0.799 (23/40) / 0.792 (22/40) realistic / redacted with 543

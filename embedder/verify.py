@@ -26,9 +26,11 @@ def build_lexical(path: Path, records: list[dict[str, Any]]) -> None:
 def verify(*, collection: Any, records: list[dict[str, Any]], embedder: Any, probes: int = 5) -> None:
     """Same ids in Chroma and chunks.jsonl, and sampled passages find themselves by their own text.
 
-    HNSW is approximate, so one miss among the probes is tolerated; a majority of misses means
-    wrong or missing vectors (another model, a broken write) and the build is refused.
+    The search is the exact one rag_core reads a snapshot with (common.vectors), so every probe must
+    find its own passage (or one with identical text) among the nearest; a miss means wrong or missing
+    vectors (another model, a broken write) and the build is refused.
     """
+    from common.vectors import Vectors  # the search rag_core reads snapshots with
     from embedder.snapshot import BuildInvalid
 
     ids = [r["chunk_id"] for r in records]
@@ -39,13 +41,14 @@ def verify(*, collection: Any, records: list[dict[str, Any]], embedder: Any, pro
     sample = random.Random(len(ids)).sample(records, min(probes, len(records)))
     if not sample:
         return
-    vectors = embedder.embed([embedding_text(r) for r in sample])
+    position = {chunk_id: i for i, chunk_id in enumerate(ids)}
+    stored = Vectors.load(collection, position)
     depth = max(1, min(10, len(ids) // 20))  # small indexes: the passage itself must come first
-    result = collection.query(query_embeddings=vectors.tolist(), n_results=depth, include=["distances"])
-    found = sum(
-        1
-        for record, hits, distances in zip(sample, result["ids"], result["distances"], strict=True)
-        if record["chunk_id"] in hits or (distances and min(distances) < 1e-3)  # identical text elsewhere
-    )
-    if found < len(sample) - 1 or found == 0:
+    found = 0
+    for record, vector in zip(sample, embedder.embed([embedding_text(r) for r in sample]), strict=True):
+        hits = stored.nearest(vector, depth)
+        owners = {int(stored.owners[row]) for row, _ in hits}
+        identical = bool(hits) and hits[0][1] > 1 - 1e-3  # identical text elsewhere
+        found += position[record["chunk_id"]] in owners or identical
+    if found < len(sample):
         raise BuildInvalid(f"only {found} of {len(sample)} sampled passages retrieve themselves")

@@ -28,9 +28,9 @@ from common.index_layout import (
     piece_parent,
     read_pointer,
 )
+from common.vectors import Vectors
 from rag_core.links import statute_units
 from rag_core.terms import definitions_index
-from rag_core.vectors import Vectors
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def query_stopwords() -> frozenset[str]:
 
 @dataclass
 class IndexSnapshot:
-    """One immutable snapshot opened for reading: Chroma's stored vectors searched exactly (rag_core.vectors),
+    """One immutable snapshot opened for reading: Chroma's stored vectors searched exactly (common.vectors),
     bm25s for words."""
 
     snapshot_id: str

@@ -1,7 +1,7 @@
 """The same question gets the same passages and the same answer in every process, whatever its hash seed.
 
 Chroma's HNSW graph is rebuilt by several threads whenever a process opens a snapshot, so its approximate
-search once gave a story a different second passage from run to run; rag_core.vectors searches exactly.
+search once gave a story a different second passage from run to run; common.vectors searches exactly.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ then a chunk among the ten nearest was missing from the forty candidates (docs/b
 facts, 2026-12-04). An index of one Act and its guides holds a few thousand vectors at most, about as many
 bytes as the passages' text already held in memory, and one matrix product ranks them all in well under a
 millisecond, so the search is exact: the same question always gets the same candidates, best first.
+The embedder's build check (embedder/verify.py) searches a new snapshot the same way before it goes live.
 """
 
 from __future__ import annotations
