@@ -325,6 +325,13 @@ def _holds(c: _Sentence, amount: float) -> bool | None:
     return None if c.revised else fits_range(c.text, amount)
 
 
+def _leaves_out(c: _Sentence, money: Sequence[float]) -> bool:
+    """The sentence states a band of money that holds none of the question's amounts (and one it says
+    nothing of is not counted): it does not answer that question's forum or fee."""
+    holds = [_holds(c, amount) for amount in money]
+    return False in holds and not any(holds)
+
+
 # a sentence opening like a question asks even without its "?" ("what does deficiency mean in the act")
 _ASKS = re.compile(
     r"^(?:what|how|when|where|which|who|whom|why|can|could|is|are|do|does|did|should|will|may|kya)\b",
@@ -360,10 +367,9 @@ def _scores(
         score = overlap / max(len(c.stems), 1) ** 0.3 + 0.05 / c.number if overlap else 0.0
         if score and wants_figure and c.figures:
             score *= 1.3
-        holds = [_holds(c, amount) for amount in money] if score else []
         if c in exact:  # the band the question's amount falls in: the commission, the fee
             score *= 1.6  # (a broader band holding it, "up to Rs 50 lakh", neither lifts nor lowers)
-        elif False in holds and not any(holds):
+        elif score and _leaves_out(c, money):
             score *= 0.4  # a band that leaves the question's amount out does not answer it
         scores[c] = score
     return scores
@@ -586,17 +592,17 @@ def _next_steps(
     rarer counting more; other questions keep their verbs ("how do I file online?" asks for filing
     steps). When no step shares such a word, one step from a passage the answer cites (its guide's own
     next step) is quoted, the best ranked on the question's words."""
-    terms = stems(question)
+    every = _scores(candidates, question)
+    scores = every
     if asks_remedy(asking(question)):  # "what can I do?": the story says what the steps are about
-        terms -= (asking_stems(question) & _ACTION_STEMS) | _VERDICT_WORDS
-    scores = _scores(candidates, question, terms)
+        terms = stems(question) - ((asking_stems(question) & _ACTION_STEMS) | _VERDICT_WORDS)
+        scores = _scores(candidates, question, terms)
     actions = [c for c in candidates if c.action]
     ranked = sorted(actions, key=lambda c: (-scores[c], c.number, c.position))
     steps = take([c for c in ranked if scores[c] > 0], 2)
     if steps:
         return steps
     cited = {c.number for c in said}
-    every = _scores(candidates, question)
     fallback = sorted(
         (c for c in actions if c.number in cited), key=lambda c: (-every[c], c.number, c.position)
     )
@@ -623,8 +629,7 @@ def _remedy_lead(
     parts = {c: remedy_parts(c.text) for c in candidates if not (c.revised and bands(c.text))}
 
     def fit(c: _Sentence) -> int:
-        holds = [_holds(c, amount) for amount in money]
-        return 0 if c in exact else 2 if False in holds and not any(holds) else 1
+        return 0 if c in exact else 2 if _leaves_out(c, money) else 1
 
     needed = {"forum"} if _ASKS_WHERE.search(asking(question)) else {"forum", "limit"}
     if not any(p & needed for p in parts.values()):
