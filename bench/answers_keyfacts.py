@@ -28,6 +28,7 @@ HELD_OUT_2 = ROOT / "bench" / "data" / "key_facts_heldout2.csv"
 HELD_OUT_3 = ROOT / "bench" / "data" / "key_facts_heldout3.csv"
 HELD_OUT_4 = ROOT / "bench" / "data" / "key_facts_heldout4.csv"
 STORIES = ROOT / "bench" / "data" / "key_facts_stories.csv"
+STORIES_2 = ROOT / "bench" / "data" / "key_facts_stories2.csv"
 OUT_OF_SCOPE = "OUT_OF_SCOPE"
 
 
@@ -80,7 +81,8 @@ def evaluate(pipeline: Pipeline, questions: list[dict[str, str]]) -> list[Outcom
 
 
 NOTES = """`python -m bench.answers_keyfacts` (`make bench-answers` runs it with `--heldout`, `--heldout2`,
-`--heldout3`, `--heldout4` and `--stories`, which add the four held-out sets and the stories set; `--facts
+`--heldout3`, `--heldout4`, `--stories` and `--stories2`, which add the four held-out sets and the two
+stories sets; `--facts
 PATH` scores another file; `--write-docs` rewrites this section).
 Each question of bench/data/key_facts.csv goes through `bench.answers`' pipeline (the gateway's redactor,
 rag_core's and llm_connector's handlers) over an index of the Act and knowledge/ built for the run. A fact
@@ -377,7 +379,20 @@ held-out4 24 -> 23; stories 14/25, s11's "can I get a new car?" no longer led by
 first"); also all the story's verbs of doing left out ("paid" met "the price paid": s5 lost "File ... before
 the District Commission", stories 13/25 with s11) and steps stating only remedy parts the answer states
 (forum, two years) left out (dev 34/35 -> 32/35: the Act's 38(2) "District Commission" hid a step's band
-table, dev 2 and 32 lost their State Commission and 50 lakh)."""
+table, dev 2 and 32 lost their State Commission and 50 lakh).
+Second stories set, blind (2026-12-04, issue #14, 2-core shared sandbox): bench/data/key_facts_stories2.csv,
+25 "what can I do?" stories written before reading llm_connector/ or the first stories set's answers, on
+goods and services that set does not name (a laptop from a shopping website, a flat for Rs 1.2 crore,
+villas for Rs 2.5 crore each, a swab left after surgery, a postpaid bill and a number port in Hinglish and
+English, a health and a car-theft claim, a failed UPI transfer, a credit card fraud, title deeds after a
+repaid loan, lost baggage, a scooter repaired 4 times, tablets above MRP, a wedding hall's advance, an
+electricity bill, a refurbished phone sold as new, a weight-loss advertisement, a pressure cooker burn,
+packers and movers, a resort booked online, a salon, a water purifier's warranty, accessories forced by a
+car dealer), each with the facts a correct answer states (the commission for the amount paid under the 2021
+limits, two years, the sector's route or the kind of wrong), each found in the guide its row names
+(tests/bench/test_answers_cli.py), and 6 out of scope (a dog bite, a loan to a cousin, a traffic challan,
+a tenant's rent, the voter list, gratuity). First run, on main b5add88 unchanged: 6/25 = 0.24, 1 refused
+(t19, the villas), 0/6 answered. It is scored once more at the end of a tuning pass, never while tuning."""
 
 
 def shown(path: Path) -> str:
@@ -428,6 +443,7 @@ def main() -> None:
     parser.add_argument("--heldout3", action="store_true", help=f"also score {HELD_OUT_3.relative_to(ROOT)}")
     parser.add_argument("--heldout4", action="store_true", help=f"also score {HELD_OUT_4.relative_to(ROOT)}")
     parser.add_argument("--stories", action="store_true", help=f"also score {STORIES.relative_to(ROOT)}")
+    parser.add_argument("--stories2", action="store_true", help=f"also score {STORIES_2.relative_to(ROOT)}")
     parser.add_argument("--show", action="store_true", help="print every answer")
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
@@ -446,6 +462,7 @@ def main() -> None:
             (HELD_OUT_3, args.heldout3),
             (HELD_OUT_4, args.heldout4),
             (STORIES, args.stories),
+            (STORIES_2, args.stories2),
         )
         extra = [path for path, wanted in held_out if wanted]
         paths = [path.resolve() for path in args.facts or [KEY_FACTS]] + extra
