@@ -27,6 +27,7 @@ HELD_OUT = ROOT / "bench" / "data" / "key_facts_heldout.csv"
 HELD_OUT_2 = ROOT / "bench" / "data" / "key_facts_heldout2.csv"
 HELD_OUT_3 = ROOT / "bench" / "data" / "key_facts_heldout3.csv"
 HELD_OUT_4 = ROOT / "bench" / "data" / "key_facts_heldout4.csv"
+HELD_OUT_5 = ROOT / "bench" / "data" / "key_facts_heldout5.csv"
 STORIES = ROOT / "bench" / "data" / "key_facts_stories.csv"
 STORIES_2 = ROOT / "bench" / "data" / "key_facts_stories2.csv"
 OUT_OF_SCOPE = "OUT_OF_SCOPE"
@@ -81,9 +82,8 @@ def evaluate(pipeline: Pipeline, questions: list[dict[str, str]]) -> list[Outcom
 
 
 NOTES = """`python -m bench.answers_keyfacts` (`make bench-answers` runs it with `--heldout`, `--heldout2`,
-`--heldout3`, `--heldout4`, `--stories` and `--stories2`, which add the four held-out sets and the two
-stories sets; `--facts
-PATH` scores another file; `--write-docs` rewrites this section).
+`--heldout3`, `--heldout4`, `--heldout5`, `--stories` and `--stories2`, which add the five held-out sets and
+the two stories sets; `--facts PATH` scores another file; `--write-docs` rewrites this section).
 Each question of bench/data/key_facts.csv goes through `bench.answers`' pipeline (the gateway's redactor,
 rag_core's and llm_connector's handlers) over an index of the Act and knowledge/ built for the run. A fact
 counts when one of its written forms appears in the answer as whole words (bold marks ignored).
@@ -392,7 +392,33 @@ car dealer), each with the facts a correct answer states (the commission for the
 limits, two years, the sector's route or the kind of wrong), each found in the guide its row names
 (tests/bench/test_answers_cli.py), and 6 out of scope (a dog bite, a loan to a cousin, a traffic challan,
 a tenant's rent, the voter list, gratuity). First run, on main b5add88 unchanged: 6/25 = 0.24, 1 refused
-(t19, the villas), 0/6 answered. It is scored once more at the end of a tuning pass, never while tuning."""
+(t19, the villas), 0/6 answered. It is scored once more at the end of a tuning pass, never while tuning.
+
+Fifth held-out set (2026-12-04, issue #14, 2-core shared sandbox, AMD EPYC; written blind, before reading
+llm_connector or any answer): bench/data/key_facts_heldout5.csv, 40 in-scope questions on parts of the Act
+and guides the other sets ask little about (a dead consumer's legal heir and a minor's parent as
+complainants, teleshopping, direct selling, a photo as an endorsement, food as goods, harm and mental agony,
+blood outside "product", a tie-in as a restrictive trade practice, spurious goods, an excessive security
+deposit, free gifts, refusing a bill, sharing personal information; the District Council's chairperson, the
+CCPA's headquarters, an endorser's one- and three-year bans, appeals from the CCPA and from section 72 orders,
+punishment for ignoring a CCPA direction and for a misleading advertisement, a licence after adulteration;
+admission within 21 days or deemed admitted, a party's death (Order XXII), a corrective advertisement, a split
+bench, review for an error apparent on the record, transfers by the State and National Commissions, experts,
+appeals heard in 90 days, refused and electronic notices, the mediators' panel, the settlement order in seven
+days, a manufacturer liable though not negligent, an altered product, an unknown maker, alcohol; guides:
+mediation refused for a death, the helpline not pausing the two years, no legal notice needed, an extended
+warranty, the fee refunded after mediation, notice to a class by public advertisement; stories, Hinglish,
+lowercase, greetings) and 8 out of scope sharing the law's words (an FSSAI licence, anticipatory bail,
+family-court mediation in Hinglish, a partition suit by a legal heir, a voter ID, a PF withdrawal, a police
+FIR, dowry harassment). Each fact is in the Act section or guide its row names (the held-out format test
+checks it); 10 drafts within cosine 0.80 (ONNX MiniLM) of a question in bench/data/key_facts*.csv or
+rag_core/scope_examples.txt were replaced before the run (the nearest kept is 0.79). Two kept rows ask what
+held-out2 asks in other words (e10's gas stove tie-in, b3; e15's shared phone number, b18; cosine 0.69 and
+0.70), seen only after the run in held-out2's misses; kept, so the blind figure is that of the set as
+written. First blind run, on main b5add88, nothing changed for it: 26/40 = 0.65, 0 in-scope refused, 0/8 out
+of scope answered (same run: dev 34/35, held-out 33/36, held-out2 34/40, held-out3 31/40, held-out4 24/40
+with 1 refused, stories 13/25; out of scope 0 answered on every set). Its misses are not read until the
+extraction work below is done."""
 
 
 def shown(path: Path) -> str:
@@ -442,6 +468,7 @@ def main() -> None:
     parser.add_argument("--heldout2", action="store_true", help=f"also score {HELD_OUT_2.relative_to(ROOT)}")
     parser.add_argument("--heldout3", action="store_true", help=f"also score {HELD_OUT_3.relative_to(ROOT)}")
     parser.add_argument("--heldout4", action="store_true", help=f"also score {HELD_OUT_4.relative_to(ROOT)}")
+    parser.add_argument("--heldout5", action="store_true", help=f"also score {HELD_OUT_5.relative_to(ROOT)}")
     parser.add_argument("--stories", action="store_true", help=f"also score {STORIES.relative_to(ROOT)}")
     parser.add_argument("--stories2", action="store_true", help=f"also score {STORIES_2.relative_to(ROOT)}")
     parser.add_argument("--show", action="store_true", help="print every answer")
@@ -461,6 +488,7 @@ def main() -> None:
             (HELD_OUT_2, args.heldout2),
             (HELD_OUT_3, args.heldout3),
             (HELD_OUT_4, args.heldout4),
+            (HELD_OUT_5, args.heldout5),
             (STORIES, args.stories),
             (STORIES_2, args.stories2),
         )
