@@ -25,7 +25,15 @@ from common.messages import GroundedPrompt, Passage
 from llm_connector.citations import is_statute, source_label
 from llm_connector.guard import echoes, looks_like_instruction
 from llm_connector.provider import Completion
-from llm_connector.remedy import about_online_buying, asks_remedy, named_forum, online_story, remedy_parts
+from llm_connector.remedy import (
+    about_online_buying,
+    administrative,
+    asks_remedy,
+    named_forum,
+    online_story,
+    remedy_parts,
+    wrong_forum,
+)
 from llm_connector.replies import DISCLAIMER, HELPLINE, NO_CONTEXT_ANSWER, REVISED_LIMITS
 from llm_connector.sentences import paragraph_sentences
 
@@ -452,6 +460,13 @@ def lead_pool(ranked: Sequence[_Sentence], question: str) -> list[_Sentence]:
     return [c for c in ranked if c in chosen] or list(ranked)
 
 
+def _story_terms(question: str) -> frozenset[str]:
+    """A story's words but for bare numbers: "3 din me band ho gaya" or "2 mahine se" count the days and
+    months, not a word, and matched the clause labels "(3)" and "(2)" of sections on the Central
+    Authority's headquarters and audit. Its sums of money still count, through their bands."""
+    return frozenset(s for s in stems(question) if not s.isdigit())
+
+
 def _similar(a: _Sentence, b: _Sentence) -> bool:
     union = a.stems | b.stems
     return bool(union) and len(a.stems & b.stems) / len(union) > 0.6
@@ -508,11 +523,12 @@ def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: in
     When no sentence shares a word with the question, the top passage's opening sentences are quoted as the
     closest text, since retrieval judged it relevant, and the answer says so.
     """
-    scores = _scores(candidates, question)
+    remedial = asks_remedy(asking(question))
+    scores = _scores(candidates, question, _story_terms(question) if remedial else None)
     # what to do after a shop purchase is not what to do after an online one: e-commerce rights and
     # platforms' duties are ranked with the rest but not quoted
-    remedial = asks_remedy(asking(question))
     offline = remedial and not online_story(question)
+    money = amounts(question)
     antecedent = _antecedents(candidates)  # quoted only after the sentence it refers back to
     for referrer, before in antecedent.items():  # an example's words count for the rule it illustrates
         if _EXAMPLE.search(referrer.text):
@@ -537,6 +553,8 @@ def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: in
                 or _repeats(c, chosen)
                 or (c in antecedent and antecedent[c] not in chosen)
                 or (offline and about_online_buying(c.text))
+                # a commission that would turn the story away; the Central Authority's audit, seat, staff
+                or (remedial and (wrong_forum(c.text, question, money) or (c.law and administrative(c.text))))
             ):
                 continue
             taken.append(c)
@@ -595,7 +613,7 @@ def _next_steps(
     every = _scores(candidates, question)
     scores = every
     if asks_remedy(asking(question)):  # "what can I do?": the story says what the steps are about
-        terms = stems(question) - ((asking_stems(question) & _ACTION_STEMS) | _VERDICT_WORDS)
+        terms = _story_terms(question) - ((asking_stems(question) & _ACTION_STEMS) | _VERDICT_WORDS)
         scores = _scores(candidates, question, terms)
     actions = [c for c in candidates if c.action]
     ranked = sorted(actions, key=lambda c: (-scores[c], c.number, c.position))

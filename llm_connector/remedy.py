@@ -11,6 +11,7 @@ story is about buying online at all (a guide on e-commerce rights does not answe
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 # the asking sentence wants a way out, not a definition or a figure: "what can I do", "kya karu"
 ASKS_REMEDY = re.compile(
@@ -20,6 +21,11 @@ ASKS_REMEDY = re.compile(
     r"|\b(?:can|could|should|may)\s+(?:i|we)\s+(?:complain|sue|take\s+(?:any\s+)?action|file\s+a\s+(?:case|complaint))"
     r"|\bwhere\s+(?:can|do|should|to|shall)\s+(?:i\s+|we\s+)?(?:complain|file)\b"
     r"|\bhow\s+(?:can|do|should)\s+(?:i|we)\s+get\s+(?:my|our|the)\s+money\s+back\b"
+    # "can I get a new car?", "can we get a refund", "can i claim compensation": the remedy itself asked for
+    r"|\b(?:can|could|will|may)\s+(?:i|we)\s+(?:get|claim|ask\s+for|demand)\s+(?:a\s+|an\s+|my\s+|our\s+|the\s+|any\s+)?"
+    r"(?:money\s+back|refund|replace\w*|new\b|compensation|damages)"
+    r"|\bis\s+there\s+(?:any|a)\s+(?:remed\w*|way\s+out|solution|legal\s+(?:remed\w*|action))\b"
+    r"|\bwhat\s+legal\s+(?:action|steps|remed\w*|options)\b"
     r"|\banything\s+(?:i|we)\s+can\s+do\b|\bwhat\s+do\s+(?:i|we)\s+do\b"
     r"|\bkya\s+kar(?:u|un|oon|en|e|ein|na\s+chahiye|\s+sakt[aie])\b"
     r"|^\s*help\W*$",
@@ -79,6 +85,48 @@ _NAMED_FORUM = re.compile(r"\b(?:District|State|National)\s+Commission\b")
 def named_forum(text: str) -> bool:
     """The sentence names which commission ("the District Commission"), not "the commission that matches"."""
     return bool(_NAMED_FORUM.search(text))
+
+
+# a commission named alone or in a list ("the District, State or National Commission")
+_LISTED_FORUM = re.compile(
+    r"\b(District|State|National)\b(?=(?:\s*,\s*|\s+(?:or|and)\s+)(?:District|State|National)\b|\s+Commissions?\b)"
+)
+# the value paid each commission hears under the 2021 Jurisdiction Rules (replies.REVISED_LIMITS): (low, high]
+FORUM_BANDS = {"District": (0.0, 50e5), "State": (50e5, 2e7), "National": (2e7, float("inf"))}
+# an unfair-contract complaint goes to the State or National Commission at any amount (section 47(1)(a)(ii))
+_UNFAIR_CONTRACT = re.compile(r"\bunfair\s+contract|\bone-?sided\b|\bclauses?\b", re.IGNORECASE)
+
+
+def named_forums(text: str) -> frozenset[str]:
+    """The commissions a sentence names: "District", "State", "National"."""
+    return frozenset(_LISTED_FORUM.findall(text))
+
+
+def wrong_forum(text: str, question: str, money: Sequence[float]) -> bool:
+    """The sentence sends the person only to commissions whose money band holds none of the amounts paid
+    (the State Commission for Rs 60,000 of coaching fees): a forum that would turn the complaint away. With
+    no amount in the story, a sentence naming commissions but not the District Commission, which hears
+    nearly every story, counts as wrong too. An unfair-contract question keeps its State Commission."""
+    names = named_forums(text)
+    if not names or ("District" in names and not money) or _UNFAIR_CONTRACT.search(question):
+        return False
+    if not money:
+        return True
+    return not any(FORUM_BANDS[n][0] < a <= FORUM_BANDS[n][1] for n in names for a in money)
+
+
+# how the Act's bodies are run (the Central Authority's seat, audit, staff): never what a person can do
+_ADMINISTRATION = re.compile(
+    r"\bheadquarters\b|\baudit\w*|\bComptroller\b|\bsalar(?:y|ies)\b|\ballowances\b|\bappoint\w*"
+    r"|\bterms?\s+of\s+office\b|\bvacanc\w*|\bresign\w*|\bmeetings?\b|\bquorum\b|\bofficers\s+and\s+(?:other\s+)?employees\b"
+    r"|\bannual\s+report\b|\bbudget\b|\bconditions\s+of\s+service\b",
+    re.IGNORECASE,
+)
+
+
+def administrative(text: str) -> bool:
+    """The sentence is about running a commission or authority (its seat, accounts, members' terms)."""
+    return bool(_ADMINISTRATION.search(text))
 
 
 def online_story(question: str) -> bool:

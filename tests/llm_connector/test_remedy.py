@@ -6,7 +6,15 @@ import pytest
 
 from common.messages import Passage
 from llm_connector.extractive import ExtractiveProvider
-from llm_connector.remedy import about_online_buying, asks_remedy, online_story, remedy_parts
+from llm_connector.remedy import (
+    about_online_buying,
+    administrative,
+    asks_remedy,
+    named_forums,
+    online_story,
+    remedy_parts,
+    wrong_forum,
+)
 from tests.support.prompts import grounded
 
 REFUND_GUIDE = Passage(
@@ -52,6 +60,12 @@ FORUMS = Passage(
         ("can I complain somewhere?", True),
         ("dukandar replace nahi kar raha, main kya kar sakta hu?", True),
         ("how do i get my money back?", True),
+        ("the gearbox failed twice. can i get a new car?", True),
+        ("can we get a refund from the builder", True),
+        ("can i claim compensation from them?", True),
+        ("is there any remedy?", True),
+        ("what legal action can we take against the hospital?", True),
+        ("can i get the bill in my name?", False),
         ("what is the time limit to file a complaint?", False),
         ("what does deficiency mean?", False),
         ("Can the consumer commission make them return my fees?", False),
@@ -159,3 +173,79 @@ def test_a_stories_next_steps_are_ranked_on_its_words_not_on_the_asking_verb() -
     steps = answer.split("What you can do next:", 1)[1].split("Sources:", 1)[0]
     assert "Keep the bill of the phone" in steps
     assert "certified copy" not in steps
+
+
+def test_the_commissions_a_sentence_names_and_whether_they_hear_the_amount() -> None:
+    assert named_forums("a complaint before the District, State or National Commission") == {
+        "District",
+        "State",
+        "National",
+    }
+    assert named_forums("the State Government and the National Capital Region") == frozenset()
+    state = "File a complaint before the State Commission (or the National Commission for very high values)."
+    assert wrong_forum(state, "paid 60000 fees. what can i do?", [60000.0])  # up to Rs 50 lakh: District
+    assert not wrong_forum(state, "paid 80 lakh for a flat. what can i do?", [80e5])
+    assert wrong_forum(state, "the gym shut down. what can i do?", [])  # no amount: the District band
+    assert not wrong_forum(state, "the contract has a one-sided clause. what can i do?", [60000.0])
+    assert not wrong_forum("File before the District Commission.", "paid 60000. what can i do?", [60000.0])
+
+
+UNFAIR_CONTRACT_GUIDE = Passage(
+    chunk_id="unfair",
+    source="knowledge/unfair-contracts.md",
+    title="Unfair contract terms",
+    text=(
+        "If it refuses, file a complaint before the State Commission (or the National Commission for very "
+        "high value contracts), asking for the term to be declared void and for refund or compensation."
+    ),
+)
+
+
+def test_a_story_is_never_sent_to_a_commission_whose_band_leaves_its_amount_out() -> None:
+    """Rs 60,000 of coaching fees: the District Commission, never "the State Commission"."""
+    question = "coaching centre took 60000 fees and the classes never started, no refund. what should i do?"
+    answer = ExtractiveProvider().complete(grounded(question, [UNFAIR_CONTRACT_GUIDE, REFUND_GUIDE])).text
+    assert "District Commission" in answer.splitlines()[0]
+    assert "State Commission" not in answer
+
+
+CENTRAL_AUTHORITY = Passage(
+    chunk_id="cpa-10",
+    source="cpa2019.pdf",
+    act="Consumer Protection Act, 2019",
+    section="10",
+    title="Establishment of Central Consumer Protection Authority",
+    page="13",
+    text=(
+        "(3) The headquarters of the Central Authority shall be at such place in the National Capital Region "
+        "of Delhi, and it shall have regional and other offices in any other place in India as the Central "
+        "Government may decide."
+    ),
+)
+AUDIT = Passage(
+    chunk_id="cpa-26",
+    source="cpa2019.pdf",
+    act="Consumer Protection Act, 2019",
+    section="26",
+    title="Accounts and audit",
+    page="18",
+    text=(
+        "(3) The Comptroller and Auditor-General of India or any other person appointed by him in connection "
+        "with the audit of the accounts of the Central Authority shall have the same rights."
+    ),
+)
+
+
+def test_a_storys_bare_numbers_do_not_meet_clause_labels() -> None:
+    """'3 din me band ho gaya': the three days are no word, so section 10(3)'s headquarters do not match."""
+    question = "maine mobile dukaan se liya tha 3 din me band ho gaya, defective hai. main kya kar sakta hu?"
+    answer = ExtractiveProvider().complete(grounded(question, [REFUND_GUIDE, CENTRAL_AUTHORITY])).text
+    assert "headquarters" not in answer and "Section 10" not in answer
+
+
+def test_the_acts_sentences_on_running_an_authority_are_not_quoted_for_a_story() -> None:
+    assert administrative("The accounts of the Central Authority shall be audited by the Comptroller.")
+    assert not administrative("File a complaint under section 35 before the District Commission.")
+    question = "my internet connection is down for weeks and the bill keeps coming. what can i do?"
+    answer = ExtractiveProvider().complete(grounded(question, [REFUND_GUIDE, AUDIT])).text
+    assert "Comptroller" not in answer
