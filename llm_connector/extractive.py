@@ -254,6 +254,18 @@ def candidate_sentences(
     return out
 
 
+# a step may open with its condition: "If refused, write to the platform's grievance officer"
+_CONDITION = re.compile(r"^(?:If|When|Once|Where)\b[^,.;:]{0,60},\s+")
+
+
+def _conditional_step(c: _Sentence) -> bool:
+    """A guide's sentence telling what to do once something has happened: "If refused, write to the
+    platform's grievance officer" (a next step, though it may still lead: it is not a bare command)."""
+    rest = _CONDITION.sub("", c.text, count=1)
+    first = re.match(r"[A-Za-z']+", rest)
+    return not c.law and rest != c.text and bool(first) and first.group(0).lower() in _ACTION_VERBS  # type: ignore[union-attr]
+
+
 _COUNTS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "twenty": 20, "fifty": 50, "hundred": 100,
@@ -615,7 +627,8 @@ def _next_steps(
     if asks_remedy(asking(question)):  # "what can I do?": the story says what the steps are about
         terms = _story_terms(question) - ((asking_stems(question) & _ACTION_STEMS) | _VERDICT_WORDS)
         scores = _scores(candidates, question, terms)
-    actions = [c for c in candidates if c.action]
+    remedial = asks_remedy(asking(question))  # "If refused, write to ..." is a step of a story's remedy
+    actions = [c for c in candidates if c.action or (remedial and _conditional_step(c))]
     ranked = sorted(actions, key=lambda c: (-scores[c], c.number, c.position))
     steps = take([c for c in ranked if scores[c] > 0], 2)
     if steps:

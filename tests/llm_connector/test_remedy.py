@@ -249,3 +249,25 @@ def test_the_acts_sentences_on_running_an_authority_are_not_quoted_for_a_story()
     question = "my internet connection is down for weeks and the bill keeps coming. what can i do?"
     answer = ExtractiveProvider().complete(grounded(question, [REFUND_GUIDE, AUDIT])).text
     assert "Comptroller" not in answer
+
+
+PLATFORM_GUIDE = Passage(
+    chunk_id="platform",
+    source="knowledge/ecommerce-returns-refunds-and-cancellation.md",
+    title="Online shopping - returns, refunds and cancellation",
+    text=(
+        "Platforms must show clear information on return and refund before purchase.\n\n"
+        "## What you can do\n\n"
+        "1. Raise a return request on the platform and keep screenshots of the order.\n"
+        "2. If refused, write to the platform's grievance officer; the rules require acknowledgment within "
+        "48 hours and redressal within one month."
+    ),
+)
+
+
+def test_a_step_opening_with_its_condition_is_a_next_step_of_a_story() -> None:
+    """"If refused, write to the grievance officer": what to do once the seller has refused, as a step."""
+    question = "ordered a phone on a shopping app, got a used one. seller rejected my return. what can i do?"
+    answer = ExtractiveProvider().complete(grounded(question, [REFUND_GUIDE, PLATFORM_GUIDE])).text
+    steps = answer.split("What you can do next:", 1)[1].split("Sources:", 1)[0]
+    assert "If refused, write to the platform's grievance officer" in steps
