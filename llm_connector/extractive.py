@@ -523,6 +523,7 @@ class Answer:
     law: list[_Sentence]
     steps: list[_Sentence]
     matched: bool
+    remedial: bool = False  # a "what can I do?" story: it is always told where to get help
 
     @property
     def sentences(self) -> list[_Sentence]:
@@ -604,7 +605,7 @@ def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: in
     law = take(statute, 2, floor=cutoff, each=1)  # two sections before two clauses of one
     law += take(statute, 2 - len(law), floor=cutoff)
     steps = _next_steps(candidates, question, lead + law, take)
-    return Answer(lead, law, steps, matched=True)
+    return Answer(lead, law, steps, matched=True, remedial=remedial)
 
 
 def _next_steps(
@@ -728,7 +729,10 @@ def render(answer: Answer, passages: Sequence[Passage]) -> str:
     if _revised_limits_apply(answer):
         lines += ["", REVISED_LIMITS]
     lines += ["", "What you can do next:"]
-    lines += [f"- {_quoted(c, passages)}" for c in answer.steps] or [f"- {HELPLINE}"]
+    steps = [f"- {_quoted(c, passages)}" for c in answer.steps]
+    if not steps or (answer.remedial and not any("1915" in c.text for c in answer.sentences)):
+        steps.append(f"- {HELPLINE}")  # a story's next step when no quoted sentence gives the helpline
+    lines += steps
     numbers = list(dict.fromkeys(c.number for c in answer.sentences))
     lines += [
         "",

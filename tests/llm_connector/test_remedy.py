@@ -271,3 +271,13 @@ def test_a_step_opening_with_its_condition_is_a_next_step_of_a_story() -> None:
     answer = ExtractiveProvider().complete(grounded(question, [REFUND_GUIDE, PLATFORM_GUIDE])).text
     steps = answer.split("What you can do next:", 1)[1].split("Sources:", 1)[0]
     assert "If refused, write to the platform's grievance officer" in steps
+
+
+def test_a_story_is_always_told_the_helpline_and_another_question_only_without_steps() -> None:
+    provider = ExtractiveProvider()
+    question = "my new phone stopped working in two days and the seller refuses. what can i do?"
+    story = provider.complete(grounded(question, [REFUND_GUIDE, PHONE_GUIDE])).text
+    steps = story.split("What you can do next:", 1)[1]
+    assert "Keep the bill of the phone" in steps and "1915" in steps  # the guide's step, then the helpline
+    other = provider.complete(grounded("how many days does a seller have to refund?", [REFUND_GUIDE]))
+    assert "1915" not in other.text
