@@ -3,7 +3,9 @@
 Snapshots. Every build writes a new directory INDEX_DIR/snapshots/<build_id>/ (Chroma persistent
 dir `chroma/`, bm25s index `lexical/`, every passage in `chunks.jsonl`, `manifest.json` written last).
 The directory is created with an exclusive mkdir, so exactly one process ever writes it; nobody
-writes it again after the manifest exists. When the build is complete and verified (counts match
+writes it again after the manifest exists: a reader (rag_core, or the next build reading its base) hands
+Chroma a private copy of `chroma/` (common.index_layout.published_chroma), so a published snapshot
+can be shared by many readers and mounted read-only. When the build is complete and verified (counts match
 the end marker, Chroma and chunks.jsonl agree, sampled passages retrieve themselves), the pointer
 file INDEX_DIR/current is replaced atomically (write a temp file, os.replace). rag_core stats that
 file and swaps to the new snapshot without a restart. Old complete snapshots beyond KEEP_SNAPSHOTS

@@ -3,7 +3,8 @@
 Exactly one writer per snapshot: the directory is created with `mkdir`, which is atomic on local
 disks and on NFS/EFS, so a second process building the same id fails instead of sharing a Chroma
 directory. Readers only ever open snapshots that `current` names, which are complete and never
-written again.
+written again: not by this writer, nor by a reader (rag_core, or the next build's BaseSnapshot), which
+give Chroma a private copy (common.index_layout.published_chroma).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import uuid
 from collections.abc import Iterable
 from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ from common.index_layout import (
     POINTER,
     SNAPSHOTS,
     piece_ids,
+    published_chroma,
     read_pointer,
 )
 from common.messages import BuildFinished, Chunk
@@ -75,7 +78,7 @@ class BaseSnapshot:
         self.snapshot_id = read_pointer(index_dir)
         self.records: list[dict[str, Any]] = []
         self.manifest: dict[str, Any] = {}
-        self._client: Any = None
+        self._opened = ExitStack()
         self._collection: Any = None
         self._pieces: Any = None
         if self.snapshot_id:
@@ -83,10 +86,11 @@ class BaseSnapshot:
             self.manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
             with (path / CHUNKS).open(encoding="utf-8") as handle:
                 self.records = [json.loads(line) for line in handle]
-            self._client = _chroma(path / "chroma")
-            self._collection = self._client.get_collection(COLLECTION)
-            if PIECES in {c.name for c in self._client.list_collections()}:
-                self._pieces = self._client.get_collection(PIECES)
+            # published: rag_core tasks are reading it, so Chroma opens a private copy
+            client = self._opened.enter_context(published_chroma(path / "chroma"))
+            self._collection = client.get_collection(COLLECTION)
+            if PIECES in {c.name for c in client.list_collections()}:
+                self._pieces = client.get_collection(PIECES)
         self.by_content = {r["content_sha"]: r["chunk_id"] for r in self.records}
         self.piece_count = {r["chunk_id"]: int(r.get("pieces", 0)) for r in self.records}
 
@@ -104,8 +108,7 @@ class BaseSnapshot:
         return out
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
+        self._opened.close()
 
 
 class SnapshotWriter:

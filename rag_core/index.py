@@ -26,6 +26,7 @@ from common.index_layout import (
     POINTER,
     SNAPSHOTS,
     piece_parent,
+    published_chroma,
     read_pointer,
 )
 from common.vectors import Vectors
@@ -33,8 +34,6 @@ from rag_core.links import statute_units
 from rag_core.terms import definitions_index
 
 log = logging.getLogger(__name__)
-
-RETIRE_AFTER_S = 60.0
 
 
 @functools.lru_cache(maxsize=1)
@@ -53,7 +52,7 @@ def query_stopwords() -> frozenset[str]:
 
 @dataclass
 class IndexSnapshot:
-    """One immutable snapshot opened for reading: Chroma's stored vectors searched exactly (common.vectors),
+    """One immutable snapshot held in memory: Chroma's stored vectors searched exactly (common.vectors),
     bm25s for words."""
 
     snapshot_id: str
@@ -61,53 +60,42 @@ class IndexSnapshot:
     manifest: dict[str, Any]
     records: list[dict[str, Any]]
     position: dict[str, int]
-    collection: Any
     bm25: Any
+    vectors: Vectors | None = None  # the chunks' vectors, read once when the snapshot opens
+    piece_vectors: Vectors | None = None  # their clauses' (common/index_layout.py); None in older snapshots
     definitions: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
     statute_units: dict[str, list[int]] = field(default_factory=dict)
-    pieces: Any = None  # the chunks' clause vectors (common/index_layout.py); None in older snapshots
-    piece_count: int = 0
-    vectors: Vectors | None = None  # the chunks' vectors, read once when the snapshot opens
-    piece_vectors: Vectors | None = None
-    _client: Any = field(default=None, repr=False)
 
     @classmethod
     def open(cls, index_dir: Path, snapshot_id: str) -> IndexSnapshot:
+        """Read everything a query needs into memory; nothing in the snapshot's directory is written."""
         import bm25s
-        import chromadb
-        from chromadb.config import Settings
 
         path = index_dir / SNAPSHOTS / snapshot_id
         manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
         with (path / CHUNKS).open(encoding="utf-8") as handle:
             records = [json.loads(line) for line in handle]
-        client = chromadb.PersistentClient(
-            path=str(path / "chroma"), settings=Settings(anonymized_telemetry=False, allow_reset=False)
-        )
-        collection = client.get_collection(COLLECTION)
-        names = {c.name for c in client.list_collections()}
-        pieces = client.get_collection(PIECES) if PIECES in names else None
-        piece_count = pieces.count() if pieces is not None else 0
-        bm25 = bm25s.BM25.load(str(path / "lexical"), mmap=len(records) > 50_000)
         position = {record["chunk_id"]: i for i, record in enumerate(records)}
+        with published_chroma(path / "chroma") as client:
+            vectors = Vectors.load(client.get_collection(COLLECTION), position)
+            piece_vectors = None
+            if PIECES in {c.name for c in client.list_collections()}:
+                piece_vectors = Vectors.load(
+                    client.get_collection(PIECES), position, owner_id=piece_parent, order=_piece_number
+                )
+        bm25 = bm25s.BM25.load(str(path / "lexical"), mmap=len(records) > 50_000)
         log.info("opened index snapshot %s (%d passages)", snapshot_id, len(records))
-        definitions = definitions_index(records)
-        units = statute_units(records)
         return cls(
             snapshot_id,
             path,
             manifest,
             records,
             position,
-            collection,
             bm25,
-            definitions,
-            units,
-            pieces,
-            piece_count,
-            Vectors.load(collection, position),
-            Vectors.load(pieces, position, owner_id=piece_parent, order=_piece_number),
-            client,
+            vectors,
+            piece_vectors,
+            definitions_index(records),
+            statute_units(records),
         )
 
     def dense(self, vector: np.ndarray, n: int) -> list[tuple[int, float]]:
@@ -137,11 +125,6 @@ class IndexSnapshot:
         documents, scores = self.bm25.retrieve([tokens], k=n, show_progress=False, n_threads=0)
         hits = [(int(d), float(s)) for d, s in zip(documents[0], scores[0], strict=True) if s > 0]
         return sorted(hits, key=lambda hit: (-hit[1], hit[0]))
-
-    def close(self) -> None:
-        """Release Chroma's handles once no query can still be using this snapshot."""
-        if self._client is not None:
-            self._client.close()
 
     def similarities(self, vector: np.ndarray, indices: list[int]) -> dict[int, float]:
         """Cosine similarity of the question to passages the dense search did not return."""
@@ -205,13 +188,9 @@ class SnapshotWatcher:
             if snapshot_id and (self._snapshot is None or snapshot_id != self._snapshot.snapshot_id):
                 snapshot = IndexSnapshot.open(self.index_dir, snapshot_id)
                 retired, self._snapshot = self._snapshot, snapshot
-                if retired is not None:
+                if retired is not None:  # in-flight queries finish on it; it holds no files open
                     self.swaps += 1
                     log.info("swapped index %s -> %s", retired.snapshot_id, snapshot_id)
-                    # in-flight queries finish on the old snapshot (they take milliseconds)
-                    timer = threading.Timer(RETIRE_AFTER_S, retired.close)
-                    timer.daemon = True
-                    timer.start()
             self._seen = seen
         except Exception:
             log.exception("could not open the index snapshot named by %s; retrying in 30 s", POINTER)

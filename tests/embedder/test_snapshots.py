@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from common.embedding import load_embedder
-from common.index_layout import MANIFEST, read_pointer
+from common.index_layout import MANIFEST, published_chroma, read_pointer
 from embedder.snapshot import SnapshotExists, SnapshotWriter, prune, switch_pointer
 from tests.support.knowledge import ingest_paths, write_guide, write_knowledge
+from tests.support.snapshots import file_states
 
 
 def snapshot_records(index_dir: Path) -> list[dict]:
@@ -20,15 +21,8 @@ def snapshot_records(index_dir: Path) -> list[dict]:
 
 
 def chroma_ids(index_dir: Path) -> list[str]:
-    import chromadb
-
-    client = chromadb.PersistentClient(
-        path=str(index_dir / "snapshots" / str(read_pointer(index_dir)) / "chroma")
-    )
-    try:
+    with published_chroma(index_dir / "snapshots" / str(read_pointer(index_dir)) / "chroma") as client:
         return list(client.get_collection("passages").get(include=[])["ids"])
-    finally:
-        client.close()
 
 
 def test_reingesting_the_same_sources_is_idempotent(tmp_path: Path) -> None:
@@ -93,6 +87,19 @@ def test_adding_a_document_keeps_what_was_indexed_before(tmp_path: Path) -> None
         "knowledge/refunds.md",
         "helpline.md",
     }
+
+
+def test_a_build_leaves_the_published_snapshot_it_starts_from_as_it_was(tmp_path: Path) -> None:
+    """The next build reads the vectors of the snapshot rag_core tasks are serving, and writes none of it."""
+    knowledge = write_knowledge(tmp_path / "knowledge")
+    index = tmp_path / "index"
+    first = ingest_paths(index, knowledge)
+    published = index / "snapshots" / first.build_id
+    before = file_states(published)
+    write_guide(knowledge, "helpline.md", "National Consumer Helpline", ["17"], "Call 1915 first.")
+    second = ingest_paths(index, knowledge)
+    assert second.embedded < second.chunks  # the unchanged guides' vectors came from the first snapshot
+    assert read_pointer(index) == second.build_id and file_states(published) == before
 
 
 def test_one_writer_per_snapshot_directory(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ import pytest
 
 from bench.answers_keyfacts import rows
 from common.embedding import load_embedder
-from common.index_layout import piece_parent, read_pointer
+from common.index_layout import COLLECTION, PIECES, piece_parent, published_chroma, read_pointer
 from rag_core.index import IndexSnapshot
 from rag_core.settings import RagSettings
 from tests.support.answers_cli import answers_env
@@ -67,32 +67,30 @@ def assert_exact(found: list[tuple[int, float]], cosines: dict[int, float], n: i
 
 def test_dense_candidates_are_the_exact_nearest_chunks_and_clauses(index_dir: Path) -> None:
     snapshot = IndexSnapshot.open(index_dir, str(read_pointer(index_dir)))
-    try:
-        chunks, chunk_owner = stored(snapshot.collection, snapshot.position, lambda i: i)
-        pieces, piece_owner = stored(snapshot.pieces, snapshot.position, piece_parent)
-        settings = RagSettings(index_dir=str(index_dir))
-        embedder = load_embedder(
-            model_path=settings.embedding_model_path,
-            backend=settings.embedding_backend,
-            cache_dir=settings.embedding_cache_dir,
-        )
-        questions = [row["question"] for row in rows()] + STORIES
-        for vector in embedder.embed(questions):
-            unit = vector / np.linalg.norm(vector)
-            by_chunk = dict(zip(chunk_owner.tolist(), (chunks @ unit).tolist(), strict=True))
-            assert_exact(snapshot.dense(vector, 40), by_chunk, 40)
-            best_clause: dict[int, float] = {}
-            for owner, cosine in zip(piece_owner.tolist(), (pieces @ unit).tolist(), strict=True):
-                best_clause[owner] = max(cosine, best_clause.get(owner, -1.0))
-            clauses = snapshot.piece_dense(vector, 120)
-            assert len({i for i, _ in clauses}) == len(clauses)  # a chunk once, at its best clause
-            assert all(abs(c - best_clause[i]) < 1e-5 for i, c in clauses)
-            assert all(a[1] >= b[1] for a, b in itertools.pairwise(clauses))
-            cut = np.sort(pieces @ unit)[::-1][min(120, len(pieces)) - 1]  # the 120th nearest clause
-            assert clauses[-1][1] >= cut - 1e-5
-            assert {i for i, c in best_clause.items() if c > cut + 1e-5} <= {i for i, _ in clauses}
-    finally:
-        snapshot.close()
+    with published_chroma(snapshot.path / "chroma") as client:
+        chunks, chunk_owner = stored(client.get_collection(COLLECTION), snapshot.position, lambda i: i)
+        pieces, piece_owner = stored(client.get_collection(PIECES), snapshot.position, piece_parent)
+    settings = RagSettings(index_dir=str(index_dir))
+    embedder = load_embedder(
+        model_path=settings.embedding_model_path,
+        backend=settings.embedding_backend,
+        cache_dir=settings.embedding_cache_dir,
+    )
+    questions = [row["question"] for row in rows()] + STORIES
+    for vector in embedder.embed(questions):
+        unit = vector / np.linalg.norm(vector)
+        by_chunk = dict(zip(chunk_owner.tolist(), (chunks @ unit).tolist(), strict=True))
+        assert_exact(snapshot.dense(vector, 40), by_chunk, 40)
+        best_clause: dict[int, float] = {}
+        for owner, cosine in zip(piece_owner.tolist(), (pieces @ unit).tolist(), strict=True):
+            best_clause[owner] = max(cosine, best_clause.get(owner, -1.0))
+        clauses = snapshot.piece_dense(vector, 120)
+        assert len({i for i, _ in clauses}) == len(clauses)  # a chunk once, at its best clause
+        assert all(abs(c - best_clause[i]) < 1e-5 for i, c in clauses)
+        assert all(a[1] >= b[1] for a, b in itertools.pairwise(clauses))
+        cut = np.sort(pieces @ unit)[::-1][min(120, len(pieces)) - 1]  # the 120th nearest clause
+        assert clauses[-1][1] >= cut - 1e-5
+        assert {i for i, c in best_clause.items() if c > cut + 1e-5} <= {i for i, _ in clauses}
 
 
 def test_answers_and_citations_do_not_depend_on_the_process_or_its_hash_seed(index_dir: Path) -> None:

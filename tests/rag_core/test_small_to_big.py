@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from common.index_layout import PIECES, piece_parent, read_pointer
+from common.index_layout import PIECES, piece_parent, published_chroma, read_pointer
 from rag_core.index import IndexSnapshot
 from rag_core.retrieval import Retriever, by_best_piece
 from rag_core.settings import RagSettings
@@ -26,15 +26,19 @@ def open_current(index_dir: Path) -> IndexSnapshot:
     return IndexSnapshot.open(index_dir, str(read_pointer(index_dir)))
 
 
+def stored_piece_ids(snapshot: IndexSnapshot) -> list[str]:
+    """The clause vectors' ids as Chroma holds them."""
+    with published_chroma(snapshot.path / "chroma") as client:
+        return list(client.get_collection(PIECES).get(include=[])["ids"])
+
+
 def test_every_statute_chunk_has_its_clause_vectors(index_dir: Path) -> None:
     snapshot = open_current(index_dir)
-    try:
-        ids = snapshot.pieces.get(include=[])["ids"]
-        counts = [int(r.get("pieces", 0)) for r in snapshot.records]
-        assert snapshot.piece_count == len(ids) == sum(counts) > len(snapshot.records) and min(counts) >= 1
-        assert {piece_parent(i) for i in ids} == {r["chunk_id"] for r in snapshot.records}
-    finally:
-        snapshot.close()
+    ids = stored_piece_ids(snapshot)
+    counts = [int(r.get("pieces", 0)) for r in snapshot.records]
+    assert snapshot.piece_vectors is not None
+    assert len(snapshot.piece_vectors) == len(ids) == sum(counts) > len(snapshot.records) and min(counts) >= 1
+    assert {piece_parent(i) for i in ids} == {r["chunk_id"] for r in snapshot.records}
 
 
 def test_a_clause_ranks_its_chunk_by_its_own_cosine(index_dir: Path) -> None:
@@ -47,7 +51,8 @@ def test_a_clause_ranks_its_chunk_by_its_own_cosine(index_dir: Path) -> None:
         i for i, r in enumerate(snapshot.records) if r["section"] == "2(7)" and "resale" in r["text"]
     ]
     own = snapshot.similarities(vector, [consumer])[consumer]
-    clauses = dict(snapshot.piece_dense(vector, snapshot.piece_count))
+    assert snapshot.piece_vectors is not None
+    clauses = dict(snapshot.piece_dense(vector, len(snapshot.piece_vectors)))
     assert clauses[consumer] > own  # the sentence is not diluted by the deferred-payment wording
     ranked = by_best_piece(snapshot.dense(vector, 40), list(clauses.items()), n=40)
     assert dict(ranked)[consumer] == pytest.approx(clauses[consumer])
@@ -72,33 +77,23 @@ def test_snapshots_built_before_clause_vectors_still_answer(index_dir: Path, tmp
     client.close()
     retriever = Retriever.from_settings(RagSettings(index_dir=str(copy), scope_check=False))
     snapshot = retriever.watcher.current()
-    assert snapshot is not None and snapshot.pieces is None and snapshot.piece_dense([0.0], 5) == []  # type: ignore[arg-type]
+    assert snapshot is not None and snapshot.piece_vectors is None and snapshot.piece_dense([0.0], 5) == []  # type: ignore[arg-type]
     assert retriever.retrieve(RESALE, k=5).passages
     ingest_paths(copy, write_knowledge(tmp_path / "knowledge"))  # the Act carried over without clauses
     rebuilt = open_current(copy)
-    try:
-        assert rebuilt.piece_count == 0 and all(r["pieces"] == 0 for r in rebuilt.records)
-    finally:
-        rebuilt.close()
+    assert rebuilt.piece_vectors is not None and len(rebuilt.piece_vectors) == 0
+    assert stored_piece_ids(rebuilt) == [] and all(r["pieces"] == 0 for r in rebuilt.records)
 
 
 def test_reingest_reuses_clause_vectors_and_carries_them_over(index_dir: Path, tmp_path: Path) -> None:
     copy = tmp_path / "index"
     shutil.copytree(index_dir, copy)
-    before = open_current(copy)
-    ids = sorted(before.pieces.get(include=[])["ids"])
-    before.close()
+    ids = sorted(stored_piece_ids(open_current(copy)))
     ingest_paths(copy, write_knowledge(tmp_path / "knowledge"))  # the Act is carried over untouched
     carried = open_current(copy)
-    try:
-        assert sorted(carried.pieces.get(include=[])["ids"]) == ids  # a guide's paragraphs get none
-        assert all(r["pieces"] == 0 for r in carried.records if r["source"].startswith("knowledge/"))
-    finally:
-        carried.close()
+    assert sorted(stored_piece_ids(carried)) == ids  # a guide's paragraphs get none
+    assert all(r["pieces"] == 0 for r in carried.records if r["source"].startswith("knowledge/"))
     again = ingest_paths(copy, ACT)  # the Act rebuilt with unchanged text: its vectors are reused
     after = open_current(copy)
-    try:
-        assert sorted(after.pieces.get(include=[])["ids"]) == ids and again.embedded == 0
-        assert after.manifest["pieces"] == len(ids) and after.manifest["embedded_pieces"] == 0
-    finally:
-        after.close()
+    assert sorted(stored_piece_ids(after)) == ids and again.embedded == 0
+    assert after.manifest["pieces"] == len(ids) and after.manifest["embedded_pieces"] == 0
