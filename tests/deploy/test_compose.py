@@ -272,14 +272,15 @@ def test_no_real_secrets_in_compose() -> None:
                 assert "local-dev-only" in value or value == "", f"{name}.{key} looks like a real secret"
 
 
-def test_index_volume_is_shared_by_ingest_and_rag_core() -> None:
+def test_index_volume_is_written_by_the_pipeline_and_read_by_rag_core() -> None:
     assert "index" in compose()["volumes"]
-    writers = [
-        n
+    mounts = {
+        n: [v for v in s.get("volumes", []) if v.startswith("index:")]
         for n, s in SERVICES.items()
-        if any(v.startswith("index:") and not v.endswith(":ro") for v in s.get("volumes", []))
-    ]
-    assert {"ingest", "rag-core"} <= set(writers)
+    }
+    writers = {n for n, m in mounts.items() if any(not v.endswith(":ro") for v in m)}
+    assert writers == {"ingest", "embedder"}
+    assert mounts["rag-core"] == ["index:/data/index:ro"]  # it never writes a snapshot (as in ECS)
     ingest = SERVICES["ingest"]
     script = " ".join(ingest["entrypoint"])
     assert "python -m embedder.ingest" in script and ingest["command"] == ["/app/knowledge"]

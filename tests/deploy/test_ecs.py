@@ -258,6 +258,13 @@ def test_pipeline_task_writes_a_snapshot_to_efs(plan: Any) -> None:
     assert pipeline["volumes"] == plan.live["volumes"], "the same EFS access point as rag-core reads"
 
 
+def test_only_the_pipeline_mounts_the_index_writable(plan: Any) -> None:
+    """rag-core reads published snapshots and writes none (tests/rag_core/test_read_only_snapshot.py)."""
+    mounts = {c["name"]: c.get("mountPoints", []) for c in plan.live["containerDefinitions"]}
+    assert {name for name, points in mounts.items() if points} == {"rag-core"}
+    assert [m["readOnly"] for m in mounts["rag-core"]] == [True]
+
+
 # -- parity with docker-compose ------------------------------------------------------------------------------
 
 

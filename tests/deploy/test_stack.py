@@ -236,13 +236,16 @@ def test_least_privilege_roles() -> None:
     live = statements("LiveTaskRole")
     assert [sorted(s["Action"]) for s in live] == [
         ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],  # Converse and ConverseStream
-        ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+        ["elasticfilesystem:ClientMount"],  # read-only: rag-core is the task's one reader of the index
     ]
     assert "foundation-model/${BedrockModelId}" in live[0]["Resource"]["Fn::Sub"]
     assert live[1]["Condition"]["StringEquals"]["elasticfilesystem:AccessPointArn"] == {
         "Fn::GetAtt": ["IndexAccessPoint", "Arn"]
     }
-    assert [sorted(s["Action"]) for s in statements("PipelineTaskRole")] == [live[1]["Action"]]
+    assert [sorted(s["Action"]) for s in statements("PipelineTaskRole")] == [
+        ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]  # the index's one writer
+    ]
+    assert statements("PipelineTaskRole")[0]["Condition"] == live[1]["Condition"]
     # production: the model for llm-connector only, the index for rag-core only, nothing for the others
     assert statements("LlmConnectorTaskRole") == [live[0]]
     assert statements("RagCoreTaskRole") == [live[1]]
