@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 import threading
 import time
 import unicodedata
@@ -29,6 +28,7 @@ import redis
 
 from common.messages import Citation, GroundedPrompt, Model, QueryResult
 from common.redis_link import REDIS_FAILURES, key_prefix, outage_breaker
+from llm_connector.guard import PLACEHOLDER as _PLACEHOLDER
 from llm_connector.metrics import ANSWER_CACHE, ANSWER_CACHE_SAVED_USD
 
 if TYPE_CHECKING:
@@ -37,9 +37,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 KEY_VERSION = "v1"  # bump when the key's ingredients or the entry's shape change
-# the gateway's placeholders, <PERSON_1>, <PHONE_2> (pii_filter/redaction/placeholders.py), as a model
-# may space them
-_PLACEHOLDER = re.compile(r"<\s*[A-Z][A-Z_]*_\d+\s*>")
 _EDGE_PUNCTUATION = " \t\r\n?!.,;:\"'"
 T = TypeVar("T")
 

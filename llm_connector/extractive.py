@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from common.failures import withdrawn
 from common.messages import GroundedPrompt, Passage
 from llm_connector.citations import is_statute, source_label
-from llm_connector.guard import echoes, looks_like_instruction
+from llm_connector.guard import PLACEHOLDER, echoes, looks_like_instruction
 from llm_connector.provider import Completion
 from llm_connector.remedy import (
     about_online_buying,
@@ -48,7 +48,13 @@ i if in into is it its me my of on or our shall should so than that the their th
 this to under up us was we were what when where which who whom why will with would you your any all also
 may might must not no nor only own same such too very just about against between both each few more most
 other some"""
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# Hinglish function words ("kya consumer court ja sakte hai?"): they say nothing of what is asked, and as
+# the asking sentence's only words they were its topic
+_HINGLISH_TEXT = """hai hain ho hota hoti hote kya ka ki ke ko me mein se nahi nahin na bhi aur ya toh par
+pe tha thi ek koi kaise kab kahan kyun kyon mera meri mere mujhe hum hamara hamari humara apna apni ab jo wo
+woh ye yeh kar karna karu karun karein kare sakta sakti sakte raha rahi rahe gaya gayi gaye liya diya wala
+wale wali lekin maine humne usne unka unki unke uska uski uske iska iski iske bhai ji sir sach"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split()) | frozenset(_HINGLISH_TEXT.split())
 _MARKER_LIKE = re.compile(r"\[(\d{1,3})\]")
 _NUMBER_WORDS = (
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|twenty-one|thirty|forty-five"
@@ -115,8 +121,18 @@ def stem(word: str) -> str:
 _LABEL = re.compile(r"\((?:\d{1,3}[A-Z]?|[a-z]{1,4})\)")  # a clause's label, "(2)", "(iv)", "(2A)"
 
 
+# the short names people and the guides use for what the Act spells out ("NCDRC": the National Commission)
+_SHORT_NAMES = {
+    "ncdrc": "national commission", "scdrc": "state commission", "dcdrc": "district commission",
+    "ccpa": "central consumer protection authority", "rbi": "reserve bank", "mrp": "maximum retail price",
+    "nch": "national consumer helpline",
+}  # fmt: skip
+
+
 def stems(text: str) -> frozenset[str]:
+    text = PLACEHOLDER.sub(" ", text)  # a redacted name, <PERSON_1>, is not the Act's "person"
     words = re.findall(r"[a-z0-9]+", re.sub(r"['’]s\b", "", text.lower()))  # "seller's": "seller"
+    words += [w for short in words if short in _SHORT_NAMES for w in _SHORT_NAMES[short].split()]
     return frozenset(stem(w) for w in words if w not in _STOPWORDS)
 
 
@@ -378,7 +394,7 @@ def _scores(
     df = Counter(s for c in candidates for s in c.stems & terms)
     asked = asking_stems(question)  # the words of the question itself weigh more than the story's
     idf = {s: math.log(1 + len(candidates) / df[s]) * (2.0 if s in asked else 1.0) for s in df}
-    wants_figure = bool(_ASKS_FOR_FIGURE.search(question))
+    wants_figure = bool(_ASKS_FOR_FIGURE.search(asking(question)))  # not the story's "Rs 15,000 penalty"
     money = amounts(question)
     exact = exact_bands(candidates, money)
     scores: dict[_Sentence, float] = {}
@@ -401,7 +417,9 @@ _VERDICT_WORDS = frozenset(stem(w) for w in _VERDICT_TEXT.split())
 _ACTION_STEMS = frozenset(stem(w) for w in _ACTION_VERBS)
 
 
-_ASKS_MEANING = re.compile(r"\b(?:mean|means|meaning|define|defined|definition)\b", re.IGNORECASE)
+_ASKS_MEANING = re.compile(
+    r"\b(?:mean|means|meaning|define|defined|definition|counts?\s+as)\b", re.IGNORECASE
+)
 _DEFINES = re.compile(r"^\(\d+[A-Z]?\)\s*[“\"']([^”\"']{2,60})[”\"']\s+(?:means|includes)\b")
 
 
@@ -426,6 +444,9 @@ def topic_stems(question: str) -> frozenset[str]:
         for s in asking_stems(question)
         if len(s) > 2 and s not in _VERDICT_WORDS and s not in _ACTION_STEMS
     )
+
+
+_FORUM_OR_FEE = re.compile(r"\b(?:commissions?|fees?)\b", re.IGNORECASE)
 
 
 def lead_pool(ranked: Sequence[_Sentence], question: str) -> list[_Sentence]:
@@ -467,8 +488,8 @@ def lead_pool(ranked: Sequence[_Sentence], question: str) -> list[_Sentence]:
     exact = {c for c in exact_bands(ranked, money) if c.stems & topic}
     if exact and wants_figure:  # "which commission for my Rs 30 lakh?": its band
         chosen = exact
-    else:
-        chosen |= exact
+    else:  # a band holding a story's sum may lead when it names a forum or a fee, not a fine's ceiling
+        chosen |= {c for c in exact if _FORUM_OR_FEE.search(c.text)}
     return [c for c in ranked if c in chosen] or list(ranked)
 
 

@@ -27,6 +27,9 @@ _INSTRUCTION = re.compile("|".join(f"(?:{p})" for p in _INSTRUCTION_PATTERNS), r
 
 SHINGLE = 6
 LEAK_SHARE = 0.4
+# the gateway's placeholders, <PERSON_1>, <PHONE_2> (pii_filter/redaction/placeholders.py), as a model
+# may space them
+PLACEHOLDER = re.compile(r"<\s*[A-Z][A-Z_]*_\d+\s*>")
 
 
 def looks_like_instruction(text: str) -> bool:

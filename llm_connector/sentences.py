@@ -73,6 +73,26 @@ def follows(label: str, previous: str) -> bool:
 _LEADS_IN = re.compile(r"(?:[:—–]|-{1,2})\s*$")
 
 
+# a definition clause of section 2: (11) “deficiency” means ...
+_DEFINITION = re.compile(r"\(\d+[A-Z]?\)\s*[“\"'][^”\"']{2,60}[”\"']\s+(?:means|includes)\b")
+LEAD_IN_CHARS = 300  # a longer lead-in is quoted on its own and its items carry it abridged
+_HEAD_CHARS, _TAIL_CHARS = 120, 50
+
+
+def abridged(lead_in: str) -> str:
+    """A long lead-in's opening words and its last words, "…" between: what a definition's item needs to
+    read whole ("(11) “deficiency” means any fault, ... … in relation to any service and includes—"),
+    where the whole lead-in and the item would be too long to quote."""
+    words = lead_in.split()
+    head: list[str] = []
+    while words and len(" ".join([*head, words[0]])) <= _HEAD_CHARS:
+        head.append(words.pop(0))
+    tail: list[str] = []
+    while words and len(" ".join([words[-1], *tail])) <= _TAIL_CHARS:
+        tail.insert(0, words.pop())
+    return " ".join([*head, "…", *tail]) if words else lead_in
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of a passage; PDF line breaks are joined, blank lines and list items end a sentence.
 
@@ -124,8 +144,10 @@ def paragraph_sentences(
             else:
                 lists.append((("", ""), []))  # a nested or many-sentence item: its list is not joined
             prose[0] = f"{lead_ins[-1][1]} {prose[0]}"
-        if prose and _LEADS_IN.search(prose[-1]) and len(prose[-1]) <= 300:
+        if prose and _LEADS_IN.search(prose[-1]) and len(prose[-1]) <= LEAD_IN_CHARS:
             lead_ins.append((label, prose.pop()))
+        elif prose and _LEADS_IN.search(prose[-1]) and _DEFINITION.match(prose[-1]):
+            lead_ins.append((label, abridged(prose[-1])))  # stays whole too; its items carry its ends
         sentences.extend((paragraph, sentence) for sentence in prose)
     return _joined(sentences, lists, whole_lists, apart) if whole_lists else sentences
 
