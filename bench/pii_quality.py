@@ -35,6 +35,7 @@ HANDWRITTEN = {
     "hand-written batch 5": Path(__file__).resolve().parent / "pii_adversarial_batch5.yaml",
     "hand-written batch 6": Path(__file__).resolve().parent / "pii_adversarial_batch6.yaml",
     "hand-written batch 7": Path(__file__).resolve().parent / "pii_adversarial_batch7.yaml",
+    "hand-written batch 8": Path(__file__).resolve().parent / "pii_adversarial_batch8.yaml",
 }
 
 
@@ -598,7 +599,28 @@ def handwritten(spacy_model: str, *, write: bool) -> None:
         "booked the tickets' (with the tagger switched off for speed, a noun after the word cannot be "
         "told from a verb). Still missed in probes: 'Sunny works at the Tata Motors showroom' "
         "('works' is a business word, which ends a name), 'Pinky colour saree' taken for a person, "
-        "and Mamaearth taken for one by spaCy.\n\n"
+        "and Mamaearth taken for one by spaCy.\n"
+        "Batch 8 (2026-12-04, 59 questions, written before reading the redaction code for it, from "
+        "this section's notes and the format only, on forms the notes above do not list: South Indian "
+        "names (surname or house name first, initials after the name, Tamil and Telugu sentences) and "
+        "North-East names (Mizo, Naga, Khasi, Meitei, Assamese, Arunachali, Tripuri), names inside "
+        "emails and UPI ids, numbers in Hindi words, words and digits mixed, a letter O typed for a "
+        "zero, numbers and accounts split across lines, a bank's masked numbers (neither personal nor "
+        "required), Hinglish and Tanglish addresses, names after 'thx', 'rgds', 'Regards -', 'Cheers' "
+        "and '- sent from X's Galaxy', two people in one sentence, brands that look like names (Peter "
+        "England, Preethi, Arun, Raymond, Nissan Sunny) as facts; a known locality after the house or "
+        "building is a fact, as the locality policy below says), first score on main before any change: "
+        "recall 0.738 (45/61): PERSON 0.818 (27/33: 'complaint from Manjunatha H.S.', 'en peru "
+        "kayalvizhi', 'S.R. VENKATARAMANAN, Srirangam', 'thx\\nneiphiu', 'Bunty works at the Maruti "
+        "service centre', 'Raymond D\'Souza from Goa here'), ADDRESS 0.600 (6/10: 'No. 9, 4th Cross' "
+        "before a locality, 'B-block ke 45 number flat', and 'makaan number 112, gali number 6', "
+        "counted as leaked because the leak check took 'makaan' and 'number' for identifying words), "
+        "PHONE 0.750 (6/8), IN_AADHAAR 0/1 and BANK_ACCOUNT 0/1 (all four split across a line "
+        "break), EMAIL 0.750 (3/4: 'daimalu basumatary 92 at gmail dot com' lost only its last "
+        "word), DATE_OF_BIRTH 0/1 (\"14th Feb '91\"), UPI_ID 2/2, IN_PIN_CODE 1/1; facts kept 0.938 "
+        "(137/146: six localities after a house or building swallowed by the address, Srirangam, "
+        "Jayanagar and Bhajanpura taken for people, the brand in 'Arun ice creams'); stock 0.492 and "
+        "0.637.\n\n"
         f"{result}\n\n"
     )
     if write:
