@@ -74,7 +74,7 @@ _ADDRESS_KIND_WORDS = frozenset(
     chowk circle park garden gardens layout extension extn stage enclave nagar vihar bagh puram halli
     complex heights estate ground first second third room shop quarter qtr bungalow villa east west north
     south petrol pump atm bank office mall lake hills sadan bhavan niwas avenue ring feet cooperative
-    housing road city town""".split()  # noqa: SIM905 (a word list reads better as text)
+    housing road city town number makaan makan ghar""".split()  # noqa: SIM905 (a word list reads better as text)
 )
 # a run of digits this long identifies by itself (a card's or Aadhaar's last four, printed for
 # sharing, do not)

@@ -73,13 +73,36 @@ def _emails(text: str) -> list[tuple[int, int, str]]:
         domain = _DOT_ONLY.sub(".", match.group("domain"))
         written = match.group()
         if written != f"{local}@{domain}" and _is_email_domain(domain) and not _prose(match):
-            found.append((match.start(), match.end(), f"{local}@{domain}"))
+            start, spaced = _spaced_local(text, match.start())
+            found.append((start, match.end(), f"{spaced}{local}@{domain}"))
             position = match.end()
         else:
             # not an address from this start ("me at shalini.b"); try the next word
             next_word = re.search(r"[\s.\[({@]+", text[match.start() : match.end()])
             position = match.start() + (next_word.end() if next_word else len(written))
     return found
+
+
+# "mera email hai daimalu basumatary 92 at gmail dot com": after an email cue, the words before a
+# spelled-out address are its local part, written with spaces
+_EMAIL_CUE_BEFORE = re.compile(r"(?i)\b(?:e-?mail|mail|gmail)(?:\s+(?:id|address))?\s*(?:is|hai|:|-)?\s*$")
+_SPACED_LOCAL_WORDS = 3
+
+
+def _spaced_local(text: str, start: int) -> tuple[int, str]:
+    """Where the address starts when up to three words no one uses in English run from an email cue to
+    it, and those words joined; else the match's own start and nothing."""
+    begin = start
+    taken: list[str] = []
+    for _ in range(_SPACED_LOCAL_WORDS):
+        previous = re.search(r"([A-Za-z0-9_]+)[ \t]+$", text[max(0, begin - 40) : begin])
+        if not previous or english_zipf(previous.group(1).casefold()) >= EVERYDAY_ZIPF:
+            break
+        begin -= len(previous.group())
+        taken.insert(0, previous.group(1))
+        if _EMAIL_CUE_BEFORE.search(text, max(0, begin - 30), begin):
+            return begin, "".join(taken)
+    return start, ""
 
 
 # "rahul_k at gmail", "priya @ yahoo": a mail provider's name with no ending names the address

@@ -34,8 +34,9 @@ _DATE = (
     # the analysis copy writes any separator between two digits as one space (normalise.py)
     r"(?:[12]\d|3[01]|0?[1-9])[/.\- ](?:1[0-2]|0?[1-9])[/.\- ](?:19|20)?\d{2}"
     r"|(?:19|20)\d{2}[- ](?:1[0-2]|0[1-9])[- ](?:[12]\d|3[01]|0[1-9])"
-    rf"|{_DAY}\s*(?:of\s+)?(?:{_MONTH})\.?,?\s*(?:19|20)\d{{2}}"
-    rf"|(?:{_MONTH})\.?\s+{_DAY},?\s*(?:19|20)\d{{2}}"
+    # the year in full or cut short after an apostrophe: "14th Feb '91"
+    rf"|{_DAY}\s*(?:of\s+)?(?:{_MONTH})\.?,?\s*(?:(?:19|20)\d{{2}}|['’]\d{{2}})"
+    rf"|(?:{_MONTH})\.?\s+{_DAY},?\s*(?:(?:19|20)\d{{2}}|['’]\d{{2}})"
 )
 _BIRTH_CUE = (
     r"d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s*date|birthday|born(?:\s+on)?|"

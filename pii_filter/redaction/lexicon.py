@@ -58,6 +58,7 @@ class Lexicon:
     devanagari_names: frozenset[str] = frozenset()
     devanagari_ambiguous: frozenset[str] = frozenset()
     devanagari_stop_words: frozenset[str] = frozenset()
+    localities: frozenset[str] = frozenset()
 
     def is_name_word(self, word: str) -> bool:
         folded = word.casefold()
@@ -90,12 +91,16 @@ class Lexicon:
         return word.strip(".,").casefold() in self.business_words
 
     def is_known_non_person(self, phrase: str) -> bool:
-        """True for a whole phrase that is a listed seller, brand or place."""
+        """True for a whole phrase that is a listed seller, brand, place or locality."""
         folded = normalise_phrase(phrase)
-        return folded in self.organisations or folded in self.places
+        return folded in self.organisations or folded in self.places or folded in self.localities
 
     def is_place(self, phrase: str) -> bool:
         return normalise_phrase(phrase) in self.places
+
+    def is_locality(self, phrase: str) -> bool:
+        """A listed locality of a large city ("Bellandur", "Ghatkopar West"), not a city itself."""
+        return normalise_phrase(phrase) in self.localities
 
     def ends_with_place(self, text: str) -> bool:
         """True when the last one to four words of the text name a listed place."""
@@ -123,4 +128,5 @@ def load_lexicon(path: str = str(LEXICON_PATH)) -> Lexicon:
         devanagari_names=_words(raw.get("devanagari_names")),
         devanagari_ambiguous=_words(raw.get("devanagari_ambiguous")),
         devanagari_stop_words=_words(raw.get("devanagari_stop_words")),
+        localities=_phrases(raw.get("localities") or ""),
     )

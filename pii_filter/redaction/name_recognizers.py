@@ -16,7 +16,12 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from pii_filter.redaction.lexicon import EVERYDAY_ZIPF, RARE_ZIPF, Lexicon, load_lexicon
 from pii_filter.redaction.local_recognizer import OwnRecognizer
 
-_STRONG_CUE = r"my\s+name\s+is|my\s+name's|name\s+is|myself|name\s*[:\-]|naam(?:\s+(?:hai|he|h)\b)?"
+_STRONG_CUE = (
+    r"my\s+name\s+is|my\s+name's|name\s+is|myself|name\s*[:\-]|naam(?:\s+(?:hai|he|h)\b)?|"
+    # "my name" in Tamil, Telugu, Malayalam, Kannada, Bengali, Marathi, Gujarati written in Latin letters
+    r"(?:en|enn|naa|naa\s+yokka|ente|nanna)\s+(?:peru|peyar|peyaru|per|pēr|hesaru)|amar\s+nam|"
+    r"amar\s+naam|maz[he]?\s+na(?:a)?v|majh[ae]\s+na(?:a)?v|maru\s+naam"
+)
 # honorifics and relations: a word after them is a name unless it is everyday English ("my son aryan",
 # not "my son played")
 _RELATION_CUE = (
@@ -31,6 +36,7 @@ _RELATION_CUE = (
 )
 _WEAK_CUE = (
     r"i\s+am|i'm|this\s+is|it's|regards|thanks|thank\s+you|sincerely|yours\s+truly|faithfully|"
+    r"thx|thnx|thnks|tnx|tks|rgds|regds|cheers|"
     r"named|called|on\s+behalf\s+of|"
     r"cc|signed|sent\s+by|sir|madam|ji|name|from(?=\s*:)|i(?=\s*,)|"
     # a form's or letter's labelled line: "Sender: V. S. Achuthan Nair", "Complainant - Rekha Pillai"
@@ -72,6 +78,19 @@ _LAST_DASH = re.compile(r"[ \t](?:-{1,2}|—|–|~)[ \t]*(?=[^\n\-–—~]{2,40}
 _POST_CUE = re.compile(
     r"(?<![\w.])((?:[A-Za-z][A-Za-z'’]*\.?)(?:[ ](?:[A-Za-z][A-Za-z'’]*\.?)){0,3})[ ,]+"
     r"(?i:here|this\s+side|writing|speaking|signing\s+off|bol\s+rah[aei]|hoon|hun|hu)\b"
+)
+# South Indian initials beside a name nobody listed: after it ("Manjunatha H.S.", "Karthikeyan S,"),
+# or before it in any case ("S.R. VENKATARAMANAN", "K.Muthulakshmi"); not a post office ("P.O.")
+_INITIALS_AFTER = re.compile(
+    r"(?<![\w.@])([A-Z][a-z]{2,})[ \t]+((?:[A-Z]\.){1,3}|[A-Z](?![\w.'’]))(?=[ \t]*(?:[,;:)\n]|$))"
+)
+_INITIALS_BEFORE = re.compile(
+    r"(?<![\w.@])(?!P\.\s?O\.)((?:[A-Z]\.[ \t]?){1,3})[ \t]*([A-Z][a-z]{2,}|[A-Z]{3,})(?![\w@])"
+)
+# street and locality words a Capitalised word after initials can be ("M.G. Road", "J.P. Nagar")
+_PLACE_WORD = re.compile(
+    r"(?i)(?:road|rd|street|marg|nagar|vihar|colony|layout|puram|bagh|ganj|chowk|park|garden|halli|"
+    r"palya|pally|wadi|peth|pet|pura|abad|sector|block|phase|stage|cross|main|complex|market|station)$"
 )
 # initials in any case ("p.", "p.k.", "R"), a word with an optional apostrophe part ("d'souza")
 _NAME_TOKEN = re.compile(r"(?:[A-Za-z]\.){1,3}|[A-Za-z]+(?:['’][A-Za-z]+)?\.?")
@@ -169,6 +188,10 @@ class PersonCueRecognizer(_PersonRecognizer):
                 results.append(
                     RecognizerResult("PERSON", start, end, CUE_SCORE, recognition_metadata=metadata)
                 )
+        for found in [*_INITIALS_AFTER.finditer(text), *_INITIALS_BEFORE.finditer(text)]:
+            word = found.group(1) if found.re is _INITIALS_AFTER else found.group(2)
+            if self._unlisted_name_word(word):
+                results.append(RecognizerResult("PERSON", found.start(), found.end(), CUE_SCORE))
         tail = text.rstrip(" \t\n.!")
         for dash in _LAST_DASH.finditer(tail):
             span = self._name_after(tail, dash.end(), strong=False)
@@ -183,6 +206,15 @@ class PersonCueRecognizer(_PersonRecognizer):
             if span:
                 results.append(RecognizerResult("PERSON", span[0], span[1], CUE_SCORE))
         return results
+
+    def _unlisted_name_word(self, word: str) -> bool:
+        """A word English rarely uses that is no brand, place, street word or Hinglish."""
+        lexicon = self._rules.lexicon
+        return (
+            lexicon.is_unknown_word(word)
+            and not self._rules.is_blocked(word)
+            and not _PLACE_WORD.search(word)
+        ) or lexicon.is_name_word(word)
 
     def _signs(self, line: str) -> bool:
         """A signature line's words could all be a name's: listed names, or no everyday English,

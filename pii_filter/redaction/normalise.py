@@ -3,8 +3,8 @@
 People (and people dodging filters) write identifiers with invisible characters inside, full-width or
 other-script digits, odd spaces and separators. The analyzer reads a normalised copy: Unicode NFKC,
 format and control characters removed, decimal digits of every script as ASCII, whitespace runs folded,
-and a separator between two digits ("2345.6789", "4111_1111", "98765 - 43210") as one
-space. Every character of the copy remembers which
+and a separator between two digits ("2345.6789", "4111_1111", "98765 - 43210") or a line break
+inside a wrapped number as one space. Every character of the copy remembers which
 stretch of the original it came from, so a span found in the copy removes the whole original value,
 the invisible characters inside and around it included.
 """
@@ -24,9 +24,16 @@ _IGNORABLE_RANGES = (
 )
 _KEPT_CONTROLS = frozenset("\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85")
 # ASCII text without control characters, tabs or repeated spaces needs no work at all
-_NEEDS_WORK = re.compile(r"[^\x20-\x7e\n]|[ \n]{2}|\d(?:[-._/]| ?- ?)\d")
+_NEEDS_WORK = re.compile(r"[^\x20-\x7e\n]|[ \n]{2}|\d(?:[-._/]| ?- ?)\d|\d ?\n ?\d")
 # "2345.6789", "4111_1111", "98765 - 43210"; not " / ", which lists two numbers
 _DIGIT_GAP = re.compile(r"(?<=\d)(?:[-._/]| ?- ?)(?=\d)")
+# a number wrapped onto the next line ("Mobile: 99001\n23456", "4567 8901\n2341"): groups of three
+# to five digits on both sides, so a PIN code on the next line stays apart, and on neither side a whole
+# mobile number (ten digits, in groups or not): two numbers listed line by line stay two
+_WRAPPED_DIGITS = re.compile(
+    r"(?<!\d)(?<!\d )(?P<before>(?:\d{1,5} )*\d{3,5})(?P<gap> ?\n ?)(?P<after>\d{3,5}(?: \d{1,5})*)(?![\d])"
+)
+_WHOLE_NUMBER_DIGITS = 10
 
 
 def is_invisible(char: str) -> bool:
@@ -143,7 +150,17 @@ def _fold_spacing(copy: NormalisedText) -> NormalisedText:
         replacements.append((run.start(), run.end(), "\n" if "\n" in run.group() else " "))
     folded = copy.rewrite(replacements) if replacements else copy
     gaps = [(m.start(), m.end(), " ") for m in _DIGIT_GAP.finditer(folded.text)]
+    gaps += [
+        (m.start("gap"), m.end("gap"), " ")
+        for m in _WRAPPED_DIGITS.finditer(folded.text)
+        if max(_digits(m.group("before")), _digits(m.group("after"))) < _WHOLE_NUMBER_DIGITS
+    ]
+    gaps.sort()
     return folded.rewrite(gaps) if gaps else folded
+
+
+def _digits(text: str) -> int:
+    return sum(char.isdigit() for char in text)
 
 
 _PUNCTUATION_RUN = re.compile(r"[^\w\s]{3,}")

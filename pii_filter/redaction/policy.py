@@ -96,6 +96,10 @@ _LOCALITY_END = re.compile(
     r"(?i)\s(?:bagh|vihar|puram|ganj|chowk|market|colony|road|street|layout|enclave|extension|halli|"
     r"palya|wadi|peth|garden|gardens|park|cross|circle|bazaar|bazar|mohalla|basti|sector|nagar)$"
 )
+# ... or one word ending in it: "Jayanagar", "Bhajanpura", "Kukatpally", "Hazratganj"
+_LOCALITY_WORD = re.compile(
+    r"(?i)^[a-z]{3,}(?:nagar|puram|pura|halli|palya|pally|guda|ganj|wadi|peth|abad|bagh)$"
+)
 _POSSESSIVE_AFTER = re.compile(r"['’]s\b")
 _DISTRICT_WORDS = r"dist|distt|district|zila|zilla|jila|tehsil|taluk|taluka|mandal"
 _PLACE_BEFORE = re.compile(
@@ -103,6 +107,10 @@ _PLACE_BEFORE = re.compile(
 )
 # ... or after it: "Uttara Kannada dist", "Krishna district"
 _PLACE_AFTER = re.compile(rf"(?i)[ \t]+(?:{_DISTRICT_WORDS})\b")
+# "works" after a name is a verb when a preposition follows it: "Bunty works at the Maruti centre"
+_WORKS_AS_VERB = re.compile(r"[ \t]+works[ \t]+(?:at|in|for|as|with|from|on)\b")
+# "Pinky colour saree", "Rose shade lipstick": a colour's name, not a person's
+_COLOUR_AFTER = re.compile(r"(?i)[ \t]+(?:colou?r(?:ed)?|shade|tone)\b")
 _NAME_BREAK = re.compile(r"\n|[ \t][-–—][ \t]")
 _CUE_RECOGNIZERS = frozenset({"PersonCueRecognizer", "DevanagariNameRecognizer", "EnglishWordNameRecognizer"})
 
@@ -131,7 +139,9 @@ def refine_person(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[in
     if all(_is_initial(text[s:e]) for s, e in words):
         return None
     start, end = words[0][0], words[-1][1]
-    if lexicon.is_known_non_person(text[start:end]) or _preceded_by_brand(text, start, lexicon):
+    if lexicon.is_known_non_person(text[start:end]):
+        return None
+    if _preceded_by_brand(text, start, lexicon) and not _starts_with_surname(text, start, lexicon):
         return None
     if _POSSESSIVE_AFTER.match(text, end) and lexicon.is_known_non_person(text[start : end + 2]):
         return None  # "Johnson's baby lotion", "Haldiram's": a brand written with its "'s"
@@ -153,6 +163,9 @@ def _refine_by_piece(text: str, start: int, end: int, lexicon: Lexicon) -> tuple
             refined = refine_person(text, piece_start, piece_end, lexicon)
             if refined is not None:
                 return refined
+            piece = text[piece_start:piece_end].strip()
+            if cut and cut.group() != "\n" and lexicon.is_known_non_person(piece):
+                return None  # "Vashi - MSEDCL sent": after a place and a dash, a new clause
         if cut:
             piece_start = cut.end()
     return None
@@ -209,8 +222,11 @@ def _not_a_name_word(word: str, lexicon: Lexicon) -> bool:
 
 
 def _followed_by_business_word(text: str, end: int, lexicon: Lexicon) -> bool:
+    """ "Sharma Electronics", "Gupta Works": a shop; not "Sunny works at the showroom", a verb."""
     following = re.match(r"[ \t]+(\S+)", text[end : end + 40])
-    return bool(following and lexicon.is_business_word(following.group(1)))
+    if not following or not lexicon.is_business_word(following.group(1)):
+        return False
+    return not _WORKS_AS_VERB.match(text, end)
 
 
 def _extend_right(text: str, end: int, lexicon: Lexicon) -> int:
@@ -225,14 +241,22 @@ def _extend_right(text: str, end: int, lexicon: Lexicon) -> int:
 
 
 def _extend_left(text: str, start: int, lexicon: Lexicon) -> int:
-    """The given name before a recognised surname ("Tanushree Bhattacharjee")."""
+    """The given name before a recognised surname ("Tanushree Bhattacharjee"); before a listed
+    surname even a brand's name is a given name ("Raymond D'Souza", "Allen Pinto")."""
     previous = re.search(r"(?<![\w.])([A-Z][a-z]+)[ \t]$", text[max(0, start - 40) : start])
     if not previous:
         return start
     word = previous.group(1)
-    if lexicon.is_common_word(word) or lexicon.is_known_non_person(word) or lexicon.is_business_word(word):
+    if lexicon.is_common_word(word) or lexicon.is_business_word(word) or lexicon.is_place(word):
+        return start
+    if lexicon.is_known_non_person(word) and not _starts_with_surname(text, start, lexicon):
         return start
     return start - (len(word) + 1)
+
+
+def _starts_with_surname(text: str, start: int, lexicon: Lexicon) -> bool:
+    first = re.match(r"[A-Za-z'’]+", text[start:])
+    return bool(first and first.group().casefold() in lexicon.surnames)
 
 
 def select_spans(text: str, results: Iterable[RecognizerResult], lexicon: Lexicon) -> list[Span]:
@@ -258,10 +282,16 @@ def select_spans(text: str, results: Iterable[RecognizerResult], lexicon: Lexico
             start, end = refined
             if not from_cue and not _looks_like_a_name(text[start:end], lexicon):
                 continue
-            if not from_cue and _LOCALITY_END.search(text[start:end]):
+            if not from_cue and _names_a_locality(text[start:end]):
                 continue
+            if not from_cue and " " not in text[start:end] and _COLOUR_AFTER.match(text, end):
+                continue  # "a Pinky colour saree"; after a cue ("my sister Pinky") still a person
         candidates.append(Span(kind, start, end))
     return merge_overlaps(candidates)
+
+
+def _names_a_locality(span_text: str) -> bool:
+    return bool(_LOCALITY_END.search(span_text) or _LOCALITY_WORD.match(span_text))
 
 
 def merge_overlaps(spans: list[Span]) -> list[Span]:

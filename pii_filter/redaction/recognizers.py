@@ -258,9 +258,14 @@ _STREET_WORDS = (
 )
 _ADDRESS_START = re.compile(
     rf"(?i)\b(?:flat|house|h\.?\s?no|door|d\.?\s?no|plot|apt|apartment|bungalow|villa|qtr|quarter|"
-    rf"room|shop|block|wing|ward|tower|building|bldg|khasra|survey)\b\.?\s*(?:no\.?|number|#)?\s*[:\-]?\s*{_NUMBER}"
+    rf"room|shop|block|wing|ward|tower|building|bldg|khasra|survey|makaan|makan|kothi|gali)\b\.?\s*"
+    rf"(?:no\.?|number|nambar|#)?\s*[:\-]?\s*{_NUMBER}"
     rf"(?!\s*(?:%|off\b|discount|cashback|percent|rs\b|rupees|inr|₹))(?!\d|[ -]\d{{5}})"
     rf"|#\s?{_NUMBER}"
+    # Hinglish puts the number first: "45 number flat", "3 no. gali"
+    rf"|\b{_NUMBER}\s+(?:number|nambar|no\.?)\s+(?:flat|house|makaan|makan|ghar|gali|kothi|dukaan|dukan|shop|plot)\b"
+    # "No. 9, 4th Cross", "B-204, Green Acres": a door or flat number opening the message or a line
+    r"|(?:(?<=^)|(?<=\n)|(?<=: ))(?:No\.?\s?\d{1,4}[A-Za-z]?|[A-Z]-?\d{1,4}[A-Za-z]?)(?=,)"
     rf"|(?<![\d,.])\b{_NUMBER},?\s+(?:[A-Za-z]+\s+){{0,3}}?(?:{_STREET_WORDS})\b"
     rf"|\b\d{{1,3}}(?:st|nd|rd|th)\s+(?:cross|main|floor|street|road|lane|block|stage|phase|sector)\b"
     rf"|\b(?:sector|road\s+no\.?)\s*\d{{1,3}}\b"
@@ -272,6 +277,7 @@ _ABBREVIATION_END = "".join(
 )
 _PIECE_SPLIT = re.compile(rf",|\s[-–—]\s|\n|(?<=[a-z]{{3}}){_ABBREVIATION_END}\.\s")
 _SENTENCE_END = re.compile(r"[.!?;]\s|[.!?;]$")
+_PIN_START = re.compile(r"(?:pin\s*(?:code)?\s*[:\-]?\s*)?[1-9]\d{2} ?\d{3}(?!\d)", re.IGNORECASE)
 
 
 class StreetAddressRecognizer(OwnRecognizer):
@@ -319,6 +325,9 @@ class StreetAddressRecognizer(OwnRecognizer):
             place_at = self._place_offset(piece) if piece else None
             if not piece or place_at == 0 or (pieces and _DISTRICT.match(piece)):
                 break
+            if pieces and place_at is None and self._ends_at_locality(text, piece, split):
+                pieces += 1  # "villa 38, Adarsh Palm Retreat, Bellandur": an address, whose locality
+                break  # stays as a fact
             town = _TOWN_AND_PIN.fullmatch(piece)
             if pieces and town and _ends_with_town(town.group(1), self._lexicon):
                 break
@@ -345,6 +354,18 @@ class StreetAddressRecognizer(OwnRecognizer):
         if pieces < 2 and street_words < 2:
             return None  # "flat 302" alone, "12 main" alone: not enough to call it an address
         return end
+
+    def _ends_at_locality(self, text: str, piece: str, split: re.Match[str] | None) -> bool:
+        """The piece opens with a listed locality and no city or PIN code follows it: the locality is
+        the place the question names (a fact); before a city it is a line of the postal address."""
+        words = re.findall(r"[^\W_][\w.]*", piece)
+        listed = [n for n in (3, 2, 1) if n <= len(words) and self._lexicon.is_locality(" ".join(words[:n]))]
+        if not listed or (len(words) > listed[0] and _ADDRESS_WORD.fullmatch(words[listed[0]])):
+            return False  # "Varthur Road", "Koramangala 4th Block": a street or block named after it
+        if not split:
+            return True
+        following = _PIECE_SPLIT.split(text[split.end() :], maxsplit=1)[0].strip(" ,-–—\n")
+        return not (self._place_offset(following) == 0 or _PIN_START.match(following))
 
     def _place_offset(self, piece: str) -> int | None:
         """Where a listed city or state starts inside the piece ("kharghar navi mumbai 410210")."""
