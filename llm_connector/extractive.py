@@ -105,6 +105,8 @@ _SAME_WORD = {
     "admitted": "admit", "admission": "admit", "admissibility": "admit",
     "seller": "sell", "sellers": "sell", "buyer": "buy", "buyers": "buy",
     "heard": "hear",
+    "told": "disclose", "hid": "withhold", "hide": "withhold", "hides": "withhold", "hiding": "withhold",
+    "hidden": "withhold", "foreign": "outside", "live": "reside", "lives": "reside", "living": "reside",
 }  # fmt: skip
 
 
@@ -605,9 +607,26 @@ def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: in
     remedy = _remedy_lead(candidates, scores, question, take) if remedial else []
     for number in {c.number for c in remedy}:  # the remedy takes one of its passage's two places
         per_passage[number] = 1
-    lead = take(lead_pool([c for c in matching if not c.action], question), 1) or take(matching, 1)
+    pool = lead_pool([c for c in matching if not c.action], question)
+    best_lead = next((c for c in pool if c not in chosen), None)
+    lead = []
+    figure_asked = bool(_ASKS_FOR_FIGURE.search(asking(question)))
+    if (  # "It must show the country of origin ...": the answer, after the sentence it refers back to
+        best_lead in antecedent
+        and antecedent[best_lead] not in chosen
+        and not (figure_asked and not (best_lead.figures or antecedent[best_lead].figures))
+    ):  # ("A marketplace must ..."); for a question asking a figure, the two must state one
+        lead = take([antecedent[best_lead], best_lead], 2)
+        if best_lead not in lead:  # the sentence before it alone answers nothing: not quoted
+            for c in lead:
+                chosen.remove(c)
+                per_passage[c.number] -= 1
+            lead = []
+    lead = lead or take(pool, 1) or take(matching, 1)
     if not lead:  # the remedy said all the passages had
         lead, remedy = remedy, []
+    elif len(lead) == 2:  # the answer and the sentence before it: one of its passage's two places
+        per_passage[lead[0].number] -= 1
     elif not lead[0].law:  # a guide's answer is read with the rest of its paragraph, when short
         lead = _with_paragraph(lead[0], matching, question, take)
         per_passage[lead[0].number] = max(per_passage[lead[0].number] - len(lead) + 1, 1)  # one place

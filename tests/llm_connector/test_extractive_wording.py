@@ -149,3 +149,33 @@ def test_a_storys_sum_in_a_fines_band_does_not_lead() -> None:
     )
     fine, loan = candidate_sentences([passage], SYSTEM_PROMPT, question=question)
     assert lead_pool([fine, loan], question) == [loan]
+
+
+def test_an_answer_that_refers_back_is_quoted_after_the_sentence_before_it() -> None:
+    """ "It must show the country of origin ..." answers best, but "It" is the marketplace of the sentence
+    before: both are quoted, in the passage's order, rather than neither."""
+    duties = Passage(
+        chunk_id="guide-platforms",
+        source="knowledge/platforms.md",
+        title="E-commerce platforms",
+        text=(
+            "A marketplace must also make available seller details: name, address and a ticket number for "
+            "each complaint.\n"
+            "It must show the country of origin and key information on returns before you buy.\n"
+            "An online marketplace is an electronic service provider."
+        ),
+    )
+    answer = _answer(
+        "does a marketplace have to show which country a product was made in before i buy?", [duties]
+    )
+    assert answer.startswith(
+        "A marketplace must also make available seller details: name, address and a ticket number for each "
+        "complaint. [1] It must show the country of origin and key information on returns before you buy. [1]"
+    )
+
+
+def test_peoples_words_meet_the_acts() -> None:
+    assert stems("disclose") <= stems("shouldnt he have told us?")
+    assert stems("withholding") <= stems("does hiding such facts count?")
+    assert stems("outside") <= stems("a foreign website")
+    assert stems("resides") <= stems("where i live now")
