@@ -3,7 +3,10 @@
 bench/data/scope_heldout.csv holds questions written blind for issue #scope (before the decision was
 changed): out-of-scope ones from other statutes and forums that share words with consumer law, and
 in-scope ones as people type them, some naming tax, GST, a cheque, the police or rent in passing;
-scope_heldout2.csv to scope_heldout5.csv are later sets of the same kind; scope_dev6.csv is a dev set
+scope_heldout2.csv to scope_heldout5.csv are later sets of the same kind; scope_heldout6.csv (issue #14)
+holds in-scope questions about hospitality, rentals, vehicles and dealers, professional services,
+education, travel, repairs, utilities, digital services and housing, beside out-of-scope ones that
+share the law's words; scope_dev6.csv is a dev set
 (the one the word lean of rag_core.scope_words was written beside, so not a check). Each
 question goes through rag_core's Retriever over one index of the Act and knowledge/ built for the run
 (shared by every --file);
