@@ -160,13 +160,17 @@ class Retriever:
         similarity.update(snapshot.similarities(vector, [i for i in chosen if i not in similarity]))
         best = max(similarity.values(), default=0.0)
         out_of_scope = self.scope is not None and self.scope.out_of_scope(vector, text)
+        # the threshold refuses what the index cannot answer, unless the examples are sure it is a consumer's
+        unsupported = best < self.relevance_threshold and not (
+            self.scope is not None and self.scope.surely_in_scope(vector, text)
+        )
         passages = [
             passage_for(unit, snapshot.records, similarity, budget_chars=self.unit_chars) for unit in units
         ]
         done = time.perf_counter()
         return RetrievalResult(
             passages=passages,
-            no_context=out_of_scope or best < self.relevance_threshold,
+            no_context=out_of_scope or unsupported,
             index_version=snapshot.snapshot_id,
             best_score=best,
             out_of_scope=out_of_scope,

@@ -9,7 +9,9 @@ logistic regression trained on all the examples' vectors tips the balance by at 
 the directions that separate the two sides (tax, a tribunal, a cheque's drawer) rather than the
 question's shape. A question that names another law's forum or instrument and nothing of the Act's
 (rag_core.scope_words) leans out of scope by `other_law_lean` more. The examples are embedded once, with
-the same model as the question.
+the same model as the question. A question on the in-scope side by at least `sure_margin` is a consumer's
+question even when no passage of the index is close (a hotel, a resort, a jeweller: the Act and the guides
+name few trades), so the Retriever does not refuse it for its best passage's score alone.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ class ScopeCheck:
     bias: float = 0.0
     lean: float = 0.04
     other_law_lean: float = 0.1
+    sure_margin: float = 0.1
 
     @classmethod
     def build(
@@ -77,6 +80,7 @@ class ScopeCheck:
         margin: float = 0.0,
         lean: float = 0.04,
         other_law_lean: float = 0.1,
+        sure_margin: float = 0.1,
     ) -> ScopeCheck:
         inside, outside = read_examples(path)
         vectors = embedder.embed(inside + outside)
@@ -93,6 +97,7 @@ class ScopeCheck:
             bias=bias,
             lean=lean,
             other_law_lean=other_law_lean,
+            sure_margin=sure_margin,
         )
 
     def closeness(self, vector: np.ndarray) -> tuple[float, float]:
@@ -117,7 +122,15 @@ class ScopeCheck:
         """`other_law_lean` when the text names another law's forum or instrument and nothing of the Act's."""
         return self.other_law_lean if text and names_other_law(text) else 0.0
 
+    def inside_by(self, vector: np.ndarray, text: str = "") -> float:
+        """How far the question sits on the in-scope side of the line (negative: out of scope)."""
+        inside, outside = self.closeness(vector)
+        return inside + self.margin - (outside + self.tilt(vector) + self.words_lean(text))
+
     def out_of_scope(self, vector: np.ndarray, text: str = "") -> bool:
         """`text` is what `vector` embeds; without it only the vector decides."""
-        inside, outside = self.closeness(vector)
-        return outside + self.tilt(vector) + self.words_lean(text) > inside + self.margin
+        return self.inside_by(vector, text) < 0
+
+    def surely_in_scope(self, vector: np.ndarray, text: str = "") -> bool:
+        """In scope by at least `sure_margin`: the examples decide, whatever the index holds."""
+        return self.inside_by(vector, text) >= self.sure_margin

@@ -161,3 +161,45 @@ def test_words_shared_with_consumer_complaints_need_their_other_law_context() ->
     assert names_other_law("who gets custody of the children when parents separate?")
     # the information commission is RTI's forum, not the Act's
     assert names_other_law("can I appeal to the state information commission if the PIO ignores my RTI?")
+
+
+# kinds of paid services the Act and the guides hardly name (written for this test, in no evaluation set and
+# not in rag_core/scope_examples.txt)
+TRADES_THE_INDEX_BARELY_NAMES = (
+    "the wedding planner we paid took the decorator's money too and the stage was never set up",
+    "the costume shop that rented my son's school play outfit will not return the deposit over a small tear",
+)
+NOT_A_GRIEVANCE = (
+    "what is the best way to clean a silver necklace at home?",
+    "how many casual leaves can a shop employee take in a year under the state rules?",
+)
+
+
+def test_how_far_inside_is_the_one_decision(embedder: Embedder, scope: ScopeCheck) -> None:
+    for question in TRADES_THE_INDEX_BARELY_NAMES + NOT_A_GRIEVANCE + OTHER_LAWS + CONSUMER:
+        text = follow_up_text(question, [], count_tokens=embedder.count_tokens)
+        v = vector(embedder, question)
+        inside, outside = scope.closeness(v)
+        by = scope.inside_by(v, text)
+        assert by == pytest.approx(inside + scope.margin - outside - scope.tilt(v) - scope.words_lean(text))
+        assert scope.out_of_scope(v, text) == (by < 0)
+        assert scope.surely_in_scope(v, text) == (by >= scope.sure_margin)
+        assert not (scope.surely_in_scope(v, text) and scope.out_of_scope(v, text))
+
+
+@pytest.mark.parametrize("question", TRADES_THE_INDEX_BARELY_NAMES)
+def test_a_paid_trade_the_index_barely_names_is_surely_in_scope(
+    embedder: Embedder, scope: ScopeCheck, question: str
+) -> None:
+    text = follow_up_text(question, [], count_tokens=embedder.count_tokens)
+    assert scope.surely_in_scope(vector(embedder, question), text)
+    never = dataclasses.replace(scope, sure_margin=float("inf"))
+    assert not never.surely_in_scope(vector(embedder, question), text)
+
+
+@pytest.mark.parametrize("question", NOT_A_GRIEVANCE + OTHER_LAWS)
+def test_how_to_and_other_laws_are_never_surely_in_scope(
+    embedder: Embedder, scope: ScopeCheck, question: str
+) -> None:
+    text = follow_up_text(question, [], count_tokens=embedder.count_tokens)
+    assert not scope.surely_in_scope(vector(embedder, question), text)
