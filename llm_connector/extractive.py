@@ -22,13 +22,13 @@ from dataclasses import dataclass
 
 from common.failures import withdrawn
 from common.messages import GroundedPrompt, Passage
+from common.remedy import asks_remedy
 from llm_connector.citations import is_statute, source_label
 from llm_connector.guard import PLACEHOLDER, echoes, looks_like_instruction
 from llm_connector.provider import Completion
 from llm_connector.remedy import (
     about_online_buying,
     administrative,
-    asks_remedy,
     named_forum,
     online_story,
     remedy_parts,

@@ -13,34 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-# the asking sentence wants a way out, not a definition or a figure: "what can I do", "kya karu"
-ASKS_REMEDY = re.compile(
-    r"\bwhat\s+(?:can|could|should|shall|do|must)\s+(?:i|we)\s+(?:do|now)\b"
-    r"|\bwhat\s+(?:are|r)\s+(?:my|our)\s+(?:options|rights|remed\w*)"
-    r"|\bwhat\s+(?:remed\w*|options|action)\b"
-    r"|\b(?:can|could|should|may)\s+(?:i|we)\s+(?:complain|sue|take\s+(?:any\s+)?action|file\s+a\s+(?:case|complaint))"
-    r"|\bwhere\s+(?:can|do|should|to|shall)\s+(?:i\s+|we\s+)?(?:complain|file)\b"
-    r"|\bhow\s+(?:can|do|should)\s+(?:i|we)\s+get\s+(?:my|our|the)\s+money\s+back\b"
-    # "can I get a new car?", "can we get a refund", "can i claim compensation": the remedy itself asked for
-    r"|\b(?:can|could|will|may)\s+(?:i|we)\s+(?:get|claim|ask\s+for|demand)\s+(?:a\s+|an\s+|my\s+|our\s+|the\s+|any\s+)?"
-    r"(?:money\s+back|refund|replace\w*|new\b|compensation|damages)"
-    r"|\bis\s+there\s+(?:any|a)\s+(?:remed\w*|way\s+out|solution|legal\s+(?:remed\w*|action))\b"
-    r"|\bwhat\s+legal\s+(?:action|steps|remed\w*|options)\b"
-    r"|\banything\s+(?:i|we)\s+can\s+do\b|\bwhat\s+do\s+(?:i|we)\s+do\b"
-    r"|\bkya\s+kar(?:u|un|oon|en|e|ein|na\s+chahiye|\s+sakt[aie])\b"
-    r"|^\s*help\W*$",
-    re.IGNORECASE | re.MULTILINE,
-)
-# the part of a remedy each kind of sentence states
-FORUM = re.compile(
-    r"\b(?:District|State|National)\s+Commission\b|\bconsumer\s+commission\b|\bcommission\s+that\s+"
-    r"matches\b",
-    re.IGNORECASE,
-)
-TIME_LIMIT = re.compile(r"\btwo\s+years\b|\bsection\s+69\b", re.IGNORECASE)
+from common.remedy import COMPLAINT, FORUM, TIME_LIMIT
+
+# the part of a remedy each kind of sentence states (the forum and the time limit: common.remedy)
 RELIEF = re.compile(r"\b(?:refund|replace\w*|compensation)\b", re.IGNORECASE)
 _BY_COMMISSION = re.compile(r"\bcommission\b|\bsection\s+39\b|\bcomplaint\b", re.IGNORECASE)
-_COMPLAINT = re.compile(r"\bcomplain\w*|(?<!-)\bfil(?:e|ed|ing)\b|\binstituted\b", re.IGNORECASE)
 _BAND = re.compile(r"\bup\s*to\s+(?:Rs|₹)", re.IGNORECASE)  # "up to Rs 50 lakh District Commission"
 _HEADING = re.compile(r"^(?:What|How|When|Where|Which|Who|Why)\b")  # a guide's summary line, no statement
 _APPEAL = re.compile(r"\bappeal\w*|\brevision\b|\breview\b", re.IGNORECASE)
@@ -59,18 +36,13 @@ _ONLINE_TEXT = re.compile(
 _FILING_ONLINE = re.compile(r"\be-?filing\b|\be-Daakhil\b|\be-Jagriti\b|\bfile\s+online\b", re.IGNORECASE)
 
 
-def asks_remedy(asking: str) -> bool:
-    """Whether the asking sentence asks what the person can do about what happened."""
-    return bool(ASKS_REMEDY.search(asking))
-
-
 def remedy_parts(text: str) -> frozenset[str]:
     """Which parts of the remedy a sentence states: "forum" (the commission to complain to), "limit"
     (the two years of section 69, not an appeal's period) and "relief" (what the commission can order)."""
     parts: set[str] = set()
     if _HEADING.match(text):
         return frozenset()
-    if FORUM.search(text) and (_COMPLAINT.search(text) or _BAND.search(text)) and not _APPEAL.search(text):
+    if FORUM.search(text) and (COMPLAINT.search(text) or _BAND.search(text)) and not _APPEAL.search(text):
         parts.add("forum")
     if TIME_LIMIT.search(text) and not _APPEAL.search(text):
         parts.add("limit")

@@ -19,13 +19,14 @@ from typing import Any
 
 from common.embedding import Embedder, load_embedder
 from common.messages import Passage
+from common.remedy import asks_remedy, states_remedy
 from rag_core.index import IndexSnapshot, SnapshotWatcher
 from rag_core.links import linked
 from rag_core.question import follow_up_text
 from rag_core.scope import ScopeCheck
 from rag_core.settings import RagSettings
 from rag_core.terms import defining
-from rag_core.units import group, passage_for
+from rag_core.units import group, passage_for, with_one
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +157,10 @@ class Retriever:
         embedded = time.perf_counter()
         fused, similarity = self._rank(snapshot, text, vector)
         units = group(fused, snapshot.records, k=k, law_first=self.law_first)
+        if asks_remedy(question):  # one passage says where to complain and by when
+            units = with_one(
+                units, fused, snapshot.records, k=k, wanted=states_remedy, law_first=self.law_first
+            )
         chosen = [i for unit in units for i, _ in unit.members]
         similarity.update(snapshot.similarities(vector, [i for i in chosen if i not in similarity]))
         best = max(similarity.values(), default=0.0)

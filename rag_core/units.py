@@ -9,7 +9,7 @@ arrives with the neighbouring clause that answers (docs/benchmarks.md measures t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +60,33 @@ def group(
     if law_first:
         chosen.sort(key=lambda unit: not is_statute(records[unit.members[0][0]]))  # stable: ranks kept
     return chosen
+
+
+def with_one(
+    units: list[Unit],
+    fused: Sequence[tuple[int, float]],
+    records: Sequence[dict[str, Any]],
+    *,
+    k: int,
+    wanted: Callable[[str], bool],
+    law_first: bool = False,
+) -> list[Unit]:
+    """The k units, the last one given up, when none of their chunks is `wanted`, to the best ranked other
+    unit with a chunk that is: a "what can I do?" story matches the guides on what went wrong (a defect,
+    the e-commerce rules) better than the one saying where to complain and by when, which it needs most."""
+    chosen = {index for unit in units for index, _ in unit.members}
+    if len(units) < k or any(wanted(str(records[index]["text"])) for index in chosen):
+        return units
+    keys = {unit.key for unit in units}
+    found = next(
+        (i for i, _ in fused if unit_key(records[i]) not in keys and wanted(str(records[i]["text"]))), None
+    )
+    if found is None:
+        return units
+    key = unit_key(records[found])
+    best = dict(fused)[found]
+    members = [(found, best)] + [(i, s) for i, s in fused if i != found and unit_key(records[i]) == key]
+    return [*group(fused, records, k=k - 1, law_first=law_first), Unit(key, best, members)]
 
 
 def _joined(first: str, second: str, *, probe: int = 60) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from common.messages import Passage
+from common.remedy import asks_remedy
 from llm_connector.extractive import ExtractiveProvider
 from llm_connector.remedy import (
     about_online_buying,
     administrative,
-    asks_remedy,
     named_forums,
     online_story,
     remedy_parts,

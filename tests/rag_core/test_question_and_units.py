@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from common.remedy import states_remedy
 from rag_core.links import cited, linked, statute_units
 from rag_core.question import retrieval_text
 from rag_core.retrieval import Retriever
 from rag_core.scope import read_examples
 from rag_core.settings import RagSettings
-from rag_core.units import group, is_statute, passage_for, unit_key
+from rag_core.units import group, is_statute, passage_for, unit_key, with_one
 
 
 def test_greetings_sign_offs_placeholders_and_numbers_are_not_searched() -> None:
@@ -66,6 +67,20 @@ def test_chunks_of_one_section_share_a_slot_in_reading_order() -> None:
     assert passage.chunk_id == "c3+c4"
     alone = passage_for(units[0], records, {4: 0.5}, budget_chars=10)
     assert alone.section == "38(12)" and "chunk 3" not in alone.text  # the best chunk always fits
+
+
+def test_a_remedy_story_gets_one_passage_saying_where_to_complain_and_by_when() -> None:
+    """The last of the k slots goes to the best ranked unit telling the forum and the two years, unless
+    a chosen one already does; with none in the ranking, the units stay as they were."""
+    remedy = "File a complaint before the District Commission within two years (section 69)."
+    records = [_record(i, str(30 + i)) for i in range(4)] + [_record(4, "35", text=remedy)]
+    fused = [(0, 0.9), (1, 0.8), (2, 0.7), (3, 0.6), (4, 0.5)]
+    units = group(fused, records, k=3)
+    assert states_remedy(remedy) and not states_remedy(str(records[0]["text"]))
+    kept = with_one(units, fused, records, k=3, wanted=states_remedy)
+    assert [u.key for u in kept] == [unit_key(records[0]), unit_key(records[1]), unit_key(records[4])]
+    assert with_one(kept, fused, records, k=3, wanted=states_remedy) == kept  # already told
+    assert with_one(units, fused[:4], records, k=3, wanted=states_remedy) == units  # none to bring
 
 
 def test_the_overlap_of_split_windows_is_kept_once() -> None:
