@@ -471,6 +471,13 @@ unchanged; refused and out of scope unchanged (0 answered). The word pairs were 
 so that set no longer checks them; held-out5 does. Dropped: ordering the lead pool on the asking sentence's
 words before the story's (c8's "where i live now" led by the guide's example "You live in Pune ..." for the
 story's Pune): held-out -1, held-out2 -4, held-out4 -1.
+Then: conceal, conceals, concealed, concealing / withhold (c11's ad that "hid the fact" meets 2(28)(iv)'s
+"deliberately conceals important information") and brand, branded / mark (d3's "its own brand name" meets
+2(24)(iii)'s "his own mark"). Full runs, main 6f128f2 -> with them: held-out3 35/40 -> 36/40, held-out4
+29/40 -> 30/40; dev 34/35, held-out 33/36, held-out2 34/40, stories 16/25 unchanged; out of scope 0. Tried
+and dropped, each alone: responsible / liable (held-out3 -1: c21), sale / sell and papers / document (no
+gain; 5 and 1 answers changed), maker / manufacturer (no gain), "own" no longer a stop word (the same d3
+gain as brand / mark, 2 answers changed).
 
 Stories, rules pass (2026-12-04, issue #14, 2-core shared sandbox; tuned on
 bench/data/key_facts_stories.csv, each rule checked on dev and the four held-out sets with the passages

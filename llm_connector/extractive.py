@@ -107,6 +107,8 @@ _SAME_WORD = {
     "heard": "hear",
     "told": "disclose", "hid": "withhold", "hide": "withhold", "hides": "withhold", "hiding": "withhold",
     "hidden": "withhold", "foreign": "outside", "live": "reside", "lives": "reside", "living": "reside",
+    "conceal": "withhold", "conceals": "withhold", "concealed": "withhold", "concealing": "withhold",
+    "brand": "mark", "branded": "mark",
 }  # fmt: skip
 
 

@@ -179,3 +179,5 @@ def test_peoples_words_meet_the_acts() -> None:
     assert stems("withholding") <= stems("does hiding such facts count?")
     assert stems("outside") <= stems("a foreign website")
     assert stems("resides") <= stems("where i live now")
+    assert stems("deliberately conceals") & stems("the ad hid the fact")
+    assert stems("puts his own mark") & stems("sells atta under its own brand name")
