@@ -32,6 +32,7 @@ from llm_connector.remedy import (
     named_forum,
     online_story,
     remedy_parts,
+    sector_routes,
     wrong_forum,
 )
 from llm_connector.replies import DISCLAIMER, HELPLINE, NO_CONTEXT_ANSWER, REVISED_LIMITS
@@ -578,11 +579,11 @@ def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: in
     chosen: list[_Sentence] = []
 
     def take(
-        pool: Sequence[_Sentence], limit: int, *, floor: float = 0.0, each: int = PER_PASSAGE
+        pool: Sequence[_Sentence], limit: int, *, floor: float = 0.0, each: int = PER_PASSAGE, room: int = 0
     ) -> list[_Sentence]:
         taken: list[_Sentence] = []
         for c in pool:
-            if len(taken) >= limit or len(chosen) >= max_sentences:
+            if len(taken) >= limit or len(chosen) >= max_sentences + room:
                 break
             if (
                 scores[c] < floor
@@ -647,6 +648,8 @@ def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: in
     law = take(statute, 2, floor=cutoff, each=1)  # two sections before two clauses of one
     law += take(statute, 2 - len(law), floor=cutoff)
     steps = _next_steps(candidates, question, lead + law, take)
+    if remedial:
+        steps += _sector_route(candidates, question, lead + law + steps, take)
     return Answer(lead, law, steps, matched=True, remedial=remedial)
 
 
@@ -681,6 +684,37 @@ def _next_steps(
         (c for c in actions if c.number in cited), key=lambda c: (-every[c], c.number, c.position)
     )
     return take(fallback, 1)
+
+
+# what a story counts (its "6 months", a phone "number") says nothing of its sector: "redress it within one
+# month" is an e-commerce platform's rule, not a photographer's
+_COUNT_STEMS = frozenset(stem(w) for w in ("days", "weeks", "months", "years", "hours", "number"))
+
+
+def _sector_route(
+    candidates: Sequence[_Sentence],
+    question: str,
+    said: Sequence[_Sentence],
+    take: Callable[..., list[_Sentence]],
+) -> list[_Sentence]:
+    """For a "what can I do?" story, a retrieved guide's sentence on the sector's own route (an ombudsman, a
+    grievance officer) the answer does not name yet: one more next step, beyond the sentence cap, so the
+    forum, the two years and the steps stay (a fourth remedy part inside the cap cost a step). It must
+    share a word of the story other than its counts, not of the asking sentence ("can i complain under
+    consumer law?" met "choose the ombudsman or the consumer commission" of a bank guide), and a story with
+    no sign of buying online is not sent to a grievance officer of a passage on e-commerce."""
+    named = frozenset().union(*(sector_routes(c.text) for c in said))
+    terms = _story_terms(question) - asking_stems(question) - _VERDICT_WORDS - _COUNT_STEMS
+    scores = _scores(candidates, question, terms)
+    shop = not online_story(question)
+    online = {c.number for c in candidates if shop and about_online_buying(c.text)}  # its guide's passages
+    routes = [
+        c
+        for c in candidates
+        if not c.law and c.number not in online and sector_routes(c.text) - named and scores[c] > 0
+    ]
+    ranked = sorted(routes, key=lambda c: (-scores[c], c.number, c.position))
+    return take(ranked, 1, room=1, each=PER_PASSAGE + 1)  # its guide may be quoted twice already
 
 
 REMEDY_PARTS = frozenset({"forum", "limit", "relief"})

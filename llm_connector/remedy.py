@@ -101,6 +101,21 @@ def administrative(text: str) -> bool:
     return bool(_ADMINISTRATION.search(text))
 
 
+# a sector's own route beside the commission (the guides name it: the RBI Integrated Ombudsman, the Insurance
+# Ombudsman, the electricity ombudsman, the company's or platform's grievance officer)
+_ROUTES = {
+    "ombudsman": re.compile(r"\bombudsman\b", re.IGNORECASE),
+    "grievance officer": re.compile(
+        r"\bgrievance\s+(?:or\s+nodal\s+)?officer\b|\bnodal\s+officer\b", re.IGNORECASE
+    ),
+}
+
+
+def sector_routes(text: str) -> frozenset[str]:
+    """The sector routes a sentence names: "ombudsman", "grievance officer"."""
+    return frozenset(name for name, pattern in _ROUTES.items() if pattern.search(text))
+
+
 def online_story(question: str) -> bool:
     return bool(ONLINE_CUE.search(question))
 

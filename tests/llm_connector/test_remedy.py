@@ -13,6 +13,7 @@ from llm_connector.remedy import (
     named_forums,
     online_story,
     remedy_parts,
+    sector_routes,
     wrong_forum,
 )
 from tests.support.prompts import grounded
@@ -281,3 +282,51 @@ def test_a_story_is_always_told_the_helpline_and_another_question_only_without_s
     assert "Keep the bill of the phone" in steps and "1915" in steps  # the guide's step, then the helpline
     other = provider.complete(grounded("how many days does a seller have to refund?", [REFUND_GUIDE]))
     assert "1915" not in other.text
+
+
+BANK_GUIDE = Passage(
+    chunk_id="bank",
+    source="knowledge/banking-and-insurance-complaints.md",
+    title="Complaints against banks, lenders and insurance companies",
+    text=(
+        "A bank debits charges it never disclosed, or fails to reverse a failed transaction.\n\n"
+        "1. Complain in writing to the bank's grievance officer and keep the reference number.\n"
+        "2. Collect the statements and letters.\n"
+        "3. Use the sector's own redress if it is quicker (for example the RBI ombudsman for banks, the "
+        "Insurance Ombudsman for insurers)."
+    ),
+)
+
+
+def test_the_sector_routes_a_sentence_names() -> None:
+    assert sector_routes("Use the RBI ombudsman for banks.") == {"ombudsman"}
+    assert sector_routes("If refused, write to the platform's grievance officer.") == {"grievance officer"}
+    assert sector_routes("Complain to the provider's grievance or nodal officer.") == {"grievance officer"}
+    assert sector_routes("File a complaint before the District Commission within two years.") == frozenset()
+
+
+def test_a_story_is_told_its_sectors_route_beside_the_forum_the_two_years_and_its_steps() -> None:
+    question = "my bank keeps deducting charges from my account that were never told to me. what should i do"
+    answer = ExtractiveProvider(max_sentences=4).complete(grounded(question, [REFUND_GUIDE, BANK_GUIDE])).text
+    assert "RBI ombudsman" in answer  # the route, though four sentences fill the cap and two are its guide's
+    assert "District Commission" in answer and "two years" in answer and "grievance officer" in answer
+    assert "1915" in answer  # the helpline still ends the steps
+
+
+def test_a_route_sharing_only_a_count_of_the_story_is_not_quoted() -> None:
+    provider = ExtractiveProvider(max_sentences=6)
+    platform = Passage(
+        chunk_id="platform",
+        source="knowledge/ecommerce-platform-duties-and-grievance-officer.md",
+        title="E-commerce platform duties",
+        text="The grievance officer must acknowledge a complaint in 48 hours and redress it in one month.",
+    )
+    service = Passage(
+        chunk_id="service",
+        source="knowledge/deficiency-in-service.md",
+        title="Deficiency in service",
+        text="A photographer who took an advance and never delivered the album is a deficiency in service.",
+    )
+    counted = "the photographer took 70000 and never delivered the album. its been 6 months. what can we do"
+    answer = provider.complete(grounded(counted, [REFUND_GUIDE, service, platform])).text
+    assert "grievance officer" not in answer  # "6 months" met "in one month"
