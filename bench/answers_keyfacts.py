@@ -38,9 +38,16 @@ def normalised(text: str) -> str:
     return " ".join(text.split())
 
 
+def said(answer: str) -> str:
+    """The answer without its "Sources:" line: a guide's title ("... and the grievance officer") names a
+    fact the answer itself may not state."""
+    return "\n".join(line for line in answer.splitlines() if not line.startswith("Sources:"))
+
+
 def states(answer: str, fact: str) -> bool:
-    """Whether the answer states the fact in one of its written forms (whole words, case-insensitive)."""
-    text = normalised(answer)
+    """Whether the answer states the fact in one of its written forms (whole words, case-insensitive),
+    its sources line left out."""
+    text = normalised(said(answer))
     return any(
         re.search(rf"(?<![\w]){re.escape(normalised(form))}(?![\w])", text)
         for form in fact.split("|")
@@ -86,7 +93,8 @@ NOTES = """`python -m bench.answers_keyfacts` (`make bench-answers` runs it with
 the two stories sets; `--facts PATH` scores another file; `--write-docs` rewrites this section).
 Each question of bench/data/key_facts.csv goes through `bench.answers`' pipeline (the gateway's redactor,
 rag_core's and llm_connector's handlers) over an index of the Act and knowledge/ built for the run. A fact
-counts when one of its written forms appears in the answer as whole words (bold marks ignored).
+counts when one of its written forms appears in the answer as whole words (bold marks ignored), the
+"Sources:" line left out (a guide's title may name a fact the answer does not state).
 
 Honesty notes: the set was written for issue #14 and the extractive answer was tuned on it in the same
 session (the first run scored 29/35 = 0.83; 32/35 = 0.91 was recorded after tuning), so treat it as an upper

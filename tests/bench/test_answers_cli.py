@@ -59,6 +59,8 @@ def test_the_key_facts_set_is_well_formed() -> None:
     assert all(fact.strip() for r in inside for fact in r["key_facts"].split(";"))
     assert states("Appeal within forty-five days [1].", "forty-five days|45 days")
     assert not states("Rs 2000 is due.", "Rs 200")  # whole figures only
+    titled = "Call 1915. [1]\n\nSources: [1] our guide “Online shopping and the grievance officer”."
+    assert states(titled, "1915") and not states(titled, "grievance officer")  # a title states nothing
 
 
 @pytest.mark.parametrize(
