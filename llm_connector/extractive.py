@@ -691,6 +691,23 @@ def _next_steps(
 _COUNT_STEMS = frozenset(stem(w) for w in ("days", "weeks", "months", "years", "hours", "number"))
 
 
+def _sector_words(candidates: Sequence[_Sentence], terms: frozenset[str]) -> dict[int, float]:
+    """How well each guide passage names the story's sector: the story's words it uses, each weighed by how
+    few of the retrieved guides use it (log N/df), so a word every guide says ("keep the receipt", "keep
+    the reference number") weighs nothing, and a word of at most half of them ("bank", "loan", "operator",
+    "electricity") is a word of a sector or its service; 0 when the passage shares none such."""
+    words: dict[int, set[str]] = {}
+    for c in candidates:
+        if not c.law:
+            words.setdefault(c.number, set()).update(c.stems & terms)
+    df = Counter(s for shared in words.values() for s in shared)
+    rare = {s for s, n in df.items() if 2 * n <= len(words)}
+    return {
+        number: math.fsum(math.log(len(words) / df[s]) for s in shared) if shared & rare else 0.0
+        for number, shared in words.items()
+    }
+
+
 def _sector_route(
     candidates: Sequence[_Sentence],
     question: str,
@@ -699,21 +716,28 @@ def _sector_route(
 ) -> list[_Sentence]:
     """For a "what can I do?" story, a retrieved guide's sentence on the sector's own route (an ombudsman, a
     grievance officer) the answer does not name yet: one more next step, beyond the sentence cap, so the
-    forum, the two years and the steps stay (a fourth remedy part inside the cap cost a step). It must
-    share a word of the story other than its counts, not of the asking sentence ("can i complain under
-    consumer law?" met "choose the ombudsman or the consumer commission" of a bank guide), and a story with
-    no sign of buying online is not sent to a grievance officer of a passage on e-commerce."""
+    forum, the two years and the steps stay (a fourth remedy part inside the cap cost a step). Its guide
+    must name the story's sector (`_sector_words`: a mobile operator's story met a bank guide's "keep the
+    reference number" only through "keep"), the guide naming it best comes first, and the story's words are
+    its telling words: not the asking sentence's ("can i complain under consumer law?" met "choose the
+    ombudsman or the consumer commission" of a bank guide), not its counts; a story with no sign of buying
+    online is not sent to a grievance officer of a passage on e-commerce."""
     named = frozenset().union(*(sector_routes(c.text) for c in said))
     terms = _story_terms(question) - asking_stems(question) - _VERDICT_WORDS - _COUNT_STEMS
     scores = _scores(candidates, question, terms)
+    sector = _sector_words(candidates, terms)
     shop = not online_story(question)
     online = {c.number for c in candidates if shop and about_online_buying(c.text)}  # its guide's passages
     routes = [
         c
         for c in candidates
-        if not c.law and c.number not in online and sector_routes(c.text) - named and scores[c] > 0
+        if not c.law
+        and c.number not in online
+        and sector_routes(c.text) - named
+        and scores[c] > 0
+        and sector.get(c.number)
     ]
-    ranked = sorted(routes, key=lambda c: (-scores[c], c.number, c.position))
+    ranked = sorted(routes, key=lambda c: (-sector[c.number], -scores[c], c.number, c.position))
     return take(ranked, 1, room=1, each=PER_PASSAGE + 1)  # its guide may be quoted twice already
 
 

@@ -330,3 +330,27 @@ def test_a_route_sharing_only_a_count_of_the_story_is_not_quoted() -> None:
     counted = "the photographer took 70000 and never delivered the album. its been 6 months. what can we do"
     answer = provider.complete(grounded(counted, [REFUND_GUIDE, service, platform])).text
     assert "grievance officer" not in answer  # "6 months" met "in one month"
+
+
+def test_a_story_is_not_sent_to_another_sectors_route_through_an_everyday_word() -> None:
+    telecom = Passage(
+        chunk_id="telecom",
+        source="knowledge/airlines-telecom-and-travel-complaints.md",
+        title="Complaints about airlines, railways, travel, telecom and utilities",
+        text=(
+            "Common telecom problems: inflated bills, charges for services never activated and delay in "
+            "porting a mobile connection by the operator.\n\n"
+            "1. Keep the bill and the messages of the operator.\n"
+            "2. File a complaint under section 35 before the District Commission within two years."
+        ),
+    )
+    bank = Passage(
+        chunk_id="bank",
+        source="knowledge/banking-and-insurance-complaints.md",
+        title="Complaints against banks, lenders and insurance companies",
+        text="A bank that keeps debiting undisclosed charges can be taken to the RBI ombudsman for banks.",
+    )
+    story = "my mobile operator has not ported my connection for 15 days, they keep blocking it. what to do"
+    answer = ExtractiveProvider(max_sentences=6).complete(grounded(story, [REFUND_GUIDE, telecom, bank])).text
+    assert "District Commission" in answer  # answered from its own sector's guide
+    assert "ombudsman" not in answer  # the bank's route met the story only through "keep", both guides' word
