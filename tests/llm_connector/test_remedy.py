@@ -350,7 +350,7 @@ def test_a_story_is_not_sent_to_another_sectors_route_through_an_everyday_word()
         title="Complaints against banks, lenders and insurance companies",
         text="A bank that keeps debiting undisclosed charges can be taken to the RBI ombudsman for banks.",
     )
-    story = "my mobile operator has not ported my connection for 15 days, they keep blocking it. what to do"
+    story = "my mobile operator has not ported my connection, they keep blocking it. what can i do"
     answer = ExtractiveProvider(max_sentences=6).complete(grounded(story, [REFUND_GUIDE, telecom, bank])).text
     assert "District Commission" in answer  # answered from its own sector's guide
     assert "ombudsman" not in answer  # the bank's route met the story only through "keep", both guides' word
