@@ -667,7 +667,9 @@ def _next_steps(
     are ranked on the story's words (the product, the sector, the wrong, what was paid or done), the
     rarer counting more; other questions keep their verbs ("how do I file online?" asks for filing
     steps). When no step shares such a word, one step from a passage the answer cites (its guide's own
-    next step) is quoted, the best ranked on the question's words."""
+    next step) is quoted, the best ranked on the question's words. A story's step naming a sector's route
+    (an ombudsman, a grievance officer) comes only from a guide naming the story's sector (`_sector_words`):
+    a phone bought at a local shop was told the bank guide's "the bank's or insurer's grievance officer"."""
     every = _scores(candidates, question)
     scores = every
     if asks_remedy(asking(question)):  # "what can I do?": the story says what the steps are about
@@ -675,6 +677,9 @@ def _next_steps(
         scores = _scores(candidates, question, terms)
     remedial = asks_remedy(asking(question))  # "If refused, write to ..." is a step of a story's remedy
     actions = [c for c in candidates if c.action or (remedial and _conditional_step(c))]
+    if remedial:  # a sector's route only from a guide naming the story's sector, as `_sector_route`'s
+        sector = _sector_words(candidates, _telling_words(question))
+        actions = [c for c in actions if not sector_routes(c.text) or sector.get(c.number)]
     ranked = sorted(actions, key=lambda c: (-scores[c], c.number, c.position))
     steps = take([c for c in ranked if scores[c] > 0], 2)
     if steps:
@@ -689,6 +694,11 @@ def _next_steps(
 # what a story counts (its "6 months", a phone "number") says nothing of its sector: "redress it within one
 # month" is an e-commerce platform's rule, not a photographer's
 _COUNT_STEMS = frozenset(stem(w) for w in ("days", "weeks", "months", "years", "hours", "number"))
+
+
+def _telling_words(question: str) -> frozenset[str]:
+    """A story's words that can say its sector: not the asking sentence's, no verdict, no count."""
+    return _story_terms(question) - asking_stems(question) - _VERDICT_WORDS - _COUNT_STEMS
 
 
 def _sector_words(candidates: Sequence[_Sentence], terms: frozenset[str]) -> dict[int, float]:
@@ -723,7 +733,7 @@ def _sector_route(
     ombudsman or the consumer commission" of a bank guide), not its counts; a story with no sign of buying
     online is not sent to a grievance officer of a passage on e-commerce."""
     named = frozenset().union(*(sector_routes(c.text) for c in said))
-    terms = _story_terms(question) - asking_stems(question) - _VERDICT_WORDS - _COUNT_STEMS
+    terms = _telling_words(question)
     scores = _scores(candidates, question, terms)
     sector = _sector_words(candidates, terms)
     shop = not online_story(question)

@@ -354,3 +354,36 @@ def test_a_story_is_not_sent_to_another_sectors_route_through_an_everyday_word()
     answer = ExtractiveProvider(max_sentences=6).complete(grounded(story, [REFUND_GUIDE, telecom, bank])).text
     assert "District Commission" in answer  # answered from its own sector's guide
     assert "ombudsman" not in answer  # the bank's route met the story only through "keep", both guides' word
+
+
+def test_a_storys_next_step_never_names_another_sectors_officer() -> None:
+    insurer = Passage(
+        chunk_id="insurer",
+        source="knowledge/banking-and-insurance-complaints.md",
+        title="Complaints against banks, lenders and insurance companies",
+        text=(
+            "Commissions regularly order an insurance company to pay compensation for a claim it rejected "
+            "(section 39).\n\n"
+            "1. Complain in writing to the bank's or insurer's grievance officer and keep the reference "
+            "number."
+        ),
+    )
+    goods = Passage(
+        chunk_id="goods",
+        source="knowledge/refund-for-defective-goods.md",
+        title="Getting a refund or replacement for defective goods",
+        text=(
+            "A shop or the company that made the goods answers for a defect that appears soon after the "
+            "sale.\n\n"
+            "1. File a complaint before the District Commission within two years of the defect appearing.\n"
+            "2. Keep the bill and the warranty card."
+        ),
+    )
+    story = (
+        "the mixer i bought at a local shop stopped in 3 days and the shopkeeper says talk to the company. "
+        "what can i do?"
+    )
+    answer = ExtractiveProvider(max_sentences=6).complete(grounded(story, [insurer, goods])).text
+    assert "District Commission" in answer and "two years" in answer  # its own sector's guide
+    assert "Commissions regularly order" in answer  # the insurer's guide is quoted, so its steps are at hand
+    assert "grievance officer" not in answer  # but "company", both guides' word, names no sector
