@@ -660,6 +660,21 @@ unchanged in all three (cached passages).
 These figures count a fact named in the Sources line, as the scorer did before d42de86; the same cached
 answers re-scored without it (main d42de86's scorer), before -> after: dev 34/35, held-out 31/36, held-out2
 31/40, held-out3 35/40, held-out4 30/40, held-out5 25/40, stories 20/25, stories2 7/25 on both sides.
+The ordinary next steps too (2026-12-04, same machine, one full run each of main 34135cb and the change, with
+d42de86's scorer): a story's step naming a sector's route (`sector_routes`: an ombudsman, a grievance or nodal
+officer) is taken by `_next_steps` only from a guide that names the story's sector, by the same
+`_sector_words` test on the same telling words (one helper, `_telling_words`, for both). s7's phone from a
+local shop, whose only step came from the bank guide it cites (no step shared a word of its Hinglish story),
+is no longer told "the bank's or insurer's grievance officer"; its step is now that guide's "Collect the
+policy or loan documents, statements, claim forms and rejection letter" (no route, but still a bank's step).
+Before -> after: dev 34/35, held-out 31/36, held-out2 31/40, held-out3 35/40, held-out4 30/40 (1 refused,
+d15), held-out5 25/40, stories 20/25, stories2 7/25 (1 refused, t19) unchanged; out of scope answered 0 on
+every set; one answer changed in all (s7). Every step of the stories and stories2 answers read by eye: each
+route names the story's sector (s10, t5 the Insurance Ombudsman; s16, t6, t16, t21 the bank's officer or RBI
+ombudsman; t11 the electricity ombudsman; s6, s20, t18 the platform's grievance officer, online stories) or
+a generic one (s12, s25 "the company's grievance officer"; s16, s24, t4 "the provider's grievance or nodal
+officer"). Left: steps naming no route can still come from another sector's guide (s7's bank documents, t2's
+flat and t10's banquet hall "Keep the ticket ... boarding pass", s11's car "Get medical treatment first").
 Tried and dropped, the kind of wrong (the same extra-sentence way, in the lead, when no quoted sentence names
 it): any sentence naming a deficiency or a defect and sharing a telling word of the story, stories 20 -> 21,
 but the words shared were the remedy's (s14's dry cleaner told section 2(47)(viii) on defective goods for
