@@ -44,3 +44,15 @@ def asks_remedy(asking: str) -> bool:
 def states_remedy(text: str) -> bool:
     """Whether a passage tells where to complain and by when: a commission, a complaint, the two years."""
     return bool(FORUM.search(text) and COMPLAINT.search(text) and TIME_LIMIT.search(text))
+
+
+# the kind of wrong by the Act's name for it: "The Act calls a poor service a "deficiency"", "is termed a
+# deficiency"; a sentence only using the word ("remove the deficiency") names no kind
+NAMES_DEFICIENCY = re.compile(
+    r"\b(?:calls?|called|terms?|termed)\b[^.;:]{0,60}?[\"“”']?\bdeficienc(?:y|ies)\b", re.IGNORECASE
+)
+
+
+def names_deficiency(text: str) -> bool:
+    """Whether a passage names a poor service's wrong by the Act's word for it, a "deficiency"."""
+    return bool(NAMES_DEFICIENCY.search(text))

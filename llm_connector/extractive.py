@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from common.failures import withdrawn
 from common.messages import GroundedPrompt, Passage
-from common.remedy import asks_remedy
+from common.remedy import asks_remedy, names_deficiency
 from llm_connector.citations import is_statute, source_label
 from llm_connector.guard import PLACEHOLDER, echoes, looks_like_instruction
 from llm_connector.provider import Completion
@@ -650,6 +650,7 @@ def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: in
     steps = _next_steps(candidates, question, lead + law, take)
     if remedial:
         steps += _sector_route(candidates, question, lead + law + steps, take)
+        lead += _kind_of_wrong(candidates, lead + law + steps, take)
     return Answer(lead, law, steps, matched=True, remedial=remedial)
 
 
@@ -749,6 +750,25 @@ def _sector_route(
     ]
     ranked = sorted(routes, key=lambda c: (-sector[c.number], -scores[c], c.number, c.position))
     return take(ranked, 1, room=1, each=PER_PASSAGE + 1)  # its guide may be quoted twice already
+
+
+_DEFICIENCY = re.compile(r"\bdeficien", re.IGNORECASE)
+
+
+def _kind_of_wrong(
+    candidates: Sequence[_Sentence], said: Sequence[_Sentence], take: Callable[..., list[_Sentence]]
+) -> list[_Sentence]:
+    """For a "what can I do?" story whose answer never says "deficiency": a sentence naming the wrong by
+    the Act's word (common.remedy.names_deficiency; retrieval brings its passage only to a story about a
+    service, rag_core/kinds.py), with the sentence before it, which says what it is said of ("Most
+    complaints are about services: banks, ..."); beyond the sentence cap, like the sector's route."""
+    if any(_DEFICIENCY.search(c.text) for c in said):
+        return []
+    for c in candidates:
+        if not c.law and names_deficiency(c.text):
+            before = [b for b in candidates if b.number == c.number and b.position == c.position - 1]
+            return take([*before, c], 2, room=2, each=PER_PASSAGE + 2)
+    return []
 
 
 REMEDY_PARTS = frozenset({"forum", "limit", "relief"})

@@ -19,14 +19,15 @@ from typing import Any
 
 from common.embedding import Embedder, load_embedder
 from common.messages import Passage
-from common.remedy import asks_remedy, states_remedy
+from common.remedy import asks_remedy, names_deficiency, states_remedy
 from rag_core.index import IndexSnapshot, SnapshotWatcher
+from rag_core.kinds import about_service, with_rest
 from rag_core.links import linked
 from rag_core.question import follow_up_text
 from rag_core.scope import ScopeCheck
 from rag_core.settings import RagSettings
 from rag_core.terms import defining
-from rag_core.units import group, passage_for, with_one
+from rag_core.units import group, passage_for, with_extra, with_one
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +101,7 @@ class Retriever:
         guide_links: int = 0,
         small_to_big: bool = True,
         scope_check: bool = True,
+        service_margin: float = 0.15,
         check_interval_s: float = 1.0,
     ) -> None:
         self.embedder = embedder
@@ -113,6 +115,7 @@ class Retriever:
         self.law_first = law_first
         self.guide_links = guide_links
         self.small_to_big = small_to_big
+        self.service_margin = service_margin
         self.scope = ScopeCheck.build(embedder) if scope_check else None
         self.watcher.current()  # opens the index if it exists; an empty index is fine at start-up
 
@@ -137,6 +140,7 @@ class Retriever:
             law_first=settings.law_first,
             small_to_big=settings.small_to_big,
             scope_check=settings.scope_check,
+            service_margin=settings.service_margin,
             check_interval_s=settings.index_check_interval_s,
         )
 
@@ -161,6 +165,11 @@ class Retriever:
             units = with_one(
                 units, fused, snapshot.records, k=k, wanted=states_remedy, law_first=self.law_first
             )
+            if about_service(snapshot, vector, margin=self.service_margin):  # the Act's name for the wrong
+                units = with_extra(
+                    units, with_rest(fused, snapshot, vector, wanted=names_deficiency), snapshot.records,
+                    wanted=names_deficiency,
+                )
         chosen = [i for unit in units for i, _ in unit.members]
         similarity.update(snapshot.similarities(vector, [i for i in chosen if i not in similarity]))
         best = max(similarity.values(), default=0.0)

@@ -33,6 +33,11 @@ class RagSettings(IndexSettings):
         default=True,
         description="refuse questions nearer the out-of-scope examples (rag_core/scope_examples.txt)",
     )
+    service_margin: float = Field(
+        default=0.15,
+        description="how much nearer the Act's 'service' and 'deficiency' than its 'goods' and 'defect' a "
+        "'what can I do?' story must be to be brought the passage naming a deficiency (rag_core/kinds.py)",
+    )
     index_check_interval_s: float = Field(default=1.0, ge=0, description="how often `current` is stat()ed")
     prefetch: int = Field(default=8, ge=1)
     threads: int = Field(default=4, ge=1)

@@ -89,6 +89,26 @@ def with_one(
     return [*group(fused, records, k=k - 1, law_first=law_first), Unit(key, best, members)]
 
 
+
+def with_extra(
+    units: list[Unit], fused: Sequence[tuple[int, float]], records: Sequence[dict[str, Any]], *,
+    wanted: Callable[[str], bool],
+) -> list[Unit]:
+    """The units and, when none of their chunks is `wanted`, one more: the best ranked other unit with a
+    chunk that is, that chunk first (a slot given up would be the remedy's, which `with_one` just brought)."""
+    if any(wanted(str(records[index]["text"])) for unit in units for index, _ in unit.members):
+        return units
+    keys = {unit.key for unit in units}
+    found = next(
+        (i for i, _ in fused if unit_key(records[i]) not in keys and wanted(str(records[i]["text"]))), None
+    )
+    if found is None:
+        return units
+    key = unit_key(records[found])
+    best = dict(fused)[found]
+    members = [(found, best)] + [(i, s) for i, s in fused if i != found and unit_key(records[i]) == key]
+    return [*units, Unit(key, best, members)]
+
 def _joined(first: str, second: str, *, probe: int = 60) -> str:
     """Two chunks in reading order; the overlap a split window repeats is kept once."""
     head = second[:probe]

@@ -387,3 +387,30 @@ def test_a_storys_next_step_never_names_another_sectors_officer() -> None:
     assert "District Commission" in answer and "two years" in answer  # its own sector's guide
     assert "Commissions regularly order" in answer  # the insurer's guide is quoted, so its steps are at hand
     assert "grievance officer" not in answer  # but "company", both guides' word, names no sector
+
+
+DEFICIENCY_GUIDE = Passage(
+    chunk_id="deficiency",
+    source="knowledge/deficiency-in-service.md",
+    title="Deficiency in service and how to complain about it",
+    section="2(6), 2(11), 2(42), 35, 39, 69, 100",
+    text=(
+        "Most consumer complaints in India are about services: banks, insurers, airlines, courier firms, "
+        "builders, telecom companies, coaching centres, hospitals, electricity boards. The Act calls a poor "
+        "service a \"deficiency\"."
+    ),
+)
+
+
+def test_a_story_is_told_the_acts_name_for_its_wrong_with_what_it_is_said_of() -> None:
+    from common.remedy import names_deficiency
+
+    assert names_deficiency(DEFICIENCY_GUIDE.text)
+    assert not names_deficiency("The commission can direct the provider to remove the deficiency.")
+    question = "wedding photographer took full advance of 70000 and never delivered the album. what can we do"
+    answer = ExtractiveProvider(max_sentences=4).complete(
+        grounded(question, [REFUND_GUIDE, DEFICIENCY_GUIDE])
+    ).text
+    assert "calls a poor service a \"deficiency\"" in answer  # beyond the cap of four
+    assert "courier firms" in answer  # the sentence saying what it is said of comes with it
+    assert "District Commission" in answer and "two years" in answer

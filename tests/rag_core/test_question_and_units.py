@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from common.remedy import states_remedy
+from common.remedy import names_deficiency, states_remedy
+from rag_core.kinds import about_service
 from rag_core.links import cited, linked, statute_units
 from rag_core.question import retrieval_text
 from rag_core.retrieval import Retriever
 from rag_core.scope import read_examples
 from rag_core.settings import RagSettings
-from rag_core.units import group, is_statute, passage_for, unit_key, with_one
+from rag_core.units import group, is_statute, passage_for, unit_key, with_extra, with_one
 
 
 def test_greetings_sign_offs_placeholders_and_numbers_are_not_searched() -> None:
@@ -82,6 +83,21 @@ def test_a_remedy_story_gets_one_passage_saying_where_to_complain_and_by_when() 
     assert with_one(kept, fused, records, k=3, wanted=states_remedy) == kept  # already told
     assert with_one(units, fused[:4], records, k=3, wanted=states_remedy) == units  # none to bring
 
+
+
+def test_a_service_story_gets_one_passage_more_naming_the_kind_of_wrong() -> None:
+    """A unit naming the wrong as the Act does joins the k units, after the remedy's, even from beyond the
+    fused ranking; none is added when a chosen one names it already."""
+    kind = 'Most complaints are about services. The Act calls a poor service a "deficiency".'
+    records = [_record(i, str(30 + i)) for i in range(3)] + [_record(3, "2(11)", text=kind)]
+    fused = [(0, 0.9), (1, 0.8), (2, 0.7)]
+    units = group(fused, records, k=3)
+    assert not names_deficiency("remove the deficiency within a time") and names_deficiency(kind)
+    ranking = [*fused, (3, 0.0)]
+    more = with_extra(units, ranking, records, wanted=names_deficiency)
+    assert [u.key for u in more] == [*(u.key for u in units), unit_key(records[3])]
+    assert with_extra(more, ranking, records, wanted=names_deficiency) == more
+    assert with_extra(units, fused, records, wanted=names_deficiency) == units  # none to bring
 
 def test_the_overlap_of_split_windows_is_kept_once() -> None:
     words = " ".join(f"w{i}" for i in range(80))
@@ -170,3 +186,18 @@ def test_out_of_scope_questions_are_no_context_whatever_words_they_share(act_ret
         assert result.no_context and result.out_of_scope, question
     consumer = act_retriever.retrieve("The shop will not refund my broken phone, what can I do?", k=5)
     assert not consumer.no_context
+
+
+def test_a_story_about_a_service_is_told_from_one_about_goods_by_the_acts_definitions(
+    act_retriever: Retriever,
+) -> None:
+    snapshot = act_retriever.watcher.current()
+    assert snapshot is not None
+
+    def service(story: str) -> bool:
+        return about_service(snapshot, act_retriever.embedder.embed([story])[0], margin=0.15)
+
+    assert service("wedding photographer took full advance and never delivered the album and video")
+    assert service("my bank keeps deducting charges from my account that were never told to me")
+    assert not service("the shop near my house sold me a fridge that stopped cooling in a week")
+    assert not service("bought a new car from the dealer, the gearbox failed twice")
