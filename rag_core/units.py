@@ -74,20 +74,10 @@ def with_one(
     """The k units, the last one given up, when none of their chunks is `wanted`, to the best ranked other
     unit with a chunk that is: a "what can I do?" story matches the guides on what went wrong (a defect,
     the e-commerce rules) better than the one saying where to complain and by when, which it needs most."""
-    chosen = {index for unit in units for index, _ in unit.members}
-    if len(units) < k or any(wanted(str(records[index]["text"])) for index in chosen):
+    if len(units) < k or _holds(units, records, wanted):
         return units
-    keys = {unit.key for unit in units}
-    found = next(
-        (i for i, _ in fused if unit_key(records[i]) not in keys and wanted(str(records[i]["text"]))), None
-    )
-    if found is None:
-        return units
-    key = unit_key(records[found])
-    best = dict(fused)[found]
-    members = [(found, best)] + [(i, s) for i, s in fused if i != found and unit_key(records[i]) == key]
-    return [*group(fused, records, k=k - 1, law_first=law_first), Unit(key, best, members)]
-
+    found = _best_other(units, fused, records, wanted)
+    return units if found is None else [*group(fused, records, k=k - 1, law_first=law_first), found]
 
 
 def with_extra(
@@ -96,18 +86,35 @@ def with_extra(
 ) -> list[Unit]:
     """The units and, when none of their chunks is `wanted`, one more: the best ranked other unit with a
     chunk that is, that chunk first (a slot given up would be the remedy's, which `with_one` just brought)."""
-    if any(wanted(str(records[index]["text"])) for unit in units for index, _ in unit.members):
+    if _holds(units, records, wanted):
         return units
+    found = _best_other(units, fused, records, wanted)
+    return units if found is None else [*units, found]
+
+
+def _holds(units: list[Unit], records: Sequence[dict[str, Any]], wanted: Callable[[str], bool]) -> bool:
+    return any(wanted(str(records[index]["text"])) for unit in units for index, _ in unit.members)
+
+
+def _best_other(
+    units: list[Unit],
+    fused: Sequence[tuple[int, float]],
+    records: Sequence[dict[str, Any]],
+    wanted: Callable[[str], bool],
+) -> Unit | None:
+    """The best ranked unit outside `units` with a `wanted` chunk, that chunk first, then the unit's other
+    fused chunks in rank order; None when there is none."""
     keys = {unit.key for unit in units}
     found = next(
         (i for i, _ in fused if unit_key(records[i]) not in keys and wanted(str(records[i]["text"]))), None
     )
     if found is None:
-        return units
+        return None
     key = unit_key(records[found])
     best = dict(fused)[found]
     members = [(found, best)] + [(i, s) for i, s in fused if i != found and unit_key(records[i]) == key]
-    return [*units, Unit(key, best, members)]
+    return Unit(key, best, members)
+
 
 def _joined(first: str, second: str, *, probe: int = 60) -> str:
     """Two chunks in reading order; the overlap a split window repeats is kept once."""
