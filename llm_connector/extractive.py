@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from common.failures import withdrawn
 from common.messages import GroundedPrompt, Passage
 from common.remedy import asks_remedy, names_deficiency
+from llm_connector import sector_words
 from llm_connector.citations import is_statute, source_label
 from llm_connector.guard import PLACEHOLDER, echoes, looks_like_instruction
 from llm_connector.provider import Completion
@@ -134,11 +135,16 @@ _SHORT_NAMES = {
 }  # fmt: skip
 
 
-def stems(text: str) -> frozenset[str]:
+def word_list(text: str) -> list[str]:
+    """The text's words, its short names spelt out, stop words left out (unstemmed, repeats kept)."""
     text = PLACEHOLDER.sub(" ", text)  # a redacted name, <PERSON_1>, is not the Act's "person"
     words = re.findall(r"[a-z0-9]+", re.sub(r"['’]s\b", "", text.lower()))  # "seller's": "seller"
     words += [w for short in words if short in _SHORT_NAMES for w in _SHORT_NAMES[short].split()]
-    return frozenset(stem(w) for w in words if w not in _STOPWORDS)
+    return [w for w in words if w not in _STOPWORDS]
+
+
+def stems(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in word_list(text))
 
 
 def figures(text: str) -> frozenset[str]:
@@ -681,6 +687,8 @@ def _next_steps(
     if remedial:  # a sector's route only from a guide naming the story's sector, as `_sector_route`'s
         sector = _sector_words(candidates, _telling_words(question))
         actions = [c for c in actions if not sector_routes(c.text) or sector.get(c.number)]
+        story = _story_terms(question)
+        actions = [c for c in actions if not _other_sector(c, story)]
     ranked = sorted(actions, key=lambda c: (-scores[c], c.number, c.position))
     steps = take([c for c in ranked if scores[c] > 0], 2)
     if steps:
@@ -690,6 +698,17 @@ def _next_steps(
         (c for c in actions if c.number in cited), key=lambda c: (-every[c], c.number, c.position)
     )
     return take(fallback, 1)
+
+
+def _other_sector(step: _Sentence, story: frozenset[str]) -> bool:
+    """Whether a step is tied to a sector the story is not in: it uses sector words (learned from the
+    guides, llm_connector/sector_words.py: "boarding pass", "doctor", "job sheet") the story shares none
+    of, and the story uses no word of their guides. A flat's booking was told an airline guide's "keep the
+    boarding pass" through "booking", a car's gearbox "get medical treatment first" through "bills"."""
+    own = sector_words.homes(step.stems)
+    if not own or own.keys() & story:
+        return False
+    return not set(own.values()) & set(sector_words.homes(story).values())
 
 
 # what a story counts (its "6 months", a phone "number") says nothing of its sector: "redress it within one

@@ -6,7 +6,8 @@ import pytest
 
 from common.messages import Passage
 from common.remedy import asks_remedy
-from llm_connector.extractive import ExtractiveProvider
+from llm_connector import sector_words
+from llm_connector.extractive import ExtractiveProvider, stem
 from llm_connector.remedy import (
     about_online_buying,
     administrative,
@@ -414,3 +415,53 @@ def test_a_story_is_told_the_acts_name_for_its_wrong_with_what_it_is_said_of() -
     assert "calls a poor service a \"deficiency\"" in answer  # beyond the cap of four
     assert "courier firms" in answer  # the sentence saying what it is said of comes with it
     assert "District Commission" in answer and "two years" in answer
+
+
+def test_sector_words_are_learned_from_the_guides_about_goods_and_services() -> None:
+    learned = sector_words.build()
+    assert learned == sector_words.table()  # else run python -m llm_connector.sector_words
+    assert learned[stem("boarding")] == "airlines-telecom-and-travel-complaints"
+    assert learned[stem("doctor")] == "complaint-against-hospital-or-doctor"
+    assert learned[stem("builder")] == "builder-delayed-possession"
+    for everyday in ("complaint", "refund", "bill", "keep", "commission", "booking"):
+        assert stem(everyday) not in learned  # words every sector uses tie a step to none
+
+
+AIRLINE_STEPS = Passage(
+    chunk_id="airline",
+    source="knowledge/airlines-telecom-and-travel-complaints.md",
+    title="Complaints about airlines, railways, travel, telecom and utilities",
+    text=(
+        "An airline that cancels a flight must refund the fare or rebook the passenger.\n\n"
+        "1. Keep the ticket or bill, booking confirmation, boarding pass, baggage tag or property "
+        "irregularity report, screenshots and emails.\n"
+        "2. File a complaint for refund, compensation and costs under section 39 within two years."
+    ),
+)
+BUILDER_STEPS = Passage(
+    chunk_id="builder",
+    source="knowledge/builder-delayed-possession.md",
+    title="Homebuyers - delayed possession and builder disputes",
+    text=(
+        "A builder who delays handing over possession of a flat is deficient in service.\n\n"
+        "1. Collect the allotment letter, agreement, payment receipts, brochure and emails.\n"
+        "2. File before the commission that matches the price paid, within two years."
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("story", "told"),
+    [
+        # a flat's booking met the airline guide's step through "booking" and "emails": not its boarding pass
+        ("we booked a flat in 2020, the builder still has not given possession and ignores our emails. "
+         "what can we do?", False),
+        ("our flight was cancelled at the airport and the airline refuses a refund of the booking. "
+         "what can we do?", True),  # the airline's own story keeps it
+    ],
+)
+def test_a_storys_step_tied_to_another_sector_by_its_words_is_not_quoted(story: str, told: bool) -> None:
+    prompt = grounded(story, [AIRLINE_STEPS, BUILDER_STEPS])
+    answer = ExtractiveProvider(max_sentences=6).complete(prompt).text
+    assert ("boarding pass" in answer) is told
+    assert "two years" in answer
