@@ -30,6 +30,8 @@ REALISTIC = ROOT.parent / "shared" / "eval" / "golden_dev_realistic.csv"
 EXTRA = ROOT / "bench" / "data" / "retrieval_extra.csv"
 # a second such set, written blind on 2026-12-04 and measured once before any change for it (--heldout2)
 EXTRA_2 = ROOT / "bench" / "data" / "retrieval_heldout2.csv"
+# a third, written blind on 2026-12-06 (stories, Hinglish, names and phones; --heldout3)
+EXTRA_3 = ROOT / "bench" / "data" / "retrieval_heldout3.csv"
 CONTEXT_CHARS = 4000
 OFF_TOPIC = [
     "What is the capital of France?",
@@ -458,10 +460,12 @@ class Run:
     best_off: list[float] = field(default_factory=list)
 
 
-def question_sets(*, redacted: bool, heldout2: bool = False) -> dict[str, list[dict[str, str]]]:
+def question_sets(
+    *, redacted: bool, heldout2: bool = False, heldout3: bool = False
+) -> dict[str, list[dict[str, str]]]:
     """The textbook set, the realistic set as typed and, as the gateway passes it, redacted; the
     project's own held-out realistic questions (bench/data/retrieval_extra.csv, and with `heldout2`
-    bench/data/retrieval_heldout2.csv)."""
+    bench/data/retrieval_heldout2.csv, with `heldout3` bench/data/retrieval_heldout3.csv)."""
     sets = {"textbook": golden(GOLDEN)}
     if REALISTIC.exists():
         sets["realistic"] = golden(REALISTIC)
@@ -473,6 +477,8 @@ def question_sets(*, redacted: bool, heldout2: bool = False) -> dict[str, list[d
     sets["held-out"] = golden(EXTRA)
     if heldout2:
         sets["held-out2"] = golden(EXTRA_2)
+    if heldout3:
+        sets["held-out3"] = golden(EXTRA_3)
     return sets
 
 
@@ -502,12 +508,19 @@ def evaluate(name: str, search, retrieve, sets: dict[str, list[dict[str, str]]],
     return result
 
 
-def run(*, backend: str, with_knowledge: bool, redacted: bool = True, heldout2: bool = False) -> list[Run]:
+def run(
+    *,
+    backend: str,
+    with_knowledge: bool,
+    redacted: bool = True,
+    heldout2: bool = False,
+    heldout3: bool = False,
+) -> list[Run]:
     from common.embedding import load_embedder
     from rag_core.retrieval import Retriever
     from rag_core.settings import RagSettings
 
-    sets = question_sets(redacted=redacted, heldout2=heldout2)
+    sets = question_sets(redacted=redacted, heldout2=heldout2, heldout3=heldout3)
     naive = NaiveIndex(load_embedder(backend="torch"), act_text())
     runs = [evaluate("naive (500 chars, dense, torch)", naive.search, None, sets, len(naive.chunks))]
     setups = [("ours (Act only)", [str(ACT)])]
@@ -590,6 +603,7 @@ def main() -> None:
     parser.add_argument("--no-knowledge", action="store_true", help="skip the Act + knowledge/ row")
     parser.add_argument("--no-redaction", action="store_true", help="skip the realistic set as redacted")
     parser.add_argument("--heldout2", action="store_true", help=f"also score {EXTRA_2.relative_to(ROOT)}")
+    parser.add_argument("--heldout3", action="store_true", help=f"also score {EXTRA_3.relative_to(ROOT)}")
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
     runs = run(
@@ -597,6 +611,7 @@ def main() -> None:
         with_knowledge=not args.no_knowledge,
         redacted=not args.no_redaction,
         heldout2=args.heldout2,
+        heldout3=args.heldout3,
     )
     text = report(runs, backend=args.backend)
     print(text)
