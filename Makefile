@@ -68,7 +68,7 @@ bench-pii: $(STAMP)
 	$(PY) -m bench.pii_quality
 
 bench-retrieval: $(STAMP)
-	$(PY) -m bench.retrieval --heldout2 --write-docs
+	$(PY) -m bench.retrieval --heldout2 --heldout3 --write-docs
 
 bench-follow-ups: $(STAMP)
 	$(PY) -m bench.follow_ups --write-docs
