@@ -30,6 +30,7 @@ HELD_OUT_4 = ROOT / "bench" / "data" / "key_facts_heldout4.csv"
 HELD_OUT_5 = ROOT / "bench" / "data" / "key_facts_heldout5.csv"
 STORIES = ROOT / "bench" / "data" / "key_facts_stories.csv"
 STORIES_2 = ROOT / "bench" / "data" / "key_facts_stories2.csv"
+STORIES_3 = ROOT / "bench" / "data" / "key_facts_stories3.csv"
 OUT_OF_SCOPE = "OUT_OF_SCOPE"
 
 
@@ -89,8 +90,8 @@ def evaluate(pipeline: Pipeline, questions: list[dict[str, str]]) -> list[Outcom
 
 
 NOTES = """`python -m bench.answers_keyfacts` (`make bench-answers` runs it with `--heldout`, `--heldout2`,
-`--heldout3`, `--heldout4`, `--heldout5`, `--stories` and `--stories2`, which add the five held-out sets and
-the two stories sets; `--facts PATH` scores another file; `--write-docs` rewrites this section).
+`--heldout3`, `--heldout4`, `--heldout5`, `--stories`, `--stories2` and `--stories3`, which add the five
+held-out sets and the three stories sets; `--facts PATH` scores another file; `--write-docs` rewrites this section).
 Each question of bench/data/key_facts.csv goes through `bench.answers`' pipeline (the gateway's redactor,
 rag_core's and llm_connector's handlers) over an index of the Act and knowledge/ built for the run. A fact
 counts when one of its written forms appears in the answer as whole words (bold marks ignored).
@@ -824,6 +825,7 @@ def main() -> None:
     parser.add_argument("--heldout5", action="store_true", help=f"also score {HELD_OUT_5.relative_to(ROOT)}")
     parser.add_argument("--stories", action="store_true", help=f"also score {STORIES.relative_to(ROOT)}")
     parser.add_argument("--stories2", action="store_true", help=f"also score {STORIES_2.relative_to(ROOT)}")
+    parser.add_argument("--stories3", action="store_true", help=f"also score {STORIES_3.relative_to(ROOT)}")
     parser.add_argument("--show", action="store_true", help="print every answer")
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
@@ -844,6 +846,7 @@ def main() -> None:
             (HELD_OUT_5, args.heldout5),
             (STORIES, args.stories),
             (STORIES_2, args.stories2),
+            (STORIES_3, args.stories3),
         )
         extra = [path for path, wanted in held_out if wanted]
         paths = [path.resolve() for path in args.facts or [KEY_FACTS]] + extra
