@@ -403,6 +403,23 @@ limits, two years, the sector's route or the kind of wrong), each found in the g
 a tenant's rent, the voter list, gratuity). First run, on main b5add88 unchanged: 6/25 = 0.24, 1 refused
 (t19, the villas), 0/6 answered. It is scored once more at the end of a tuning pass, never while tuning.
 
+Third stories set, blind (2026-12-06, issue #14, 2-core shared sandbox, Intel Xeon): bench/data/key_facts_stories3.csv,
+25 "what can I do?" stories written before reading rag_core/kinds.py, llm_connector/ or the other stories sets'
+answers, as people in India type them (lowercase, greetings, Hinglish): a courier's lost rakhi parcel, a
+tailor's lehenga and a broadband connection in Hinglish, a dentist's wrong tooth, a parlour's chemical burn,
+a nursing home's wrong injection, a hair-oil ad on Instagram and a 0% EMI newspaper ad, a gas stove forced
+with an LPG connection, a bike insurance claim, minimum-balance charges on a salary account, a fridge's
+compressor, an empty box from a shopping website, a placement-guarantee course, an airline's denied boarding,
+a car sold as new with 1200 km on it, a flat for Rs 95 lakh, a villa for Rs 3.2 crore, a Rs 72 lakh car, a
+room heater's fire, a home loan's one-sided terms, a caterer's stale food, a phone repair shop, a complaint
+three years late, an app's unpaid refund; each with the Act's term for the wrong (deficiency, negligence,
+misleading advertisement with the CCPA, unfair or restrictive trade practice, defect, unfair contract,
+product liability) and the commission for the amount paid where the story gives it, each found in the
+guide its row names (tests/bench/test_answers_cli.py), and 6 out of scope (provident fund, a fake Instagram
+account, dowry, a business partner, a surname change, a neighbour's music). First run, on main 82f606b
+unchanged: 5/25 = 0.20, 2 refused (u3 the dentist, u17 the villa), 0/6 answered. Scored once more at the
+end of a tuning pass, never while tuning.
+
 Fifth held-out set (2026-12-04, issue #14, 2-core shared sandbox, AMD EPYC; written blind, before reading
 llm_connector or any answer): bench/data/key_facts_heldout5.csv, 40 in-scope questions on parts of the Act
 and guides the other sets ask little about (a dead consumer's legal heir and a minor's parent as
