@@ -26,6 +26,7 @@ from common.remedy import asks_remedy, names_deficiency
 from llm_connector import sector_words
 from llm_connector.citations import is_statute, source_label
 from llm_connector.guard import PLACEHOLDER, echoes, looks_like_instruction
+from llm_connector.kinds import kinds_named, title_words
 from llm_connector.provider import Completion
 from llm_connector.remedy import (
     about_online_buying,
@@ -562,7 +563,9 @@ class Answer:
         return self.lead + self.law + self.steps
 
 
-def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: int) -> Answer:
+def compose(
+    candidates: Sequence[_Sentence], question: str, *, max_sentences: int, titles: Sequence[str] = ()
+) -> Answer:
     """Pick the lead, the supporting law and the next steps (two per passage at most, nothing repeated).
 
     When no sentence shares a word with the question, the top passage's opening sentences are quoted as the
@@ -657,6 +660,7 @@ def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: in
     if remedial:
         steps += _sector_route(candidates, question, lead + law + steps, take)
         lead += _kind_of_wrong(candidates, lead + law + steps, take)
+        lead += _named_kind(candidates, question, lead + law + steps, titles, antecedent, take)
     return Answer(lead, law, steps, matched=True, remedial=remedial)
 
 
@@ -790,6 +794,38 @@ def _kind_of_wrong(
     return []
 
 
+def _named_kind(
+    candidates: Sequence[_Sentence],
+    question: str,
+    said: Sequence[_Sentence],
+    titles: Sequence[str],
+    antecedent: dict[_Sentence, _Sentence],
+    take: Callable[..., list[_Sentence]],
+) -> list[_Sentence]:
+    """For a "what can I do?" story: the sentence of a guide about a wrong the answer does not name yet
+    (its title names the wrong by the Act's word: "... for medical negligence", "Misleading advertisements
+    ...") that names it, when the guide's title shares the story's words (a hospital, an ad: a sentence's
+    own words are often the remedy's, "refuse", "refund"); the sentence sharing most of them with its
+    title, then the best ranked, with the one before it when it refers back. Beyond the sentence cap, like
+    the sector's route (llm_connector/kinds.py)."""
+    told = frozenset().union(*(kinds_named(c.text) for c in said))
+    terms = _story_terms(question) - _VERDICT_WORDS - _ACTION_STEMS
+    best: tuple[int, _Sentence] | None = None
+    for c in sorted(candidates, key=lambda c: (c.number, c.position)):
+        title = titles[c.number - 1] if c.number <= len(titles) else ""
+        if c.law or not kinds_named(c.text) & kinds_named(title) - told:
+            continue
+        topic = stems(title_words(title)) & terms  # the guide is about the story: its title says so
+        shared = len(topic | (c.stems & terms))
+        if topic and (best is None or shared > best[0]):
+            best = (shared, c)
+    if best is None:
+        return []
+    chosen = best[1]
+    pool = [antecedent[chosen], chosen] if chosen in antecedent else [chosen]
+    return take(pool, len(pool), room=len(said) + len(pool), each=PER_PASSAGE + len(pool))
+
+
 REMEDY_PARTS = frozenset({"forum", "limit", "relief"})
 _ASKS_WHERE = re.compile(r"\bwhere\b", re.IGNORECASE)
 
@@ -904,7 +940,8 @@ class ExtractiveProvider:
         passages = prompt.passages
         question = prompt.query.redacted_question
         candidates = candidate_sentences(passages, prompt.system_prompt, question=question)
-        answer = compose(candidates, question, max_sentences=self.max_sentences)
+        titles = ["" if is_statute(p) else p.title for p in passages]
+        answer = compose(candidates, question, max_sentences=self.max_sentences, titles=titles)
         if not answer.sentences:  # every sentence was too short or hostile: say so rather than quote nothing
             return Completion(text=NO_CONTEXT_ANSWER, answered=False)
         return Completion(text=render(answer, passages), answered=True)
