@@ -26,7 +26,7 @@ from common.remedy import asks_remedy, names_deficiency
 from llm_connector import sector_words
 from llm_connector.citations import is_statute, source_label
 from llm_connector.guard import PLACEHOLDER, echoes, looks_like_instruction
-from llm_connector.kinds import kinds_named, title_words
+from llm_connector.kinds import SERVICE_KINDS, kinds_named, title_words
 from llm_connector.provider import Completion
 from llm_connector.remedy import (
     about_online_buying,
@@ -813,7 +813,13 @@ def _named_kind(
     best: tuple[int, _Sentence] | None = None
     for c in sorted(candidates, key=lambda c: (c.number, c.position)):
         title = titles[c.number - 1] if c.number <= len(titles) else ""
-        if c.law or not kinds_named(c.text) & kinds_named(title) - told:
+        named = kinds_named(c.text)
+        # a guide on a sector (its title names no wrong) is about a service when its sentence calls the
+        # wrong a deficiency and nothing else ("Common deficiencies: lost, delayed or damaged baggage")
+        about = kinds_named(title) or (
+            frozenset({"deficiency"}) if named <= SERVICE_KINDS and not told else frozenset()
+        )  # and only to an answer naming no wrong yet: a car's repairs under warranty have a defect
+        if c.law or not title or not named & about - told:
             continue
         topic = stems(title_words(title)) & terms  # the guide is about the story: its title says so
         shared = len(topic | (c.stems & terms))

@@ -6,7 +6,10 @@ lying ad is a "misleading advertisement" (2(28)); a seller's trick is an "unfair
 tie-in a "restrictive trade practice" (2(41)); one-sided terms an "unfair contract" (2(46)); harm from a
 product is "product liability" (2(34)). Most guides mention several of these in passing (what a commission
 can order lists them all); a guide whose title names one is about it, so its sentence naming that wrong is
-the one to quote (llm_connector/extractive.py `_named_kind`).
+the one to quote (llm_connector/extractive.py `_named_kind`). A guide on a sector (banks and insurers,
+airlines and telecom) names no wrong in its title; its sentence calling the wrong a deficiency and nothing
+else ("Common deficiencies: lost, delayed or damaged baggage") is told to a story about that sector whose
+answer names no wrong yet.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ KINDS: dict[str, re.Pattern[str]] = {
     "defect": re.compile(r"\bdefect(?:s|ive)?\b", re.IGNORECASE),
 }
 
+SERVICE_KINDS = frozenset({"deficiency", "negligence"})  # a poor service's wrong (section 2(11))
+
 # a title's words of the remedy or of the law in general: every guide is about complaints and consumers,
 # so only a title's other words ("hospitals", "advertisements", "contract") can say a story is its topic;
 # "service" is a goods story's word too ("the service centre"), and the deficiency a service story is told
@@ -31,7 +36,7 @@ KINDS: dict[str, re.Pattern[str]] = {
 _GENERAL_TEXT = """complaint complaints complain consumer consumers commission file filing claim claiming
 refund compensation case court action legal law act rights remedy remedies relief how what when where
 which who why against about under for and the a an to of or in on it them your you can do caused harm
-service services"""
+service services company companies"""
 GENERAL_WORDS = frozenset(_GENERAL_TEXT.split())
 
 

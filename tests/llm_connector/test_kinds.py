@@ -92,3 +92,40 @@ def test_a_wrong_the_answer_already_names_is_not_named_again() -> None:
     answer = ExtractiveProvider(max_sentences=6).complete(grounded(story, [told, FORUMS, HOSPITAL])).text
     assert "Compensation for injury caused by negligence" in answer
     assert "not obvious on its face" not in answer
+
+
+AIRLINES = Passage(
+    chunk_id="airlines",
+    source="knowledge/airlines-telecom-and-travel-complaints.md",
+    title="Complaints about airlines, railways, travel, telecom and utilities",
+    text="Loss of luggage, theft due to negligence of staff, or refusal to refund can be deficiencies.",
+)
+
+
+def test_a_story_about_a_sectors_guide_is_told_its_deficiency() -> None:
+    provider = ExtractiveProvider(max_sentences=1)
+    story = "my suitcase was lost on a flight and the airline offers only rs 3000. what can i do?"
+    assert "can be deficiencies" in provider.complete(grounded(story, [FORUMS, AIRLINES])).text
+    # a story the sector's guide is not about (no word of its title) is told nothing from it
+    other = "my suitcase was lost by the hotel and they offer only rs 3000. what can i do?"
+    assert "can be deficiencies" not in provider.complete(grounded(other, [FORUMS, AIRLINES])).text
+
+
+def test_an_answer_naming_a_wrong_already_is_not_told_a_sectors_deficiency() -> None:
+    """A car repaired again and again under warranty has a defect: the warranty guide's "that can be a
+    deficiency in service" is not added to an answer that names the defect."""
+    warranty = Passage(
+        chunk_id="warranty",
+        source="knowledge/warranty-and-guarantee.md",
+        title="Warranty and guarantee problems",
+        text=(
+            "File within two years of the defect appearing before the District Commission.\n\n"
+            "If the provider refuses valid warranty claims, that can be a deficiency in service."
+        ),
+    )
+    story = "my car went 5 times for the same gearbox problem within warranty. what can i do?"
+    answer = ExtractiveProvider(max_sentences=1).complete(grounded(story, [warranty])).text
+    assert "defect appearing" in answer and "deficiency in service" not in answer
+    bare = Passage(**{**warranty.model_dump(), "text": warranty.text.split("\n\n")[1]})
+    told = ExtractiveProvider(max_sentences=1).complete(grounded(story, [FORUMS, bare])).text
+    assert "deficiency in service" in told  # the same sentence, to an answer naming no wrong yet
