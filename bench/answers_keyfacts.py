@@ -403,7 +403,7 @@ limits, two years, the sector's route or the kind of wrong), each found in the g
 a tenant's rent, the voter list, gratuity). First run, on main b5add88 unchanged: 6/25 = 0.24, 1 refused
 (t19, the villas), 0/6 answered. It is scored once more at the end of a tuning pass, never while tuning.
 
-Third stories set, blind (2026-12-06, issue #14, 2-core shared sandbox, Intel Xeon): bench/data/key_facts_stories3.csv,
+Third stories set, blind (2026-12-06, issue #14, 2-core shared sandbox, AMD EPYC): bench/data/key_facts_stories3.csv,
 25 "what can I do?" stories written before reading rag_core/kinds.py, llm_connector/ or the other stories sets'
 answers, as people in India type them (lowercase, greetings, Hinglish): a courier's lost rakhi parcel, a
 tailor's lehenga and a broadband connection in Hinglish, a dentist's wrong tooth, a parlour's chemical burn,
@@ -752,7 +752,7 @@ each) puts s12 at -0.185 and s14 at -0.137, below goods stories such as s7 (+0.1
 alone puts s14 at -0.081. A lexical test on the guide's list of services would meet goods stories' "service
 centre" through "coaching centres" (the word "centre" is in 5 of 543 chunks, as "airline" is).
 
-Stories, the wrong named by the guide about it (2026-12-06, issue #14, 2-core shared sandbox, Intel Xeon;
+Stories, the wrong named by the guide about it (2026-12-06, issue #14, 2-core shared sandbox, AMD EPYC;
 tuned on stories and stories2 with the passages cached, then full runs of every set). A "what can I do?"
 story's answer that does not yet use the Act's word for a wrong is given, beyond the sentence cap, the
 sentence of a retrieved guide about that wrong which names it: a guide whose title names a wrong by the
