@@ -779,7 +779,8 @@ told a fake "original price", s13's restaurant a tie-in, s24 and t23 product lia
 CCPA as a sector route beside the ombudsman and the grievance officer (llm_connector/remedy.py `_ROUTES`:
 stories 22 -> 21, s25 lost its grievance officer; stories2 t21 lost its ombudsman); "advertised" and
 "advertisement" read as "ad" (t13 told "Save the ad" but no CCPA, 10 ad answers of the other sets
-reordered, no fact gained).
+reordered, no fact gained). Re-run after rebasing on main 6ae1036 (the sector-steps change): the same figures
+on every set, and bench/data/key_facts_stories_sectors.csv 4/20 (1 refused, u16) as on main.
 
 Scorer change (2026-12-04, 2-core shared sandbox, Intel Xeon): a fact now counts only when the answer states
 it, not when the "Sources:" line does (bench/answers_keyfacts.py `said`). A guide's title names facts
