@@ -81,7 +81,7 @@ bench-scope: $(STAMP)
 	$(PY) -m bench.scope --file bench/data/scope_heldout.csv --file bench/data/scope_heldout2.csv \
 		--file bench/data/scope_heldout3.csv --file bench/data/scope_heldout4.csv \
 		--file bench/data/scope_heldout5.csv --file bench/data/scope_heldout6.csv \
-		--file bench/data/scope_dev6.csv
+		--file bench/data/scope_heldout7.csv --file bench/data/scope_dev6.csv
 
 bench-embed: $(STAMP)
 	$(PY) -m bench.embedding --write-docs

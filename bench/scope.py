@@ -6,7 +6,10 @@ in-scope ones as people type them, some naming tax, GST, a cheque, the police or
 scope_heldout2.csv to scope_heldout5.csv are later sets of the same kind; scope_heldout6.csv (issue #14)
 holds in-scope questions about hospitality, rentals, vehicles and dealers, professional services,
 education, travel, repairs, utilities, digital services and housing, beside out-of-scope ones that
-share the law's words; scope_dev6.csv is a dev set
+share the law's words; scope_heldout7.csv (issue #14, written blind like held-out6) holds 40 in-scope
+questions over services, goods, e-commerce, the commissions' procedure and the Act itself beside 20 out of
+scope (tenancy, criminal, tax, family, employment, government schemes, general knowledge); scope_dev6.csv
+is a dev set
 (the one the word lean of rag_core.scope_words was written beside, so not a check). Each
 question goes through rag_core's Retriever over one index of the Act and knowledge/ built for the run
 (shared by every --file);
