@@ -203,3 +203,42 @@ def test_how_to_and_other_laws_are_never_surely_in_scope(
 ) -> None:
     text = follow_up_text(question, [], count_tokens=embedder.count_tokens)
     assert not scope.surely_in_scope(vector(embedder, question), text)
+
+
+# a paid service whose subject is another law's field (building, visas, hired goods, travel, a stay): the
+# consumer's side of the topics the out-of-scope examples hold (rag_core/scope_examples.txt, issue #14)
+PAID_SERVICE_IN_ANOTHER_FIELD = (
+    "the travel company sold us a honeymoon package to Kerala, the houseboat and hotel were not what they "
+    "promised and they refuse any refund",
+    "I paid a contractor to put tiles and waterproofing in my bathroom, it leaks within a month and he "
+    "will not come back",
+    "hired a wedding lehenga from a rental shop, they deducted most of my deposit for a tiny tear that was "
+    "already there",
+    "I gave 80,000 to an overseas education consultant for my student visa, he never applied and is not "
+    "returning the money",
+    "my jewellery was stolen from our room at a lodge, the manager says guests are responsible for their "
+    "own things",
+)
+# the same fields' own questions: a tax's interest, a prize's tax, a plan sanction, a visa, a carpet's care
+THE_FIELD_ITSELF = (
+    "what is the interest charged if I pay my self assessment tax after the due date?",
+    "is the prize money I won in a quiz competition taxable?",
+    "what is the late fee for filing the annual return of a company?",
+    "how do I get a building plan sanctioned by the municipality?",
+    "how do I apply for a student visa for Germany?",
+    "how do I remove coffee stains from a wool carpet at home?",
+)
+
+
+@pytest.mark.parametrize("question", PAID_SERVICE_IN_ANOTHER_FIELD)
+def test_a_paid_service_in_another_laws_field_is_in_scope(
+    embedder: Embedder, scope: ScopeCheck, question: str
+) -> None:
+    assert not scope.out_of_scope(vector(embedder, question), question)
+
+
+@pytest.mark.parametrize("question", THE_FIELD_ITSELF)
+def test_the_fields_own_questions_stay_out_of_scope(
+    embedder: Embedder, scope: ScopeCheck, question: str
+) -> None:
+    assert scope.out_of_scope(vector(embedder, question), question)
