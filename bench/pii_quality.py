@@ -36,6 +36,7 @@ HANDWRITTEN = {
     "hand-written batch 6": Path(__file__).resolve().parent / "pii_adversarial_batch6.yaml",
     "hand-written batch 7": Path(__file__).resolve().parent / "pii_adversarial_batch7.yaml",
     "hand-written batch 8": Path(__file__).resolve().parent / "pii_adversarial_batch8.yaml",
+    "hand-written batch 9": Path(__file__).resolve().parent / "pii_adversarial_batch9.yaml",
 }
 
 
