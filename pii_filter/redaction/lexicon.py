@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from spacy.lang.en.stop_words import STOP_WORDS as _ENGLISH_STOP_WORDS
 from wordfreq import zipf_frequency
 
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "config" / "lexicon.yaml"
@@ -18,10 +19,28 @@ _WORD = re.compile(r"[\w'&.\u0900-\u0dff-]+")  # Indic vowel signs are not \w
 _ENGLISH_ENDING = re.compile(
     r"(?:ed|ing|(?<!pal)ly|tion|sion|ment|ness|able|ible|ful|less|ous|ive|ist|ism|ity)$"
 )
+# the endings of Indian town and locality names, glued to the name ("Peddapuram", "Bhangagarh",
+# "Sainikpuri", "Ulubari", "Kadubeesanahalli", "Rukminigaon", "Thoraipakkam")
+LOCALITY_ENDING = (
+    r"nagar|puram|pura|pur|puri|garh|halli|palya|pally|palli|guda|ganj|wadi|wada|peth|pet|gaon|kheda|"
+    r"bari|gram|kuppam|palayam|patti|pakkam|bakkam|vakkam|cheri|ghat|bagh|abad|pada|para|tala"
+)
 # Zipf frequency (log10 per billion words) in English text: everyday words are above 4, the Indian
 # names people type mostly below 3.2 ("ravi" 3.3 and "abdul" 3.7 are in the lexicon)
 EVERYDAY_ZIPF = 4.0
 RARE_ZIPF = 3.2
+# Hindi verbs in Latin letters, a stem and its endings ("bolta", "boli", "dekhiye", "karega"), so
+# that a Hinglish sentence's verb is not taken for a name the word list never held; stems of at least
+# three letters, whose forms are no given name people type (a listed name still counts as one)
+_HINGLISH_VERB = re.compile(
+    r"(?:bol|kar|dekh|sun|mil|lag|rakh|bhej|maang|mang|chal|ruk|baith|samajh|samjh|pooch|puch|poochh|"
+    r"puchh|likh|padh|soch|rah|sak|chuk|laut|kaat|khol|bech|khareed|kharid|nikal|daal|chhod|chod|"
+    r"pakad|sambhal|khul|kah|keh|toot|tut|jal|uth|bhul|bhool|ghoom|ghum|bigad|bigaad|suljh|jod|"
+    r"bata|dikha|bula|lauta|samjha|sikha|bachcha|bacha|chala|pila|khila|mangwa|bhijwa|karwa|dilwa|"
+    r"lagwa|badl|badal|nikl|samjhta)"
+    r"(?:a|i|e|o|ta|ti|te|tey|na|ne|ni|iye|ie|iyega|ega|egi|enge|oge|ogi|unga|ungi|oonga|ya|yi|ye|"
+    r"ke|kar|wa|wao|wana|wata|ao|aya|ayi|aye|ana|ate|ati|ata)"
+)
 
 
 def _words(blob: str | None) -> frozenset[str]:
@@ -79,16 +98,29 @@ class Lexicon:
         folded = word.casefold()
         return (
             len(folded) >= 3
-            and folded not in self.hinglish_words
+            and not self.is_hinglish(folded)
             and english_zipf(folded) < limit
             and not _ENGLISH_ENDING.search(folded)
         )
 
     def is_hinglish(self, word: str) -> bool:
-        return word.casefold() in self.hinglish_words
+        """A listed Hinglish word, or a form of a Hindi verb that is no listed name ("bolta", not
+        "Rakhi")."""
+        folded = word.casefold()
+        if folded in self.hinglish_words:
+            return True
+        return bool(_HINGLISH_VERB.fullmatch(folded)) and not self.is_name_word(folded)
 
     def is_business_word(self, word: str) -> bool:
         return word.strip(".,").casefold() in self.business_words
+
+    def opens_hinglish_clause(self, text: str) -> bool:
+        """The clause the text starts (up to a comma or sentence end, eight words at most) holds a
+        Hinglish word English does not share: there a lowercase noun after a name is its object
+        ("ramesh bank gaya", "sunil ice cream laya"), not the rest of a shop's or brand's name."""
+        clause = re.split(r"[,.!?;:\n]", text, maxsplit=1)[0]
+        words = re.findall(r"[A-Za-z]+", clause)[:8]
+        return any(self.is_hinglish(word) and word.casefold() not in _ENGLISH_STOP_WORDS for word in words)
 
     def is_known_non_person(self, phrase: str) -> bool:
         """True for a whole phrase that is a listed seller, brand, place or locality."""

@@ -271,7 +271,12 @@ class PersonCueRecognizer(_PersonRecognizer):
                 break
             word = match.group()
             if rules.lexicon.is_business_word(word) and words:
-                return None  # "Vijay Sales": a shop named after a person
+                hinglish = rules.lexicon.opens_hinglish_clause(text[match.start() :])
+                if is_capitalised(word) or not (ambiguous_ok or hinglish):
+                    return None  # "Vijay Sales", "from vijay sales": a shop named after a person
+                # "mera bhai ramesh hospital gaya", "my brother vinod ice creams sells": after a clear
+                # cue or in a Hinglish clause the name ends at the lowercase noun after it
+                break
             surname = bool(words) and rules.is_listed_surname(word)  # "gurpreet bose", not the brand
             may_be = rules.may_be_name(word, strong=strong, ambiguous_ok=ambiguous_ok and not words)
             if not surname and (rules.is_blocked(word) or not may_be):
@@ -371,7 +376,8 @@ class IndianNameRecognizer(_PersonRecognizer):
             (m.start() + run.start(), m.end() + run.start(), m.group())
             for m in re.finditer(r"\S+", run.group())
         ]
-        phrase = run.group().strip()
+        words = self._before_other_entity(words)
+        phrase = " ".join(w for _, _, w in words)
         if lexicon.is_known_non_person(phrase) or any(lexicon.is_business_word(w) for _, _, w in words):
             return None
         named = [i for i, (_, _, w) in enumerate(words) if lexicon.is_name_word(w.rstrip("."))]
@@ -392,6 +398,24 @@ class IndianNameRecognizer(_PersonRecognizer):
         end_word = words[last]
         end = end_word[1] - (1 if end_word[2].endswith(".") and len(end_word[2]) > 2 else 0)
         return start, end
+
+    def _before_other_entity(self, words: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """ "Priya Sharma Axis Bank mein": a run that goes on from listed name words into a listed
+        seller, brand or place is two things; the name is the part before it (one last word may be
+        a surname a brand shares: "Ratan Tata")."""
+        lexicon = self._rules.lexicon
+        named = (k for k, (_, _, w) in enumerate(words) if lexicon.is_name_word(w.rstrip(".")))
+        first_name = next(named, None)
+        if first_name is None:
+            return words
+        for i in range(first_name + 1, len(words) - 1):
+            for n in (3, 2, 1):
+                phrase = " ".join(w for _, _, w in words[i : i + n])
+                if i + n > len(words) or lexicon.is_name_word(phrase):
+                    continue
+                if lexicon.is_known_non_person(phrase):
+                    return words[:i]
+        return words
 
     def _may_extend(self, word: str) -> bool:
         return not self._rules.is_blocked(word) and not self._rules.lexicon.is_place(word.rstrip("."))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from presidio_analyzer import RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from pii_filter.redaction.lexicon import Lexicon
+from pii_filter.redaction.lexicon import LOCALITY_ENDING, Lexicon
 from pii_filter.redaction.name_recognizers import SIGNATURE_KEY, is_capitalised
 
 # Presidio entity -> our type (what DetectedEntity.type reports)
@@ -96,10 +96,8 @@ _LOCALITY_END = re.compile(
     r"(?i)\s(?:bagh|vihar|puram|ganj|chowk|market|colony|road|street|layout|enclave|extension|halli|"
     r"palya|wadi|peth|garden|gardens|park|cross|circle|bazaar|bazar|mohalla|basti|sector|nagar)$"
 )
-# ... or one word ending in it: "Jayanagar", "Bhajanpura", "Kukatpally", "Hazratganj"
-_LOCALITY_WORD = re.compile(
-    r"(?i)^[a-z]{3,}(?:nagar|puram|pura|halli|palya|pally|guda|ganj|wadi|peth|abad|bagh)$"
-)
+# ... or one word ending as places end: "Jayanagar", "Bhajanpura", "Kukatpally", "Rukminigaon"
+_LOCALITY_WORD = re.compile(rf"(?i)^[a-z]{{3,}}(?:{LOCALITY_ENDING})$")
 _POSSESSIVE_AFTER = re.compile(r"['’]s\b")
 _DISTRICT_WORDS = r"dist|distt|district|zila|zilla|jila|tehsil|taluk|taluka|mandal"
 _PLACE_BEFORE = re.compile(
@@ -111,6 +109,7 @@ _PLACE_AFTER = re.compile(rf"(?i)[ \t]+(?:{_DISTRICT_WORDS})\b")
 _WORKS_AS_VERB = re.compile(r"[ \t]+works[ \t]+(?:at|in|for|as|with|from|on)\b")
 # "Pinky colour saree", "Rose shade lipstick": a colour's name, not a person's
 _COLOUR_AFTER = re.compile(r"(?i)[ \t]+(?:colou?r(?:ed)?|shade|tone)\b")
+_CAPITALISED_RUN = re.compile(r"(?:[ \t]+[A-Z][\w'’&.-]*){1,3}")
 _NAME_BREAK = re.compile(r"\n|[ \t][-–—][ \t]")
 _CUE_RECOGNIZERS = frozenset({"PersonCueRecognizer", "DevanagariNameRecognizer", "EnglishWordNameRecognizer"})
 
@@ -124,12 +123,16 @@ class Span:
     end: int
 
 
-def refine_person(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[int, int] | None:
+def refine_person(
+    text: str, start: int, end: int, lexicon: Lexicon, *, cued: bool = False
+) -> tuple[int, int] | None:
     """Trim a person span to its name words and drop it when it is really a seller, brand or place
     (spaCy's small model calls "Croma" and "Vijay Sales" people)."""
     words = [_trim_word(text, start + m.start(), start + m.end()) for m in _WORD.finditer(text[start:end])]
-    if any(lexicon.is_business_word(text[s:e]) for s, e in words) or _followed_by_business_word(
-        text, end, lexicon
+    words = _before_other_entity(text, words, lexicon)
+    end = words[-1][1] if words else end
+    if any(_names_a_business(text, s, e, lexicon, cued=cued) for s, e in words) or _followed_by_business_word(
+        text, end, lexicon, cued=cued
     ):
         return None
     while words and _not_a_name_word(text[words[0][0] : words[0][1]], lexicon):
@@ -152,7 +155,35 @@ def refine_person(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[in
     return _extend_left(text, start, lexicon), _extend_right(text, end, lexicon)
 
 
-def _refine_by_piece(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[int, int] | None:
+def _before_other_entity(text: str, words: list[tuple[int, int]], lexicon: Lexicon) -> list[tuple[int, int]]:
+    """spaCy's "Priya Sharma Axis Bank" ("... mein kaam karti hai"): listed name words, then a listed
+    seller, brand or place, are two things; the person is the part before it. One last word is left
+    alone: it may be a surname a brand shares ("Ratan Tata")."""
+    first_name = next((k for k, (s, e) in enumerate(words) if lexicon.is_name_word(text[s:e])), None)
+    if first_name is None:
+        return words
+    for i in range(first_name + 1, len(words) - 1):
+        for n in (3, 2, 1):
+            if i + n > len(words):
+                continue
+            phrase = text[words[i][0] : words[i + n - 1][1]]
+            if lexicon.is_known_non_person(phrase) and not lexicon.is_name_word(phrase):
+                return words[:i]
+    return words
+
+
+def _names_a_business(text: str, start: int, end: int, lexicon: Lexicon, *, cued: bool) -> bool:
+    """A business word inside a person span makes it a shop ("Vijay Sales"), unless it is a lowercase
+    noun the name's Hinglish clause governs ("ramesh bank gaya") or follows a cue."""
+    word = text[start:end]
+    if not lexicon.is_business_word(word):
+        return False
+    return is_capitalised(word) or not (cued or lexicon.opens_hinglish_clause(text[start:]))
+
+
+def _refine_by_piece(
+    text: str, start: int, end: int, lexicon: Lexicon, *, cued: bool = False
+) -> tuple[int, int] | None:
     """A name never runs over a line break or a spaced dash: spaCy's "Annamma Thomas\nThiruvalla" (a
     signature and the town under it) and "Vashi - MSEDCL" (a locality, then a new clause) are read
     piece by piece and the first piece holding a name is kept."""
@@ -160,7 +191,7 @@ def _refine_by_piece(text: str, start: int, end: int, lexicon: Lexicon) -> tuple
     for cut in [*_NAME_BREAK.finditer(text, start, end), None]:
         piece_end = cut.start() if cut else end
         if piece_end > piece_start:
-            refined = refine_person(text, piece_start, piece_end, lexicon)
+            refined = refine_person(text, piece_start, piece_end, lexicon, cued=cued)
             if refined is not None:
                 return refined
             piece = text[piece_start:piece_end].strip()
@@ -176,8 +207,10 @@ def _looks_like_a_name(span_text: str, lexicon: Lexicon) -> bool:
     ALL CAPS, where spaCy takes "WHOM" or "TILES" for people, a listed or rarely used word."""
     for word in span_text.split():
         bare = word.strip(".,")
-        if lexicon.is_name_word(bare) or is_capitalised(bare):
+        if is_capitalised(bare):
             return True
+        if lexicon.is_name_word(bare) and not (bare.islower() and lexicon.is_hinglish(bare)):
+            return True  # "mana kar raha", "diya": a lowercase Hinglish word a surname shares is no name
         if len(bare) > 1 and bare.isupper() and lexicon.is_unknown_word(bare):
             return True
         if len(bare) == 1 and bare.isupper():
@@ -221,10 +254,23 @@ def _not_a_name_word(word: str, lexicon: Lexicon) -> bool:
     )
 
 
-def _followed_by_business_word(text: str, end: int, lexicon: Lexicon) -> bool:
-    """ "Sharma Electronics", "Gupta Works": a shop; not "Sunny works at the showroom", a verb."""
+def _followed_by_business_word(text: str, end: int, lexicon: Lexicon, *, cued: bool = False) -> bool:
+    """ "Sharma Electronics", "Gupta Works", "Arun ice creams": a shop or brand; not "Sunny works at
+    the showroom", a verb, nor "ramesh bank gaya", a Hinglish object; after a cue ("my brother
+    arun ice creams ...") only a Capitalised word makes a shop."""
     following = re.match(r"[ \t]+(\S+)", text[end : end + 40])
+    if following and is_capitalised(following.group(1)):
+        # "Anita Beauty Salon", "Krishna Tea Stall": the Capitalised words after the name hold one
+        # before any name, brand or place of its own ("Priya Sharma Axis Bank mein": another entity)
+        run = _CAPITALISED_RUN.match(text, end)
+        for word in run.group().split() if run else []:
+            if lexicon.is_business_word(word):
+                return not _WORKS_AS_VERB.match(text, end)
+            if lexicon.is_name_word(word) or lexicon.is_known_non_person(word):
+                break
     if not following or not lexicon.is_business_word(following.group(1)):
+        return False
+    if not is_capitalised(following.group(1)) and (cued or lexicon.opens_hinglish_clause(text[end:])):
         return False
     return not _WORKS_AS_VERB.match(text, end)
 
@@ -276,7 +322,7 @@ def select_spans(text: str, results: Iterable[RecognizerResult], lexicon: Lexico
             if metadata.get(SIGNATURE_KEY):  # a signature line: even a listed brand's name signs as a person
                 candidates.append(Span(kind, start, end))
                 continue
-            refined = _refine_by_piece(text, start, end, lexicon)
+            refined = _refine_by_piece(text, start, end, lexicon, cued=from_cue)
             if refined is None:
                 continue
             start, end = refined

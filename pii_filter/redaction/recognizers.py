@@ -14,7 +14,7 @@ from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import CreditCardRecognizer
 
-from pii_filter.redaction.lexicon import Lexicon, load_lexicon
+from pii_filter.redaction.lexicon import LOCALITY_ENDING, Lexicon, load_lexicon
 from pii_filter.redaction.local_recognizer import OwnRecognizer
 
 _ACCOUNT_CONTEXT = re.compile(
@@ -280,6 +280,30 @@ _SENTENCE_END = re.compile(r"[.!?;]\s|[.!?;]$")
 _PIN_START = re.compile(r"(?:pin\s*(?:code)?\s*[:\-]?\s*)?[1-9]\d{2} ?\d{3}(?!\d)", re.IGNORECASE)
 
 
+# a locality's name with a place's ending glued to it (lexicon.LOCALITY_ENDING); "Shanti Nagar", "Sai
+# Vihar" in two words may as well name a society, and still go with the address
+_LOCALITY_NAME = re.compile(rf"(?i)[a-z]{{3,}}(?:{LOCALITY_ENDING})(?:[ \t]+(?:east|west|north|south))?")
+
+
+def _reads_like_locality(piece: str, lexicon: Lexicon) -> bool:
+    """A locality nobody listed, written as the last line of a street address ("House 17, Lane 4,
+    Bhangagarh"): one or two words, its name ending as Indian place names end, no number and no
+    listed seller or brand (a building or a society named after one is no locality)."""
+    if not _LOCALITY_NAME.fullmatch(piece.strip()):
+        return False
+    name = piece.split()[0]
+    if not lexicon.is_unknown_word(name):
+        return False  # "Trumpet": an English word, whatever its ending
+    listed_elsewhere = lexicon.is_known_non_person(name) and not lexicon.is_place(name)
+    return not (listed_elsewhere and not lexicon.is_locality(name))
+
+
+def _goes_on_as_street(piece: str) -> bool:
+    """ "..., Sainikpuri, Rampur Road, Haldwani": a street or number after it, so the locality was
+    not the address's last line."""
+    return bool(re.search(r"\d", piece) or _ADDRESS_WORD.search(piece))
+
+
 class StreetAddressRecognizer(OwnRecognizer):
     """Street addresses without a PIN code ("12 mg road, indiranagar", "flat 302, lodha towers,
     worli"): from a house or street number over the comma-separated pieces that read like an
@@ -360,12 +384,21 @@ class StreetAddressRecognizer(OwnRecognizer):
         the place the question names (a fact); before a city it is a line of the postal address."""
         words = re.findall(r"[^\W_][\w.]*", piece)
         listed = [n for n in (3, 2, 1) if n <= len(words) and self._lexicon.is_locality(" ".join(words[:n]))]
-        if not listed or (len(words) > listed[0] and _ADDRESS_WORD.fullmatch(words[listed[0]])):
+        if listed and len(words) > listed[0] and _ADDRESS_WORD.fullmatch(words[listed[0]]):
             return False  # "Varthur Road", "Koramangala 4th Block": a street or block named after it
+        if not listed and not _reads_like_locality(piece, self._lexicon):
+            return False
         if not split:
             return True
         following = _PIECE_SPLIT.split(text[split.end() :], maxsplit=1)[0].strip(" ,-–—\n")
-        return not (self._place_offset(following) == 0 or _PIN_START.match(following))
+        return not (
+            self._place_offset(following) == 0
+            or _PIN_START.match(following)
+            or (split.group() == "," and (self._names_locality(following) or _goes_on_as_street(following)))
+        )  # "Gali No 5, Sadh Nagar, Palam": the last locality is the fact, the one before it a line
+
+    def _names_locality(self, piece: str) -> bool:
+        return self._lexicon.is_locality(piece) or _reads_like_locality(piece, self._lexicon)
 
     def _place_offset(self, piece: str) -> int | None:
         """Where a listed city or state starts inside the piece ("kharghar navi mumbai 410210")."""
