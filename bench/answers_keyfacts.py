@@ -28,6 +28,7 @@ HELD_OUT_2 = ROOT / "bench" / "data" / "key_facts_heldout2.csv"
 HELD_OUT_3 = ROOT / "bench" / "data" / "key_facts_heldout3.csv"
 HELD_OUT_4 = ROOT / "bench" / "data" / "key_facts_heldout4.csv"
 HELD_OUT_5 = ROOT / "bench" / "data" / "key_facts_heldout5.csv"
+HELD_OUT_6 = ROOT / "bench" / "data" / "key_facts_heldout6.csv"
 STORIES = ROOT / "bench" / "data" / "key_facts_stories.csv"
 STORIES_2 = ROOT / "bench" / "data" / "key_facts_stories2.csv"
 STORIES_3 = ROOT / "bench" / "data" / "key_facts_stories3.csv"
@@ -870,6 +871,7 @@ def main() -> None:
     parser.add_argument("--heldout3", action="store_true", help=f"also score {HELD_OUT_3.relative_to(ROOT)}")
     parser.add_argument("--heldout4", action="store_true", help=f"also score {HELD_OUT_4.relative_to(ROOT)}")
     parser.add_argument("--heldout5", action="store_true", help=f"also score {HELD_OUT_5.relative_to(ROOT)}")
+    parser.add_argument("--heldout6", action="store_true", help=f"also score {HELD_OUT_6.relative_to(ROOT)}")
     parser.add_argument("--stories", action="store_true", help=f"also score {STORIES.relative_to(ROOT)}")
     parser.add_argument("--stories2", action="store_true", help=f"also score {STORIES_2.relative_to(ROOT)}")
     parser.add_argument("--stories3", action="store_true", help=f"also score {STORIES_3.relative_to(ROOT)}")
@@ -891,6 +893,7 @@ def main() -> None:
             (HELD_OUT_3, args.heldout3),
             (HELD_OUT_4, args.heldout4),
             (HELD_OUT_5, args.heldout5),
+            (HELD_OUT_6, args.heldout6),
             (STORIES, args.stories),
             (STORIES_2, args.stories2),
             (STORIES_3, args.stories3),
