@@ -33,6 +33,7 @@ from llm_connector.remedy import (
     administrative,
     named_forum,
     online_story,
+    platform_route,
     remedy_parts,
     sector_routes,
     wrong_forum,
@@ -432,7 +433,10 @@ _ACTION_STEMS = frozenset(stem(w) for w in _ACTION_VERBS)
 _ASKS_MEANING = re.compile(
     r"\b(?:mean|means|meaning|define|defined|definition|counts?\s+as)\b", re.IGNORECASE
 )
-_DEFINES = re.compile(r"^\(\d+[A-Z]?\)\s*[“\"']([^”\"']{2,60})[”\"']\s+(?:means|includes)\b")
+# "(7) “consumer” means", and "(18) “endorsement”, in relation to an advertisement, means"
+_DEFINES = re.compile(
+    r"^\(\d+[A-Z]?\)\s*[“\"']([^”\"']{2,60})[”\"'],?(?:\s+in\s+relation\s+to\s+[^,]{1,40},?)?\s+(?:means|includes)\b"
+)
 
 
 _ASKED_FOR = re.compile(
@@ -574,8 +578,12 @@ def compose(
     remedial = asks_remedy(asking(question))
     scores = _scores(candidates, question, _story_terms(question) if remedial else None)
     # what to do after a shop purchase is not what to do after an online one: e-commerce rights and
-    # platforms' duties are ranked with the rest but not quoted
+    # platforms' duties are ranked with the rest but not quoted in a story; a direct question that
+    # neither shows buying online nor names a platform's route ("how soon must the grievance officer
+    # reply?") is not sent to a platform's grievance officer (a gym's refund was told "If refused, write
+    # to the platform's grievance officer"), though it may be told the e-commerce rules
     offline = remedial and not online_story(question)
+    no_platform = not remedial and not online_story(question) and not sector_routes(question)
     money = amounts(question)
     antecedent = _antecedents(candidates)  # quoted only after the sentence it refers back to
     for referrer, before in antecedent.items():  # an example's words count for the rule it illustrates
@@ -601,6 +609,7 @@ def compose(
                 or _repeats(c, chosen)
                 or (c in antecedent and antecedent[c] not in chosen)
                 or (offline and about_online_buying(c.text))
+                or (no_platform and platform_route(c.text))
                 # a commission that would turn the story away; the Central Authority's audit, seat, staff
                 or (remedial and (wrong_forum(c.text, question, money) or (c.law and administrative(c.text))))
             ):
@@ -895,11 +904,29 @@ def _with_paragraph(
     return [lead, *sorted(taken, key=lambda c: c.position)]  # the answer first, then its paragraph
 
 
+_DEFINITION_TITLE = re.compile(r"^Definitions?:\s*(.+)$")
+
+
+def defined_term(sentence: str, title: str) -> str:
+    """The term a quoted clause of a definition section defines, when the clause does not say it: a list
+    item quoted alone ("(vii) not issuing bill or cash memo or receipt ...") does not tell the reader that
+    section 2(47) calls it an "unfair trade practice"; its passage's title ("Definitions: “unfair trade
+    practice”") does. Empty when the clause names its term or the passage defines nothing."""
+    m = _DEFINITION_TITLE.match(title)
+    if not m:
+        return ""
+    term = m.group(1).strip()
+    bare = term.strip("“”\"' ")
+    return "" if not bare or bare.lower() in sentence.lower() else term
+
+
 def _quoted(sentence: _Sentence, passages: Sequence[Passage]) -> str:
     if not sentence.law:
         return f"{sentence.text} [{sentence.number}]"
     passage = passages[sentence.number - 1]
     where = f"Section {passage.section}" if passage.section else passage.title or "The Act"
+    term = defined_term(sentence.text, passage.title)
+    where += f" ({term})" if term else ""
     return f'{where}: "{sentence.text}" [{sentence.number}]'
 
 

@@ -25,7 +25,10 @@ _APPEAL = re.compile(r"\bappeal\w*|\brevision\b|\breview\b", re.IGNORECASE)
 # a story about buying online; without one, sentences on e-commerce rights answer nothing in it
 ONLINE_CUE = re.compile(
     r"\bonline\b|\be-?commerce\b|\bapps?\b|\bwebsites?\b|\bsites?\b|\bplatforms?\b|\bmarketplaces?\b"
-    r"|\bportal\b|\border(?:ed|s)?\b|\bmangwa\w*|\binternet\s+shopping\b",
+    r"|\bportal\b|\border(?:ed|s)?\b|\bmangwa\w*|\binternet\s+shopping\b"
+    # the marketplaces people name instead of saying "online"
+    r"|\b(?:amazon|flipkart|myntra|meesho|ajio|nykaa|snapdeal|jiomart|swiggy|zomato|blinkit|zepto|bigbasket"
+    r"|makemytrip|goibibo)\b",
     re.IGNORECASE,
 )
 _ONLINE_TEXT = re.compile(
@@ -123,3 +126,9 @@ def online_story(question: str) -> bool:
 def about_online_buying(text: str) -> bool:
     """A sentence on buying online (e-commerce rules, platforms), not on filing a complaint online."""
     return bool(_ONLINE_TEXT.search(text)) and not _FILING_ONLINE.search(text)
+
+
+def platform_route(text: str) -> bool:
+    """A sentence sending the person to an online platform's grievance or nodal officer ("If refused,
+    write to the platform's grievance officer"): a route that exists only for buying online."""
+    return about_online_buying(text) and "grievance officer" in sector_routes(text)

@@ -706,5 +706,5 @@ def test_after_a_lead_from_the_act_the_best_ranked_guide_sentence_follows(provid
     )
     question = "it arrived a week after the promised delivery date. can the seller refuse to take back goods?"
     lead = provider.complete(grounded(question, [act, rules, story])).text.split("\n", 1)[0]
-    assert lead.startswith('Section 2(47): "(viii) refusing')
+    assert lead.startswith('Section 2(47) (“unfair trade practice”): "(viii) refusing')
     assert "or delivered late. [2]" in lead and "promised" not in lead

@@ -181,3 +181,52 @@ def test_peoples_words_meet_the_acts() -> None:
     assert stems("resides") <= stems("where i live now")
     assert stems("deliberately conceals") & stems("the ad hid the fact")
     assert stems("puts his own mark") & stems("sells atta under its own brand name")
+
+
+def test_a_clause_of_a_definition_quoted_alone_is_told_with_the_term_it_defines() -> None:
+    """Section 2(47)'s item "(vii) not issuing bill ..." quoted alone does not say the Act calls it an
+    unfair trade practice: the law line names the term from the passage's title; a clause naming it
+    already, or a section defining nothing, is quoted as before."""
+    from llm_connector.extractive import defined_term
+
+    title = "Definitions: “unfair trade practice”"
+    assert defined_term("(vii) not issuing bill or cash memo or receipt;", title) == "“unfair trade practice”"
+    assert defined_term("(47) “unfair trade practice” means a trade practice which ...", title) == ""
+    assert defined_term("(1) Any person aggrieved may appeal.", "Appeal against order") == ""
+    law = Passage(
+        chunk_id="utp",
+        source="consumer_protection_act_2019.pdf",
+        act="Consumer Protection Act, 2019",
+        section="2(47)",
+        page="10",
+        title=title,
+        text="(vii) not issuing bill or cash memo or receipt for the goods sold or services rendered;",
+    )
+    question = "the shop gives no bill, is it legal?"
+    answer = ExtractiveProvider(max_sentences=6).complete(grounded(question, [law])).text
+    assert 'Section 2(47) (“unfair trade practice”): "(vii) not issuing bill' in answer
+
+
+def test_a_definition_in_relation_to_something_still_leads_a_question_on_its_meaning() -> None:
+    """"(18) “endorsement”, in relation to an advertisement, means—" defines its term as "(7) “consumer”
+    means" does: a "does X count as an endorsement?" is led by it, not by a guide echoing the story."""
+    definition = Passage(
+        chunk_id="cpa-2-18",
+        source="cpa2019.pdf",
+        act="Consumer Protection Act, 2019",
+        section="2(18)",
+        page="6",
+        title="Definitions: “endorsement”",
+        text="(18) “endorsement”, in relation to an advertisement, means— (i) any message, verbal statement or "
+        "demonstration; or (ii) depiction of the name, signature, likeness or other identifiable personal "
+        "characteristics of an individual.",
+    )
+    guide = Passage(
+        chunk_id="guide-ads",
+        source="knowledge/ads.md",
+        title="Misleading advertisements",
+        text="An actor whose photo is used in an ad for a hair oil may face a penalty for the ad.",
+    )
+    question = "an actor's photo is used in an ad for a hair oil. does using his photo count as an endorsement?"
+    lead = ExtractiveProvider(max_sentences=6).complete(grounded(question, [guide, definition])).text
+    assert lead.splitlines()[0].startswith('Section 2(18): "(18) “endorsement”, in relation to an advertisement')

@@ -465,3 +465,32 @@ def test_a_storys_step_tied_to_another_sector_by_its_words_is_not_quoted(story: 
     answer = ExtractiveProvider(max_sentences=6).complete(prompt).text
     assert ("boarding pass" in answer) is told
     assert "two years" in answer
+
+
+def test_a_direct_question_about_a_shop_or_service_is_not_told_the_platforms_duties() -> None:
+    """Not only a story: a direct question showing no online purchase and naming no platform's route is
+    not sent to a platform's grievance officer; one naming a marketplace, or asking about that officer, is."""
+    returns = Passage(
+        chunk_id="returns",
+        source="knowledge/ecommerce-returns-refunds-and-cancellation.md",
+        title="Online shopping - returns, refunds and cancellation",
+        text=(
+            "Refunds are due when goods are defective.\n\n## What you can do\n\n"
+            "1. If refused, write to the platform's grievance officer; the rules require acknowledgment "
+            "within 48 hours and redressal within one month."
+        ),
+    )
+    provider = ExtractiveProvider(max_sentences=6)
+    question = "the {} refused to refund my fees. can i write to someone for it before the commission?"
+    gym = provider.complete(grounded(question.format("gym"), [REFUND_GUIDE, returns])).text
+    online = provider.complete(grounded(question.format("flipkart seller"), [REFUND_GUIDE, returns])).text
+    assert "grievance officer" not in gym and "File a complaint under section 35" in gym
+    assert "write to the platform's grievance officer" in online
+    asked = provider.complete(grounded("how soon must the grievance officer reply?", [returns])).text
+    assert asked.startswith("If refused, write to the platform's grievance officer")
+
+
+@pytest.mark.parametrize("name", ["amazon", "Flipkart", "myntra", "meesho", "swiggy", "zomato"])
+def test_a_marketplace_named_instead_of_online_is_an_online_story(name: str) -> None:
+    assert online_story(f"bought a phone on {name}, it came broken")
+    assert not online_story("bought a phone at the amazonite jewellers")  # whole names only
