@@ -66,14 +66,14 @@ _NUMBER_WORDS = (
 )
 _UNITS = r"(?:lakh|crore|days?|months?|years?|hours?|per\s*cent\.?|%|rupees)"
 FIGURE = re.compile(
-    rf"(?:rs\.?|₹|inr)\s*[\d,.]+(?:\s*(?:lakh|crore))?|\b\d[\d,.]*\s*{_UNITS}|\b{_NUMBER_WORDS}\s+{_UNITS}|\bnil\b"
+    rf"(?:\b(?:rs\.?|inr)|₹)\s*\d(?:[\d,.]*\d)?(?:\s*(?:lakh|crore))?|\b\d[\d,.]*\s*{_UNITS}|\b{_NUMBER_WORDS}\s+{_UNITS}|\bnil\b"
     r"|\b\d{3,4}-\d{2,4}-\d{3,4}\b",  # a phone number such as 1800-11-4000
     re.IGNORECASE,
 )
 # the question wants a figure or a forum: the answer should lead with a sentence that states one
 _ASKS_FOR_FIGURE = re.compile(
     r"\b(?:how\s+(?:much|many|long|soon)|which\s+(?:commission|forum|court)|time\s+limit|deadline|"
-    r"by\s+when|within|fee|fees|deposit|penalty|fine|punish\w*|jail|prison|limit|number|kitne|kitna)\b",
+    r"by\s+when|within|fee|fees|deposit|penalty|fine|punish\w*|jail|prison|limit|number|kitne|kitna|kitni)\b",
     re.IGNORECASE,
 )
 # a template's blanks ("[Name of company]"), a quoted e-mail ("> To:") or a guide's own summary of itself
@@ -388,10 +388,22 @@ _ASKS = re.compile(
 )
 
 
+# Hinglish asks with a question word anywhere, often last and with no "?": "time limit kya hai", "fee
+# kitni lagegi"
+_ASKS_HINGLISH = re.compile(
+    r"\b(?:kya|kitna|kitni|kitne|kaise|kab|kahan|kaha|kaun|kaunsa|konsa|kyun|kyon)\b", re.IGNORECASE
+)
+
+
+def _asks(sentence: str) -> bool:
+    return sentence.rstrip().endswith("?") or bool(_ASKS.match(sentence) or _ASKS_HINGLISH.search(sentence))
+
+
 def asking(question: str) -> str:
-    """The sentences that ask (end in "?" or open like a question), or the last sentence when none does."""
+    """The sentences that ask (end in "?", open like a question or hold a Hinglish question word), or the
+    last sentence when none does."""
     sentences = [x for x in re.split(r"(?<=[.?!])\s+", question.strip()) if x]
-    return " ".join([x for x in sentences if x.rstrip().endswith("?") or _ASKS.match(x)] or sentences[-1:])
+    return " ".join([x for x in sentences if _asks(x)] or sentences[-1:])
 
 
 def asking_stems(question: str) -> frozenset[str]:

@@ -217,8 +217,8 @@ def test_a_definition_in_relation_to_something_still_leads_a_question_on_its_mea
         section="2(18)",
         page="6",
         title="Definitions: “endorsement”",
-        text="(18) “endorsement”, in relation to an advertisement, means— (i) any message, verbal statement or "
-        "demonstration; or (ii) depiction of the name, signature, likeness or other identifiable personal "
+        text="(18) “endorsement”, in relation to an advertisement, means— (i) any message, verbal statement "
+        "or demonstration; or (ii) depiction of the name, signature, likeness or other identifiable personal "
         "characteristics of an individual.",
     )
     guide = Passage(
@@ -227,6 +227,44 @@ def test_a_definition_in_relation_to_something_still_leads_a_question_on_its_mea
         title="Misleading advertisements",
         text="An actor whose photo is used in an ad for a hair oil may face a penalty for the ad.",
     )
-    question = "an actor's photo is used in an ad for a hair oil. does using his photo count as an endorsement?"
+    question = "an actor's photo is used in an ad for a hair oil. does using his photo count as endorsement?"
     lead = ExtractiveProvider(max_sentences=6).complete(grounded(question, [guide, definition])).text
-    assert lead.splitlines()[0].startswith('Section 2(18): "(18) “endorsement”, in relation to an advertisement')
+    assert lead.splitlines()[0].startswith('Section 2(18): "(18) “endorsement”, in relation to an')
+
+
+def test_a_hinglish_question_word_makes_a_sentence_ask_without_a_question_mark() -> None:
+    """"fee kitni lagegi" and "time limit kya hai" ask, last and with no "?": they decide what is asked
+    (a figure) beside the sentence that does end in "?"; a story's sentence with no question word does not."""
+    from llm_connector.extractive import asking
+
+    question = "phone kharab ho gaya, shop wala refund nahi de raha. complaint kar sakta hu? fee kitni lagegi"
+    assert asking(question) == "complaint kar sakta hu? fee kitni lagegi"
+    assert asking("warranty claim reject hua tha. case kar sakta hu? time limit kya hai").endswith("kya hai")
+    limit = Passage(
+        chunk_id="guide-limit",
+        source="knowledge/limitation-period.md",
+        title="Time limit for filing a consumer complaint",
+        text="The time limit for a case is two years from the date the cause of action arose.",
+    )
+    guide = Passage(
+        chunk_id="guide-warranty",
+        source="knowledge/warranty.md",
+        title="Warranty problems",
+        text="A warranty claim rejected by the company can still be taken to a commission as a case.",
+    )
+    answer = ExtractiveProvider(max_sentences=6).complete(
+        grounded("warranty claim reject hua tha. case kar sakta hu? time limit kya hai", [guide, limit])
+    ).text
+    assert answer.startswith("The time limit for a case is two years")
+
+
+def test_a_word_ending_in_rs_is_not_a_sum_of_money() -> None:
+    """"matters." and "others," are words, not "Rs." and a figure: a sentence stating no figure must not
+    lead a question asking for one, as a guide's "Being honest and specific matters." could."""
+    from llm_connector.extractive import figures
+
+    assert figures("Being honest and specific matters.") == frozenset()
+    assert figures("It binds sellers, others, and consumers.") == frozenset()
+    assert figures("Fee Rs 200, ₹5,000 or Rs. 2,500 up to Rs 50 lakh.") == {
+        "rs 200", "₹5000", "rs. 2500", "rs 50 lakh"
+    }
