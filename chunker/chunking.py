@@ -2,7 +2,8 @@
 
 Granularity: a statute section is one chunk when it fits; otherwise its sub-sections are packed
 together up to the budget, and a definitions section gives one chunk per defined term (the unit
-people ask about). Guides give one chunk per `##` part. Every chunk carries its section metadata
+people ask about). Guides give one chunk per `##` part; a blockquote's lines (a sample letter or form)
+keep a mark and make their chunk `sample` (common/samples.py). Every chunk carries its section metadata
 and a heading (act, chapter, section, title) that is embedded and indexed with its text.
 """
 
@@ -17,6 +18,7 @@ from chunker.readers import Document
 from chunker.splitter import TokenCounter, Window, body_budget, fits, pack
 from chunker.statute import DEFINED_TERM, SUBSECTION, Piece, Section, looks_like_statute, parse
 from common.messages import Chunk
+from common.samples import SAMPLE_MARK
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Draft:
     act: str = ""
     pages: tuple[int, int] = (0, 0)
     defines: str = ""
+    sample: bool = False
 
 
 def chunk_document(doc: Document, *, count: TokenCounter, sizes: Sizes = Sizes()) -> list[Chunk]:
@@ -67,6 +70,7 @@ def chunk_document(doc: Document, *, count: TokenCounter, sizes: Sizes = Sizes()
                 position=position,
                 heading=draft.heading,
                 defines=draft.defines,
+                sample=draft.sample,
                 # only a statute's text is made of clauses; a guide's paragraphs are short already
                 pieces=clause_pieces(draft.text, section=draft.section, title=draft.title) if statute else [],
             )
@@ -192,19 +196,30 @@ def _pack_subsections(
 
 
 def _paragraphs(text: str, page: int) -> list[Piece]:
-    """Blank-line paragraphs; list items and sub-headings stay separate pieces."""
+    """Blank-line paragraphs; list items and sub-headings stay separate pieces, and so does each line of
+    a blockquote (a sample letter or form, common/samples.py), which keeps SAMPLE_MARK."""
     pieces: list[Piece] = []
     for block in re.split(r"\n\s*\n", text):
         lines = [ln.strip() for ln in block.splitlines() if ln.strip()]
         current: list[str] = []
         for line in lines:
-            if current and re.match(r"^([-*+]|\d+[.)]|#{3,6})\s", line):
+            quoted = line.startswith(">")
+            if current and (quoted or re.match(r"^([-*+]|\d+[.)]|#{3,6})\s", line)):
                 pieces.append(Piece(" ".join(current), page))
                 current = []
+            if quoted:  # "> > [Signature]" and a bare ">" (a blank line inside the quote) too
+                words = line.lstrip("> ").strip()
+                if words:
+                    pieces.append(Piece(SAMPLE_MARK + words, page))
+                continue
             current.append(line)
         if current:
             pieces.append(Piece(" ".join(current), page))
     return pieces
+
+
+def _sample(window: Window) -> bool:
+    return any(p.text.startswith(SAMPLE_MARK) for p in window.pieces)
 
 
 def _markdown(doc: Document, count: TokenCounter, sizes: Sizes) -> list[Draft]:
@@ -226,7 +241,8 @@ def _markdown(doc: Document, count: TokenCounter, sizes: Sizes) -> list[Draft]:
             continue
         heading = f"{title} — {name.strip()}" if name else title
         drafts += [
-            Draft(w.text, heading, section, title, "", act) for w in _windows(pieces, heading, count, sizes)
+            Draft(w.text, heading, section, title, "", act, sample=_sample(w))
+            for w in _windows(pieces, heading, count, sizes)
         ]
     return drafts
 
@@ -235,6 +251,6 @@ def _plain(doc: Document, count: TokenCounter, sizes: Sizes) -> list[Draft]:
     title = doc.meta.get("title") or doc.source.rsplit("/", 1)[-1]
     pieces = [piece for number, text in doc.pages for piece in _paragraphs(text, number)]
     return [
-        Draft(w.text, title, "", title, "", "", _pages(w.pieces))
+        Draft(w.text, title, "", title, "", "", _pages(w.pieces), sample=_sample(w))
         for w in _windows(pieces, title, count, sizes)
     ]

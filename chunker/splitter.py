@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chunker.statute import Piece
+from common.samples import SAMPLE_MARK
 
 SPECIAL_TOKENS = 2
 SENTENCE_END = re.compile(r"(?<=[.;:—])\s+(?=\S)")
@@ -77,13 +78,16 @@ CUT = "…"  # marks where a sentence too long for one chunk was cut between wor
 def _fragments(piece: Piece, budget: int, count: TokenCounter) -> list[Piece]:
     """A piece too long for one chunk, cut at sentence/clause ends, else between words; a sentence cut
     between words ends in CUT and its rest starts with it, so no reader takes a fragment for a sentence
-    (65(3)'s "Commission, as the case may be, shall declare ...")."""
+    (65(3)'s "Commission, as the case may be, shall declare ..."). Every fragment of a sample line keeps
+    its SAMPLE_MARK (common/samples.py)."""
+    mark = SAMPLE_MARK if piece.text.startswith(SAMPLE_MARK) else ""
     out: list[Piece] = []
-    for sentence in SENTENCE_END.split(piece.text):
+    for n, sentence in enumerate(SENTENCE_END.split(piece.text)):
+        sentence = f"{mark}{sentence}" if n and mark else sentence
         while count(sentence) > budget:
             head = count.head(sentence, budget - count(CUT))
             out.append(Piece(f"{head} {CUT}", piece.page))
-            sentence = f"{CUT} {sentence[len(head) :].lstrip()}"
+            sentence = f"{mark}{CUT} {sentence[len(head) :].lstrip()}"
         if sentence:
             out.append(Piece(sentence, piece.page))
     return out

@@ -96,6 +96,10 @@ class Passage(Model):
     title: str = ""
     page: str = ""
     score: float = 0.0
+    sample: bool = Field(
+        default=False,
+        description="its lines starting with common.samples.SAMPLE_MARK are sample text (Chunk.sample)",
+    )
 
 
 class GroundedPrompt(Message):
@@ -244,6 +248,11 @@ class Chunk(Model):
     pieces: list[str] = Field(
         default_factory=list,
         description="a statute chunk's clauses under a short heading, embedded on their own (small-to-big)",
+    )
+    sample: bool = Field(
+        default=False,
+        description="holds sample text to adapt (a guide's blockquote: a sample letter or form), each such "
+        "line starting with common.samples.SAMPLE_MARK; never advice or law",
     )
 
     def page_label(self) -> str:

@@ -26,6 +26,7 @@ def record_for(chunk: Chunk) -> dict[str, Any]:
         "title": chunk.title,
         "heading": chunk.heading,
         "defines": chunk.defines,
+        "sample": int(chunk.sample),  # its SAMPLE_MARK lines are sample text (common/samples.py)
         "page": chunk.page_label(),
         "page_start": chunk.page_start,
         "page_end": chunk.page_end,

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from common.failures import withdrawn
 from common.messages import GroundedPrompt, Passage
 from common.remedy import asks_remedy, names_deficiency
+from common.samples import without_samples
 from llm_connector import sector_words
 from llm_connector.citations import is_statute, source_label
 from llm_connector.guard import PLACEHOLDER, echoes, looks_like_instruction
@@ -76,9 +77,11 @@ _ASKS_FOR_FIGURE = re.compile(
     r"by\s+when|within|fee|fees|deposit|penalty|fine|punish\w*|jail|prison|limit|number|kitne|kitna|kitni)\b",
     re.IGNORECASE,
 )
-# a template's blanks ("[Name of company]"), a quoted e-mail ("> To:") or a guide's own summary of itself
+# a template's blanks ("[Name of company]", "[ ]", "Rs ___"), a quoted e-mail ("> To:") or a guide's own
+# summary of itself
 _NOT_AN_ANSWER = re.compile(
-    r"\[[A-Za-z][^\]]{0,40}\]|(?:^|\s)>\s|^(?:Explains|Gives|Lists|Describes|Covers|Outlines|Summarises)\b"
+    r"\[[A-Za-z][^\]]{0,40}\]|\[\s*\]|_{3,}|(?:^|\s)>\s"
+    r"|^(?:Explains|Gives|Lists|Describes|Covers|Outlines|Summarises)\b"
 )
 _ACTION_WORDS = """file send call keep collect write apply ask check complain register attach pay choose pick
 work get take contact approach go use name make preserve photograph read note escalate consider decide gather
@@ -256,7 +259,9 @@ def candidate_sentences(
 
     system_prompt = _without_facts(system_prompt)
     for number, passage in enumerate(passages, start=1):
-        numbered = paragraph_sentences(passage.text, whole_lists=MAX_SENTENCE_CHARS, apart=answers_alone)
+        # a sample letter's lines are what the person may write, not advice or law: never quoted
+        text = without_samples(passage.text) if passage.sample else passage.text
+        numbered = paragraph_sentences(text, whole_lists=MAX_SENTENCE_CHARS, apart=answers_alone)
         sentences = [sentence for _, sentence in numbered]
         # One search over the passage's sentences, each on its own line, finds whatever a search of any
         # one sentence would (a line break stands for the start and end of each): most passages need no

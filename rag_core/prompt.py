@@ -4,7 +4,8 @@ Passage `passages[i]` is always numbered `[i + 1]`, so a `[n]` marker in the ans
 `GroundedPrompt.passages[n - 1]`. Passages that do not fit the character budget are left out of the prompt
 text (never renumbered). Anything inside a passage or the question that could pass for a delimiter or a
 chat-template token (`</passage>`, `<question>`, `<|eot_id|>` ...) is neutralised by escaping `<`, `>`
-and `&`, so hostile text cannot close its block or open a new one.
+and `&`, so hostile text cannot close its block or open a new one. A guide's sample letter or form
+(common/samples.py) is shown inside `<sample>` in its passage, named as what it is.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from collections.abc import Sequence
 
 from common.messages import Passage, Turn
+from common.samples import SAMPLE_MARK, sample_runs
 
 PASSAGE_BUDGET_CHARS = 4_000
 QUESTION_BUDGET_CHARS = 2_000
@@ -80,13 +82,28 @@ def _truncate(text: str, limit: int) -> str:
     return f"{cut} …"
 
 
+_SAMPLE_OPEN = '<sample note="a sample letter or form to fill in, not a statement of law or advice">'
+
+
+def _with_samples(text: str) -> str:
+    """A sample passage's marked lines (common/samples.py; escaped by now) inside <sample>...</sample>, so the
+    model is told plainly which words are a letter to adapt and which are the guide's own."""
+    parts = [
+        f"{_SAMPLE_OPEN}\n{run}\n</sample>" if sample else run
+        for sample, run in sample_runs(text, mark=html.escape(SAMPLE_MARK))
+        if run.strip()
+    ]
+    return "\n".join(parts)
+
+
 def _passage_block(number: int, passage: Passage, text: str) -> str:
     attributes = [f'id="{number}"', f'source="{_attribute(passage.source)}"']
     for name in ("act", "chapter", "section", "title", "page"):
         value = getattr(passage, name)
         if value:
             attributes.append(f'{name}="{_attribute(value)}"')
-    return f"<passage {' '.join(attributes)}>\n{text}\n</passage>"
+    body = _with_samples(text) if passage.sample else text
+    return f"<passage {' '.join(attributes)}>\n{body}\n</passage>"
 
 
 def _passage_blocks(passages: Sequence[Passage], budget_chars: int) -> list[str]:

@@ -80,6 +80,7 @@ def to_passage(record: dict[str, Any], score: float) -> Passage:
         title=record.get("title", ""),
         page=record.get("page", ""),
         score=round(score, 4),
+        sample=bool(record.get("sample")),
     )
 
 

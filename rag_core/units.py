@@ -167,4 +167,5 @@ def passage_for(
         title=first.get("title", ""),
         page=_pages(parts) if len(parts) > 1 else str(first.get("page", "")),
         score=round(max(similarity.get(i, 0.0) for i in chosen), 4),
+        sample=any(p.get("sample") for p in parts),
     )
