@@ -15,8 +15,9 @@ from collections.abc import Sequence
 
 from common.remedy import COMPLAINT, FORUM, TIME_LIMIT
 
-# the part of a remedy each kind of sentence states (the forum and the time limit: common.remedy)
-RELIEF = re.compile(r"\b(?:refund|replace\w*|compensation)\b", re.IGNORECASE)
+# the part of a remedy each kind of sentence states (the forum and the time limit: common.remedy); "replaced"
+# is what happened ("e-Jagriti, which replaced e-Daakhil"), not what a commission orders
+RELIEF = re.compile(r"\b(?:refund|replace(?:ment)?s?|compensation)\b", re.IGNORECASE)
 _BY_COMMISSION = re.compile(r"\bcommission\b|\bsection\s+39\b|\bcomplaint\b", re.IGNORECASE)
 _BAND = re.compile(r"\bup\s*to\s+(?:Rs|₹)", re.IGNORECASE)  # "up to Rs 50 lakh District Commission"
 _HEADING = re.compile(r"^(?:What|How|When|Where|Which|Who|Why)\b")  # a guide's summary line, no statement
