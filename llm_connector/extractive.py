@@ -101,6 +101,7 @@ class _Sentence:
     action: bool  # tells the person what to do ("File ...", "Keep ...")
     figures: frozenset[str]
     paragraph: int = 0  # the paragraph of its passage it is in (a list item is one of its own)
+    goods: bool = False  # from a guide about goods: it cites the Act's defect (2(10)), not its deficiency
 
 
 # irregular forms people write and the Act's words for the same thing ("died" / "death")
@@ -269,6 +270,7 @@ def candidate_sentences(
         may_instruct = looks_like_instruction("\n".join(sentences))
         law = is_statute(passage)
         revised = law and passage.section.split("(", 1)[0] in REVISED_SECTIONS
+        goods = not law and about_goods(passage)
         for position, (paragraph, raw) in enumerate(numbered):
             text = _quotable(raw, system_prompt, may_instruct=may_instruct, focus=focus)
             if text is None:
@@ -282,10 +284,24 @@ def candidate_sentences(
             action = not law and bool(first) and first.group(0).lower() in _ACTION_VERBS  # type: ignore[union-attr]
             out.append(
                 _Sentence(
-                    number, position, text, stems(ranked), law, revised, action, figures(ranked), paragraph
+                    number, position, text, stems(ranked), law, revised, action, figures(ranked), paragraph,
+                    goods,
                 )
             )
     return out
+
+
+def about_goods(passage: Passage) -> bool:
+    """Whether a guide is about goods: its front matter's sections (its passages' `section`) cite the Act's
+    definition of a defect (2(10)) and not that of a deficiency (2(11)), so its steps (the seller, the
+    manufacturer, the warranty card) are a bought thing's."""
+    cited = {s.strip() for s in passage.section.split(",")}
+    return "2(10)" in cited and "2(11)" not in cited
+
+
+# a consumer of goods "buys" them (section 2(7)(i)), one of a service "hires or avails of" it (2(7)(ii)): a
+# story that says nothing of buying ("booked a banquet hall", "joined a coaching institute") is a service's
+_BUYING_STEMS = frozenset(stem(w) for w in ("buy", "sell", "purchase", "order"))
 
 
 # a step may open with its condition: "If refused, write to the platform's grievance officer"
@@ -719,6 +735,9 @@ def _next_steps(
         actions = [c for c in actions if not sector_routes(c.text) or sector.get(c.number)]
         story = _story_terms(question)
         actions = [c for c in actions if not _other_sector(c, story)]
+        if not story & _BUYING_STEMS:  # a service's story is not told a goods guide's "write to the seller",
+            # only its steps naming the Act's forum ("File a complaint ... before the District Commission")
+            actions = [c for c in actions if not c.goods or named_forum(c.text)]
     ranked = sorted(actions, key=lambda c: (-scores[c], c.number, c.position))
     steps = take([c for c in ranked if scores[c] > 0], 2)
     if steps:

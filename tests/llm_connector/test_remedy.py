@@ -494,3 +494,46 @@ def test_a_direct_question_about_a_shop_or_service_is_not_told_the_platforms_dut
 def test_a_marketplace_named_instead_of_online_is_an_online_story(name: str) -> None:
     assert online_story(f"bought a phone on {name}, it came broken")
     assert not online_story("bought a phone at the amazonite jewellers")  # whole names only
+
+
+GOODS_STEPS = Passage(
+    chunk_id="goods-steps",
+    source="knowledge/refund-for-defective-goods.md",
+    title="Getting a refund or replacement for defective goods",
+    section="2(6), 2(10), 2(47), 35, 39, 69",  # a guide about goods: the Act's defect, not its deficiency
+    text=(
+        "You bought something and it does not work, and the seller refuses to refund or replace it.\n\n"
+        "## What you can do\n\n"
+        "1. Write to the seller (and the manufacturer) asking for repair, replacement or refund within a fixed "
+        "time, for example 15 days."
+    ),
+)
+SERVICE_STEPS = Passage(
+    chunk_id="service-steps",
+    source="knowledge/deficiency-in-service.md",
+    title="Deficiency in service and how to complain about it",
+    section="2(6), 2(11), 2(42), 35, 39, 69",
+    text=(
+        "A service provider who takes the money and does not provide what was promised is deficient.\n\n"
+        "The commission can order a refund of the amount paid, with compensation for the loss.\n\n"
+        "1. Send a written complaint to the provider and keep proof of sending.\n"
+        "2. File within two years of the cause of action (section 69)."
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("story", "told"),
+    [
+        # a banquet hall's story was told the goods guide's "write to the seller (and the manufacturer)"
+        ("we booked a banquet hall for the engagement and paid rs 1 lakh advance, they cancelled one week "
+         "before and refuse to refund. what can we do?", False),
+        ("i bought a mixer from a shop for rs 4000, it stopped working in a week and the shop refuses a "
+         "refund. what can i do?", True),  # a bought thing's story keeps it
+    ],
+)
+def test_a_service_story_is_not_told_a_goods_guides_step(story: str, told: bool) -> None:
+    prompt = grounded(story, [FORUMS, GOODS_STEPS, SERVICE_STEPS])
+    answer = ExtractiveProvider(max_sentences=6).complete(prompt).text
+    assert ("Write to the seller" in answer.split("What you can do next:")[1]) is told
+    assert "District Commission" in answer
