@@ -504,8 +504,8 @@ GOODS_STEPS = Passage(
     text=(
         "You bought something and it does not work, and the seller refuses to refund or replace it.\n\n"
         "## What you can do\n\n"
-        "1. Write to the seller (and the manufacturer) asking for repair, replacement or refund within a fixed "
-        "time, for example 15 days."
+        "1. Write to the seller (and the manufacturer) asking for repair, replacement or refund within a "
+        "fixed time, for example 15 days."
     ),
 )
 SERVICE_STEPS = Passage(
