@@ -102,6 +102,7 @@ class _Sentence:
     figures: frozenset[str]
     paragraph: int = 0  # the paragraph of its passage it is in (a list item is one of its own)
     goods: bool = False  # from a guide about goods: it cites the Act's defect (2(10)), not its deficiency
+    title: str = ""  # its guide's title (empty for the Act's text)
 
 
 # irregular forms people write and the Act's words for the same thing ("died" / "death")
@@ -286,6 +287,7 @@ def candidate_sentences(
                 _Sentence(
                     number, position, text, stems(ranked), law, revised, action, figures(ranked), paragraph,
                     goods,
+                    "" if law else passage.title,
                 )
             )
     return out
@@ -600,9 +602,7 @@ class Answer:
         return self.lead + self.law + self.steps
 
 
-def compose(
-    candidates: Sequence[_Sentence], question: str, *, max_sentences: int, titles: Sequence[str] = ()
-) -> Answer:
+def compose(candidates: Sequence[_Sentence], question: str, *, max_sentences: int) -> Answer:
     """Pick the lead, the supporting law and the next steps (two per passage at most, nothing repeated).
 
     When no sentence shares a word with the question, the top passage's opening sentences are quoted as the
@@ -702,7 +702,7 @@ def compose(
     if remedial:
         steps += _sector_route(candidates, question, lead + law + steps, take)
         lead += _kind_of_wrong(candidates, lead + law + steps, take)
-        lead += _named_kind(candidates, question, lead + law + steps, titles, antecedent, take)
+        lead += _named_kind(candidates, question, lead + law + steps, antecedent, take)
     return Answer(lead, law, steps, matched=True, remedial=remedial)
 
 
@@ -843,7 +843,6 @@ def _named_kind(
     candidates: Sequence[_Sentence],
     question: str,
     said: Sequence[_Sentence],
-    titles: Sequence[str],
     antecedent: dict[_Sentence, _Sentence],
     take: Callable[..., list[_Sentence]],
 ) -> list[_Sentence]:
@@ -857,16 +856,15 @@ def _named_kind(
     terms = _story_terms(question) - _VERDICT_WORDS - _ACTION_STEMS
     best: tuple[int, _Sentence] | None = None
     for c in sorted(candidates, key=lambda c: (c.number, c.position)):
-        title = titles[c.number - 1] if c.number <= len(titles) else ""
         named = kinds_named(c.text)
         # a guide on a sector (its title names no wrong) is about a service when its sentence calls the
         # wrong a deficiency and nothing else ("Common deficiencies: lost, delayed or damaged baggage")
-        about = kinds_named(title) or (
+        about = kinds_named(c.title) or (
             frozenset({"deficiency"}) if named <= SERVICE_KINDS and not told else frozenset()
         )  # and only to an answer naming no wrong yet: a car's repairs under warranty have a defect
-        if c.law or not title or not named & about - told:
+        if c.law or not c.title or not named & about - told:
             continue
-        topic = stems(title_words(title)) & terms  # the guide is about the story: its title says so
+        topic = stems(title_words(c.title)) & terms  # the guide is about the story: its title says so
         shared = len(topic | (c.stems & terms))
         if topic and (best is None or shared > best[0]):
             best = (shared, c)
@@ -1009,8 +1007,7 @@ class ExtractiveProvider:
         passages = prompt.passages
         question = prompt.query.redacted_question
         candidates = candidate_sentences(passages, prompt.system_prompt, question=question)
-        titles = ["" if is_statute(p) else p.title for p in passages]
-        answer = compose(candidates, question, max_sentences=self.max_sentences, titles=titles)
+        answer = compose(candidates, question, max_sentences=self.max_sentences)
         if not answer.sentences:  # every sentence was too short or hostile: say so rather than quote nothing
             return Completion(text=NO_CONTEXT_ANSWER, answered=False)
         return Completion(text=render(answer, passages), answered=True)
